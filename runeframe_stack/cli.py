@@ -1,0 +1,92 @@
+"""The `runeframe-stack` command: start the whole stack, or serve one service."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .core.errors import StackError
+from .core.settings import SERVICES, StackSettings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="The RuneFrameOS reference services: api, distilera, hoardwell, mercatrix, jonar.",
+)
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="YAML file of stack settings.", dir_okay=False)
+]
+
+
+@app.command()
+def up(
+    port_offset: Annotated[
+        int | None, typer.Option(help="Shift every service's port (8000-8004) by N.")
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where the embedded databases live; a fresh temporary folder if unset."),
+    ] = None,
+    config: ConfigOption = None,
+    only: Annotated[
+        list[str] | None, typer.Option(help="Start only this service (repeatable).")
+    ] = None,
+) -> None:
+    """Start the services, each in its own process, and keep them running until Ctrl-C."""
+    from .supervisor import Supervisor
+
+    temporary = data_dir is None
+    folder = Path(tempfile.mkdtemp(prefix="runeframe-stack-")) if temporary else data_dir
+    assert folder is not None
+    try:
+        settings = StackSettings.load(config, port_offset=port_offset, data_dir=folder.resolve())
+        services = only or list(SERVICES)
+        unknown = sorted(set(services) - set(SERVICES))
+        if unknown:
+            raise StackError(f"unknown service {unknown[0]!r}; one of {', '.join(SERVICES)}")
+        settings.require_data_dir().mkdir(parents=True, exist_ok=True)
+        supervisor = Supervisor(settings, services)
+        supervisor.start()
+        urls = " ".join(f"{name}={settings.url(name)}" for name in services)
+        print(f"runeframe-stack ready: {urls} data={folder}", flush=True)
+        supervisor.watch()
+    finally:
+        if temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@app.command()
+def serve(
+    service: Annotated[str, typer.Argument(help="One of: " + ", ".join(SERVICES))],
+    port: Annotated[
+        int | None, typer.Option(help="Listen here instead of the service's port.")
+    ] = None,
+    config: ConfigOption = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where the embedded database lives.")
+    ] = None,
+) -> None:
+    """Serve one service in this process (settings from the supervisor, a file or flags)."""
+    from .serve import serve as run
+
+    settings = StackSettings.from_env()
+    if config is not None or data_dir is not None:
+        settings = StackSettings.load(config, data_dir=data_dir)
+    run(service, settings, port)
+
+
+def main() -> None:
+    try:
+        app()
+    except StackError as exc:
+        print(f"runeframe-stack: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

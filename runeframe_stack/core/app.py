@@ -1,0 +1,144 @@
+"""The one way a service becomes an ASGI app.
+
+Every service gets the same operational surface (/healthz, /metrics, /openapi.json),
+the same error envelope for every failure (unknown route, bad method, unexpected
+exception: never a traceback on the wire), authentication and metrics middleware, and
+trailing-slash tolerance. A service brings only its endpoint groups and its start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from . import openapi
+from .auth import AuthMiddleware, TokenVerifier
+from .errors import ApiError, error_response
+from .metrics import Metrics, MetricsMiddleware
+from .peers import Peers
+from .routing import Endpoint, Routes, json
+from .settings import StackSettings
+
+log = logging.getLogger("runeframe_stack")
+VERSION = "0.1.0"
+OPERATIONAL_PATHS = frozenset({"/healthz", "/metrics", "/openapi.json"})
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
+
+
+class TrailingSlash:
+    """Serve `/users/x` as `/users/x/`: resource paths end with a slash, as in the seed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path: str = scope["path"]
+            if not path.endswith("/") and path not in OPERATIONAL_PATHS and "/." not in path:
+                scope = dict(scope, path=path + "/")
+        await self.app(scope, receive, send)
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return exc.response()
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    message = {404: f"no route {request.url.path}", 405: f"{request.method} not allowed here"}
+    return error_response(
+        exc.status_code, code, message.get(exc.status_code, str(exc.detail)), None, exc.headers
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal_error", "the service failed to answer this request")
+
+
+def create_app(
+    service: str,
+    settings: StackSettings,
+    verifier: TokenVerifier,
+    groups: Iterable[Routes] = (),
+    *,
+    extra_routes: Sequence[BaseRoute] = (),
+    extra_middleware: Sequence[Middleware] = (),
+    lifespan: Lifespan | None = None,
+    ready: Callable[[], bool] = lambda: True,
+) -> Starlette:
+    endpoints: list[Endpoint] = [ep for group in groups for ep in group.endpoints()]
+    document = openapi.build(f"{service} service", VERSION, endpoints)
+    metrics = Metrics(service)
+
+    async def healthz(request: Request) -> Response:
+        request.scope["route_template"] = "/healthz"
+        if not ready():
+            return error_response(503, "starting", f"{service} is not ready")
+        return json({"status": "ok", "service": service, "version": VERSION})
+
+    async def openapi_json(request: Request) -> Response:
+        request.scope["route_template"] = "/openapi.json"
+        return json(document)
+
+    async def metrics_text(request: Request) -> Response:
+        request.scope["route_template"] = "/metrics"
+        return await metrics.endpoint(request)
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics_text, methods=["GET"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        *(ep.route(settings.max_body_bytes) for ep in endpoints),
+        *extra_routes,
+    ]
+
+    @asynccontextmanager
+    async def run(app: Starlette) -> AsyncIterator[None]:
+        if lifespan is None:
+            yield
+            return
+        async with lifespan(app):
+            yield
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(TrailingSlash),
+            Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(AuthMiddleware, verifier=verifier),
+            *extra_middleware,
+        ],
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
+        lifespan=run,
+    )
+    app.state.openapi = document
+    app.state.settings = settings
+    app.state.verifier = verifier
+    return app
+
+
+def peer_lifespan(peers: Peers) -> Lifespan:
+    """A lifespan that closes the service's peer connections on shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await peers.close()
+
+    return lifespan

@@ -1,0 +1,121 @@
+"""The OpenAPI 3.1 document of a service, built from its endpoint declarations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from .routing import Endpoint
+
+_PATH_PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+_REF = "#/components/schemas/{model}"
+_STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No content",
+    400: "Invalid input",
+    401: "Missing or invalid token",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict",
+    413: "Body too large",
+    429: "Rate limited",
+    503: "A peer service is unavailable",
+}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorEnvelope(BaseModel):
+    """The one error shape of every service."""
+
+    error: ErrorBody
+
+
+def build(title: str, version: str, endpoints: Iterable[Endpoint]) -> dict[str, Any]:
+    endpoints = list(endpoints)
+    models: set[type[BaseModel]] = {ErrorEnvelope}
+    for ep in endpoints:
+        models.update(m for m in (ep.query, ep.body) if m is not None)
+        models.update(m for m in ep.responses.values() if m is not None)
+    ordered = sorted(models, key=lambda m: m.__name__)
+    refs, schema = models_json_schema([(m, "serialization") for m in ordered], ref_template=_REF)
+    ref_of = {m: refs[(m, "serialization")] for m in ordered}
+
+    paths: dict[str, dict[str, Any]] = {}
+    for ep in endpoints:
+        paths.setdefault(ep.path, {})[ep.method.lower()] = _operation(ep, ref_of, schema)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {
+            "schemas": schema.get("$defs", {}),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def _operation(
+    ep: Endpoint, ref_of: dict[type[BaseModel], Any], schema: dict[str, Any]
+) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "operationId": ep.handler.__name__,
+        "summary": ep.summary,
+        "parameters": _parameters(ep, schema),
+        "responses": {},
+    }
+    if ep.tag:
+        op["tags"] = [ep.tag]
+    if ep.access != "public":
+        op["security"] = [{"bearer": []}]
+    if ep.body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": ref_of[ep.body]}},
+        }
+    for status, model in sorted(ep.responses.items()):
+        response: dict[str, Any] = {"description": _STATUS_TEXT.get(status, "OK")}
+        if model is not None:
+            response["content"] = {"application/json": {"schema": ref_of[model]}}
+        op["responses"][str(status)] = response
+    errors = [400] if (ep.query or ep.body or "{" in ep.path) else []
+    if ep.access != "public":
+        errors += [401, 403]
+    if "{" in ep.path:
+        errors.append(404)
+    if ep.body is not None:
+        errors.append(413)
+    for status in errors:
+        op["responses"].setdefault(
+            str(status),
+            {
+                "description": _STATUS_TEXT[status],
+                "content": {"application/json": {"schema": ref_of[ErrorEnvelope]}},
+            },
+        )
+    return op
+
+
+def _parameters(ep: Endpoint, schema: dict[str, Any]) -> list[dict[str, Any]]:
+    params = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in _PATH_PARAM.findall(ep.path)
+    ]
+    if ep.query is not None:
+        query_schema = ep.query.model_json_schema(ref_template=_REF)
+        required = set(query_schema.get("required", ()))
+        for name, prop in query_schema.get("properties", {}).items():
+            params.append(
+                {"name": name, "in": "query", "required": name in required, "schema": prop}
+            )
+    return params

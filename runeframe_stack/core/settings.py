@@ -1,0 +1,106 @@
+"""The stack's settings: one validated model shared by the supervisor and every service.
+
+`runeframe-stack up` resolves the settings once (defaults, an optional YAML file, flags)
+and hands them to each service process through an environment variable, so a service
+started by hand, by the supervisor or by Jonar reads the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import StackConfigError
+
+SERVICES = ("api", "distilera", "hoardwell", "mercatrix", "jonar")
+Service = Literal["api", "distilera", "hoardwell", "mercatrix", "jonar"]
+DEFAULT_PORTS: dict[str, int] = {
+    "api": 8000,
+    "distilera": 8001,
+    "hoardwell": 8002,
+    "mercatrix": 8003,
+    "jonar": 8004,
+}
+ENV_VAR = "RUNEFRAME_STACK_SETTINGS"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RateLimit(_Model):
+    """Requests allowed per identity (token subject, else client address) per window."""
+
+    requests: int = Field(60, ge=1)
+    window_seconds: int = Field(60, ge=1)
+
+
+class StaticToken(_Model):
+    """A fixed bearer token for test profiles; absent unless a profile names it."""
+
+    user_id: str
+    roles: tuple[str, ...] = ("user",)
+
+
+class StackSettings(_Model):
+    host: str = "127.0.0.1"
+    port_offset: int = Field(0, ge=-8000, le=57000)
+    data_dir: Path | None = None
+    urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="Where each service is reached; a service not listed is on host:port.",
+    )
+    rate_limit: RateLimit = RateLimit()
+    rate_limit_overrides: dict[str, RateLimit] = Field(
+        default_factory=dict, description="Limits for particular user ids (service accounts)."
+    )
+    static_tokens: dict[str, StaticToken] = Field(default_factory=dict)
+    token_ttl_seconds: int = Field(3600, ge=1)
+    max_body_bytes: int = Field(1_048_576, ge=1024)
+
+    def port(self, service: str) -> int:
+        return DEFAULT_PORTS[service] + self.port_offset
+
+    def url(self, service: str) -> str:
+        return self.urls.get(service) or f"http://{self.host}:{self.port(service)}"
+
+    def require_data_dir(self) -> Path:
+        if self.data_dir is None:
+            raise StackConfigError("no data directory: pass --data-dir")
+        return self.data_dir
+
+    def to_env(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def from_env(cls) -> StackSettings:
+        raw = os.environ.get(ENV_VAR)
+        if not raw:
+            return cls()
+        return cls.model_validate_json(raw)
+
+    @classmethod
+    def load(cls, path: Path | None = None, **overrides: object) -> StackSettings:
+        """Defaults, then the YAML file, then explicit overrides (the command line)."""
+        data: dict[str, object] = {}
+        if path is not None:
+            try:
+                loaded = yaml.safe_load(path.read_text()) or {}
+            except OSError as exc:
+                raise StackConfigError(f"cannot read {path}: {exc.strerror}") from None
+            except yaml.YAMLError as exc:
+                raise StackConfigError(f"{path} is not valid YAML: {exc}") from None
+            if not isinstance(loaded, dict):
+                raise StackConfigError(f"{path} must hold a mapping of settings")
+            data.update(loaded)
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "settings"
+            raise StackConfigError(f"bad setting {where}: {first['msg']}") from None

@@ -1,0 +1,117 @@
+"""Storage behind every service: one small async interface, SQLite by default.
+
+SQL is written once with numbered `$1` placeholders (PostgreSQL's style); the SQLite
+backend rewrites them to `?1`. Each service owns its own database (a file per service
+in the data directory), so no service can read another's tables.
+
+SQLite calls are microseconds long, so they run on the event loop directly: a thread
+hop would cost more than the query. A transaction holds an asyncio lock so that
+coroutines interleaving on the one connection never see each other's half-done work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+Row = dict[str, Any]
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+
+class Database(Protocol):
+    async def execute(self, sql: str, *args: Any) -> int: ...
+    async def fetch_one(self, sql: str, *args: Any) -> Row | None: ...
+    async def fetch_all(self, sql: str, *args: Any) -> list[Row]: ...
+    async def fetch_value(self, sql: str, *args: Any) -> Any: ...
+    def transaction(self) -> Any: ...
+    async def close(self) -> None: ...
+
+
+def _dict_row(cursor: sqlite3.Cursor, row: Sequence[Any]) -> Row:
+    return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
+
+
+class SqliteDatabase:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn.row_factory = _dict_row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA busy_timeout=5000")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._lock = asyncio.Lock()
+        self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar("in_tx", default=False)
+        self._sql: dict[str, str] = {}
+
+    def _translate(self, sql: str) -> str:
+        cached = self._sql.get(sql)
+        if cached is None:
+            cached = self._sql[sql] = _PLACEHOLDER.sub(r"?\1", sql)
+        return cached
+
+    async def _wait_outside_tx(self) -> None:
+        if self._lock.locked() and not self._in_tx.get():
+            async with self._lock:
+                pass
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        await self._wait_outside_tx()
+        return self._conn.execute(self._translate(sql), args).rowcount
+
+    async def fetch_one(self, sql: str, *args: Any) -> Row | None:
+        await self._wait_outside_tx()
+        row: Row | None = self._conn.execute(self._translate(sql), args).fetchone()
+        return row
+
+    async def fetch_all(self, sql: str, *args: Any) -> list[Row]:
+        await self._wait_outside_tx()
+        return self._conn.execute(self._translate(sql), args).fetchall()
+
+    async def fetch_value(self, sql: str, *args: Any) -> Any:
+        row = await self.fetch_one(sql, *args)
+        return None if row is None else next(iter(row.values()))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        if self._in_tx.get():  # nested: part of the outer transaction
+            yield
+            return
+        async with self._lock:
+            token = self._in_tx.set(True)
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+            finally:
+                self._in_tx.reset(token)
+
+    async def close(self) -> None:
+        self._conn.close()
+
+
+async def migrate(db: Database, migrations: Sequence[str]) -> None:
+    """Apply the service's versioned schema steps that this database has not seen."""
+    await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+    async with db.transaction():
+        done = await db.fetch_value("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        for version, step in enumerate(migrations, start=1):
+            if version <= done:
+                continue
+            for statement in filter(str.strip, step.split(";")):
+                await db.execute(statement)
+            await db.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
+
+
+def open_database(data_dir: Path, service: str) -> Database:
+    return SqliteDatabase(data_dir / f"{service}.sqlite3")

@@ -1,0 +1,154 @@
+"""`runeframe-stack up`: clear start-up errors, and no service outlives the supervisor."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from runeframe_nb.stack import free_port_offset
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_gone(pids: list[int], timeout: float = 15) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(alive(p) for p in pids):
+        time.sleep(0.1)
+    return [p for p in pids if alive(p)]
+
+
+@pytest.fixture
+def supervisor(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    offset = free_port_offset()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "runeframe_stack",
+            "up",
+            "--port-offset",
+            str(offset),
+            "--data-dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{8004 + offset}/healthz"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    yield process, offset
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_no_service_outlives_the_supervisor(
+    supervisor: tuple[subprocess.Popen[bytes], int], signum: int
+) -> None:
+    process, _ = supervisor
+    services = children_of(process.pid)
+    assert len(services) == 5
+    os.kill(process.pid, signum)
+    process.wait(20)
+    assert wait_gone(services) == []
+
+
+def test_a_crashed_service_is_restarted(supervisor: tuple[subprocess.Popen[bytes], int]) -> None:
+    process, offset = supervisor
+    url = f"http://127.0.0.1:{8003 + offset}/healthz"
+    mercatrix = next(
+        pid
+        for pid in children_of(process.pid)
+        if b"mercatrix" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    )
+    os.kill(mercatrix, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200 and alive(mercatrix) is False:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    assert httpx.get(url, timeout=1).status_code == 200
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    offset = free_port_offset()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 8002 + offset))
+        taken.listen()
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "runeframe_stack",
+                "up",
+                "--port-offset",
+                str(offset),
+                "--data-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"runeframe-stack: error: port {8002 + offset} (hoardwell) is already in use\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["up", "--only", "nowhere"], "unknown service 'nowhere'"),
+        (["up", "--config", "/nonexistent.yaml"], "cannot read /nonexistent.yaml"),
+        (["up", "--port-offset", "90000"], "bad setting port_offset"),
+    ],
+)
+def test_bad_arguments_are_one_line(tmp_path: Path, arguments: list[str], message: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "runeframe_stack", *arguments, "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert message in done.stderr

@@ -1,0 +1,102 @@
+"""Tokens: every service verifies them itself, and refuses forged, expired or unsigned ones."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+
+def _b64(data: dict[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def issue(urls: dict[str, str], admin: httpx.Client, user_id: str, **body: object) -> str:
+    reply = httpx.post(
+        f"{urls['distilera']}/auth/tokens/",
+        json={"user_id": user_id, **body},
+        headers=admin.headers,
+    )
+    assert reply.status_code == 201, reply.text
+    token: str = reply.json()["token"]
+    return token
+
+
+def get_users(urls: dict[str, str], token: str) -> httpx.Response:
+    return httpx.get(f"{urls['api']}/api/v1/users/", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_an_issued_token_is_accepted_at_the_edge(urls: dict[str, str], admin: httpx.Client) -> None:
+    assert get_users(urls, issue(urls, admin, "test_user")).status_code == 200
+
+
+def test_the_published_key_verifies_the_token(urls: dict[str, str], admin: httpx.Client) -> None:
+    token = issue(urls, admin, "test_user")
+    keys = httpx.get(f"{urls['distilera']}/.well-known/jwks.json").json()["keys"]
+    key = jwt.PyJWK(keys[0])
+    claims = jwt.decode(token, key.key, algorithms=["EdDSA"], audience="runeframe")
+    assert claims["sub"] == "test_user"
+    assert claims["iss"] == "distilera"
+
+
+def test_an_expired_token_is_401(urls: dict[str, str], admin: httpx.Client) -> None:
+    token = issue(urls, admin, "test_user", expires_in=1)
+    time.sleep(2.1)
+    reply = get_users(urls, token)
+    assert reply.status_code == 401
+    assert reply.json()["error"]["message"] == "token expired"
+
+
+def test_a_token_signed_by_another_key_is_401(urls: dict[str, str], admin: httpx.Client) -> None:
+    real = issue(urls, admin, "test_user")
+    kid = jwt.get_unverified_header(real)["kid"]
+    claims = jwt.decode(real, options={"verify_signature": False})
+    forged = jwt.encode(
+        claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": kid}
+    )
+    assert get_users(urls, forged).status_code == 401
+
+
+@pytest.mark.parametrize("alg", ["none", "HS256"])
+def test_unsigned_and_symmetric_tokens_are_401(urls: dict[str, str], alg: str) -> None:
+    claims = {
+        "sub": "test_user",
+        "roles": ["admin"],
+        "iss": "distilera",
+        "aud": "runeframe",
+        "iat": int(time.time()),
+        "exp": int(time.time()) + 600,
+    }
+    token = f"{_b64({'alg': alg, 'typ': 'JWT'})}.{_b64(claims)}."
+    reply = get_users(urls, token)
+    assert reply.status_code == 401
+    assert reply.json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Basic dGVzdDp0ZXN0", "Bearer not.a.jwt"])
+def test_malformed_authorization_is_401(urls: dict[str, str], header: str) -> None:
+    reply = httpx.get(f"{urls['api']}/api/v1/users/", headers={"Authorization": header})
+    assert reply.status_code == 401
+
+
+def test_no_token_is_401_on_private_routes(urls: dict[str, str]) -> None:
+    assert httpx.get(f"{urls['api']}/api/v1/users/").status_code == 401
+    assert httpx.get(f"{urls['distilera']}/users/").status_code == 401
+
+
+def test_a_user_may_not_mint_tokens_for_others(urls: dict[str, str], admin: httpx.Client) -> None:
+    own = issue(urls, admin, "test_user")
+    other = admin.post(
+        "/api/v1/users/", json={"name": "Mallory", "email": "mallory@runeframe.example"}
+    ).json()
+    as_user = {"Authorization": f"Bearer {issue(urls, admin, other['id'])}"}
+    reply = httpx.post(
+        f"{urls['distilera']}/auth/tokens/", json={"user_id": "test_user"}, headers=as_user
+    )
+    assert reply.status_code == 403
+    assert own  # the admin's own token was issued
