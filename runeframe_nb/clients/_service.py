@@ -1,0 +1,104 @@
+"""The base of every service client: an httpx client on the active environment, timed.
+
+The transport is injectable (httpx's own), so unit tests run the same client code
+against `httpx.MockTransport` and integration tests against the real stack.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, ClassVar, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from ..environment import Environment, active
+from ..errors import ApiError, ClientError
+from ..timing import TimedTransport
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def client_settings(
+    service: str,
+    *,
+    environment: Environment | None = None,
+    base_url: str | None = None,
+    token: str | None = None,
+    anonymous: bool = False,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> dict[str, Any]:
+    """httpx.AsyncClient arguments for `service`: URL and token from the environment, timed."""
+    env = environment if environment is not None or base_url is not None else active()
+    url = base_url or (env.url(service) if env else "")
+    bearer = None if anonymous else (token or (env.token if env else None))
+    return {
+        "base_url": url,
+        "headers": {"Authorization": f"Bearer {bearer}"} if bearer else {},
+        "transport": TimedTransport(transport or httpx.AsyncHTTPTransport(), service, url),
+        "timeout": env.profile.timeout if env else 30.0,
+    }
+
+
+class ServiceClient:
+    """Methods named as the seed calls them; results are models, errors are ApiError."""
+
+    service: ClassVar[str]
+
+    def __init__(
+        self,
+        test_mode: bool = True,
+        *,
+        environment: Environment | None = None,
+        base_url: str | None = None,
+        token: str | None = None,
+        anonymous: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        # test_mode is the seed's flag: the client talks to the active test environment.
+        self.test_mode = test_mode
+        self.http = httpx.AsyncClient(
+            **client_settings(
+                self.service,
+                environment=environment,
+                base_url=base_url,
+                token=token,
+                anonymous=anonymous,
+                transport=transport,
+            )
+        )
+
+    async def __aenter__(self: Any) -> Any:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send a request; return the decoded JSON body, or raise ApiError with the envelope."""
+        try:
+            reply = await self.http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            reason = str(exc) or type(exc).__name__
+            raise ClientError(f"{self.service}: {method} {path}: {reason}") from None
+        if reply.status_code >= 400:
+            raise _api_error(reply, f"{self.service} {method} {path}")
+        return reply.json() if reply.content else None
+
+    async def fetch(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
+        return model.model_validate(await self.call(method, path, **kwargs))
+
+
+def _api_error(reply: httpx.Response, call: str) -> ApiError:
+    try:
+        err = reply.json()["error"]
+        return ApiError(
+            reply.status_code, err["code"], err["message"], err.get("details"), call=call
+        )
+    except (ValueError, KeyError, TypeError):
+        return ApiError(reply.status_code, "http_error", reply.text[:200], call=call)

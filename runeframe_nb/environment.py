@@ -1,0 +1,158 @@
+"""The environment a notebook or test talks to: where each service is, and with which token.
+
+`connect()` is the first call of every notebook. URLs come, most specific first, from
+the `urls` argument (the runner injects them), TEST_*_URL variables, the profile; when
+services are still missing and the profile is embedded, the kit starts its own stack.
+Clients built with `test_mode=True` read the active environment.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from . import fixtures, recorder
+from .errors import EnvironmentUnreachable, ProfileError
+from .profiles import SERVICES, Profile, load_profile
+from .stack import EmbeddedStack
+
+DEFAULT_PROFILE_VARIABLE = "RUNEFRAME_PROFILE"
+
+
+class Environment:
+    def __init__(
+        self,
+        profile: Profile,
+        urls: Mapping[str, str],
+        *,
+        seed: int | None = None,
+        stack: EmbeddedStack | None = None,
+    ) -> None:
+        self.profile = profile
+        self.urls = dict(urls)
+        self.token = profile.bearer_token()
+        self.seed = profile.seed if seed is None else seed
+        self.stack = stack
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    def url(self, service: str) -> str:
+        try:
+            return self.urls[service]
+        except KeyError:
+            raise ProfileError(f"profile {self.name} has no URL for {service!r}") from None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def health(self, timeout: float = 2.0) -> dict[str, dict[str, Any]]:
+        """Each service's /healthz answer; an unreachable one raises EnvironmentUnreachable."""
+        answers = {}
+        with httpx.Client(timeout=timeout) as client:
+            for name, url in self.urls.items():
+                try:
+                    reply = client.get(f"{url}/healthz")
+                except httpx.HTTPError as exc:
+                    reason = str(exc) or type(exc).__name__
+                    raise EnvironmentUnreachable(f"{name} at {url}: {reason}") from None
+                if reply.status_code != 200:
+                    raise EnvironmentUnreachable(
+                        f"{name} at {url}: /healthz answered {reply.status_code}"
+                    )
+                answers[name] = reply.json()
+        return answers
+
+    def close(self) -> None:
+        if self.stack is not None:
+            self.stack.stop()
+            self.stack = None
+
+    def _rows(self) -> list[tuple[str, str]]:
+        return [(name, self.urls[name]) for name in SERVICES if name in self.urls]
+
+    def __repr__(self) -> str:
+        where = "embedded stack" if self.stack else self.profile.stack
+        lines = [f"Environment {self.name} ({where}, seed {self.seed})"]
+        lines += [f"  {name:<10} {url}" for name, url in self._rows()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        where = "embedded stack started by this kernel" if self.stack else self.profile.stack
+        rows = "".join(f"<tr><td>{n}</td><td><code>{u}</code></td></tr>" for n, u in self._rows())
+        return (
+            f"<p><b>Environment {self.name}</b> ({where}, seed {self.seed})</p>"
+            f"<table><tr><th>service</th><th>URL</th></tr>{rows}</table>"
+        )
+
+
+_active: Environment | None = None
+
+
+def open_environment(
+    profile: str | Profile = "local",
+    *,
+    urls: Mapping[str, str] | None = None,
+    seed: int | None = None,
+    stack_log: Path | None = None,
+) -> Environment:
+    """The profile's environment, reachable: an embedded stack is started if it needs one."""
+    chosen = load_profile(profile) if isinstance(profile, str) else profile
+    given = {**chosen.urls, **{k: v.rstrip("/") for k, v in (urls or {}).items() if v}}
+    unknown = sorted(set(given) - set(SERVICES))
+    if unknown:
+        raise ProfileError(f"unknown service {unknown[0]!r} in urls; one of {', '.join(SERVICES)}")
+    missing = [name for name in SERVICES if name not in given]
+    stack = None
+    if missing:
+        if chosen.stack != "embedded":
+            raise ProfileError(f"profile {chosen.name} has no URL for {', '.join(missing)}")
+        stack = EmbeddedStack(chosen.stack_settings, log_path=stack_log)
+        given = {**stack.start(), **given}
+    env = Environment(chosen, given, seed=seed, stack=stack)
+    try:
+        env.health()
+        if stack is not None:
+            fixtures.seed(env)
+    except BaseException:
+        env.close()
+        raise
+    return env
+
+
+def connect(
+    profile: str | Profile = "local",
+    *,
+    urls: Mapping[str, str] | None = None,
+    seed: int | None = None,
+    area: str | None = None,
+) -> Environment:
+    """Make `profile` the active environment, starting an embedded stack if it needs one."""
+    global _active
+    env = open_environment(profile, urls=urls, seed=seed)
+    if _active is not None:
+        _active.close()
+    _active = env
+    if area is not None:
+        recorder.default.area = area
+    return env
+
+
+def active() -> Environment:
+    """The environment clients use; connects to $RUNEFRAME_PROFILE (or local) if none is."""
+    if _active is None:
+        return connect(os.environ.get(DEFAULT_PROFILE_VARIABLE, "local"))
+    return _active
+
+
+@atexit.register
+def _close_active() -> None:
+    if _active is not None:
+        _active.close()

@@ -1,0 +1,55 @@
+"""Errors of the kit. Each says in one line what is wrong and where.
+
+KitError                   base; the CLI prints it as one line, a notebook as one line
+├── ProfileError           unknown profile, unreadable or invalid params/<name>.yaml
+├── EnvironmentUnreachable a service of the environment does not answer /healthz
+├── StackStartError        the embedded stack did not start
+├── ClientError            a client call failed (refused, timed out, answered an error)
+│   └── ApiError           the service answered an error envelope (status, code, message)
+└── RunError               the runner cannot run (no notebook matched, bad -p value)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class KitError(Exception):
+    """A problem a tester fixes; rendered as one line, without a traceback."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls this instead of printing a traceback for the exception.
+        return [f"\x1b[31m{type(self).__name__}\x1b[0m: {self}"]
+
+
+class ProfileError(KitError):
+    pass
+
+
+class EnvironmentUnreachable(KitError):
+    pass
+
+
+class StackStartError(KitError):
+    pass
+
+
+class ClientError(KitError):
+    pass
+
+
+class ApiError(ClientError):
+    """A service refused a request with its error envelope."""
+
+    def __init__(
+        self, status: int, code: str, message: str, details: Any = None, *, call: str = ""
+    ) -> None:
+        super().__init__(f"{call}: {status} {code}: {message}" if call else message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+class RunError(KitError):
+    pass

@@ -1,0 +1,132 @@
+"""Checks are recorded, not just asserted.
+
+`check(name, condition, detail)` shows one line under the cell (✔ or ✘, the name, the
+detail) and stores the full record (area, status, detail, duration) in that output's
+metadata, so the runner reads every check back from the executed notebook, even one
+that stopped half-way. nbval compares the line and ignores the metadata, so durations
+never make a stored output unstable.
+
+A check's duration is the time since the previous check or since its cell began,
+whichever is later: the time spent producing the evidence it judges.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+METADATA_KEY = "runeframe"
+Status = Literal["passed", "failed"]
+
+
+@dataclass(frozen=True)
+class Check:
+    area: str
+    name: str
+    status: Status
+    detail: str
+    duration: float
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _ipython() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    return get_ipython()
+
+
+class Recorder:
+    def __init__(self, area: str = "notebook") -> None:
+        self.area = area
+        self.checks: list[Check] = []
+        self._mark = time.perf_counter()
+        shell = _ipython()
+        if shell is not None:
+            shell.events.register("pre_run_cell", self._cell_started)
+
+    def _cell_started(self, *_: Any) -> None:
+        self._mark = time.perf_counter()
+
+    def check(self, name: str, condition: object, detail: object = "") -> Check:
+        """Record whether `condition` holds, and show it under the cell."""
+        now = time.perf_counter()
+        passed = bool(condition)
+        record = Check(
+            area=self.area,
+            name=name,
+            status="passed" if passed else "failed",
+            detail=str(detail),
+            duration=round(now - self._mark, 6),
+        )
+        self._mark = now
+        self.checks.append(record)
+        self._show(record)
+        return record
+
+    def _show(self, record: Check) -> None:
+        if _ipython() is None:
+            return
+        from IPython.display import display
+
+        mark, colour = ("✔", "#1a7f37") if record.passed else ("✘", "#cf222e")
+        detail = f" — {record.detail}" if record.detail else ""
+        text = f"{mark} {record.name}{detail}"
+        markup = (
+            f'<span style="color:{colour};font-weight:bold">{mark}</span> '
+            f"{html.escape(record.name)}"
+            f'<span style="color:#57606a">{html.escape(detail)}</span>'
+        )
+        display(
+            {"text/plain": text, "text/html": markup},
+            raw=True,
+            metadata={METADATA_KEY: {"check": record.as_dict()}},
+        )
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+    def table(self) -> pd.DataFrame:
+        """Every check so far: status, name and detail (durations live in the results)."""
+        rows = [
+            {"status": "✔ passed" if c.passed else "✘ failed", "check": c.name, "detail": c.detail}
+            for c in self.checks
+        ]
+        return pd.DataFrame(rows, columns=["status", "check", "detail"])
+
+    def summary(self) -> str:
+        failed = len(self.failed)
+        verdict = "all passed" if not failed else f"{failed} failed"
+        return f"{self.area}: {len(self.checks)} checks, {verdict}"
+
+    def reset(self) -> None:
+        self.checks.clear()
+        self._mark = time.perf_counter()
+
+
+default = Recorder()
+
+
+def check(name: str, condition: object, detail: object = "") -> None:
+    """Record a check in the notebook's recorder (see `Recorder.check`).
+
+    Returns nothing, so a check as a cell's last line adds no stray output.
+    """
+    default.check(name, condition, detail)
+
+
+def checks() -> pd.DataFrame:
+    """The notebook's checks as a table."""
+    return default.table()

@@ -1,0 +1,159 @@
+"""One notebook through papermill, on a kernel from the pool, archived whatever happens.
+
+The `runeframe` papermill engine is papermill's own nbclient engine plus two things: it
+runs on a kernel the pool already started, and it reports each finished cell to the
+progress display.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import Engine, papermill_engines
+from papermill.exceptions import PapermillExecutionError
+
+from ..errors import RunError
+from ..recorder import METADATA_KEY
+from .kernels import KernelPool
+
+CellCallback = Callable[[int, int], None]
+
+
+class PooledEngine(Engine):
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        *,
+        kernel_manager: Any = None,
+        on_cell: CellCallback | None = None,
+        execution_timeout: float | None = None,
+        start_timeout: float = 60,
+        **kwargs: Any,
+    ) -> Any:
+        if on_cell is not None:
+            total = len(nb_man.nb.cells)
+            complete = nb_man.cell_complete
+
+            def cell_complete(cell: Any, cell_index: int | None = None, **kw: Any) -> None:
+                complete(cell, cell_index=cell_index, **kw)
+                on_cell((cell_index or 0) + 1, total)
+
+            nb_man.cell_complete = cell_complete
+        kwargs.pop("input_path", None)
+        client = PapermillNotebookClient(
+            nb_man,
+            km=kernel_manager,
+            kernel_name=kernel_name,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            **kwargs,
+        )
+        try:
+            return client.execute()
+        finally:
+            # nbclient leaves a borrowed kernel's client open; the pool owns the kernel
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+papermill_engines.register("runeframe", PooledEngine)
+# papermill reports each notebook's path and parameters at INFO/WARNING: the progress
+# display says what matters, and the archive keeps the rest.
+logging.getLogger("papermill").setLevel(logging.ERROR)
+
+
+@dataclass
+class NotebookResult:
+    name: str
+    source: str
+    output: str
+    status: str = "queued"  # queued, running, completed, failed, interrupted
+    duration: float = 0.0
+    cells_done: int = 0
+    cells_total: int = 0
+    error: str | None = None
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def failed_checks(self) -> list[dict[str, Any]]:
+        return [c for c in self.checks if c["status"] != "passed"]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("checks")
+        return data
+
+
+def collect_checks(nb: Any, notebook: str) -> list[dict[str, Any]]:
+    """Every check a notebook recorded, read from its outputs' metadata."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", ()):
+            record = output.get("metadata", {}).get(METADATA_KEY, {}).get("check")
+            if record is not None:
+                found.append({**record, "notebook": notebook})
+    return found
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, PapermillExecutionError):
+        return f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}".strip()
+    return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+
+
+def _close_thread_loop() -> None:
+    """nbclient runs each notebook on an event loop it creates for the calling thread."""
+    loop = asyncio.get_event_loop_policy().get_event_loop()
+    if not loop.is_running():
+        loop.close()
+        asyncio.set_event_loop(None)
+
+
+def execute(
+    result: NotebookResult,
+    parameters: dict[str, Any],
+    pool: KernelPool,
+    *,
+    cell_timeout: float | None = None,
+    on_cell: CellCallback | None = None,
+) -> NotebookResult:
+    started = time.perf_counter()
+    try:
+        kernel = pool.take()
+    except RunError as exc:
+        result.status, result.error = "failed", str(exc)
+        return result
+    result.status = "running"
+    try:
+        papermill.execute_notebook(
+            result.source,
+            result.output,
+            parameters=parameters,
+            engine_name="runeframe",
+            kernel_manager=kernel,
+            on_cell=on_cell,
+            progress_bar=False,
+            execution_timeout=cell_timeout,
+        )
+        result.status = "completed"
+    except Exception as exc:
+        result.status = "failed"
+        result.error = _describe(exc)
+    finally:
+        result.duration = round(time.perf_counter() - started, 3)
+        pool.release(kernel)
+        _close_thread_loop()
+    if Path(result.output).exists():
+        result.checks = collect_checks(nbformat.read(result.output, as_version=4), result.name)
+    return result

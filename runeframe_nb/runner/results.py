@@ -1,0 +1,102 @@
+"""What a run leaves behind: results.json in the seed's suite shape, and junit.xml.
+
+results.json holds the seed's IntegrationTestSuite totals (total_tests, passed_tests,
+failed_tests, test_details) with real durations, plus the run's notebooks. A notebook
+that did not run to its end adds a failed entry of its own, so totals never hide it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from junitparser import Error, Failure, JUnitXml, TestCase, TestSuite
+
+from .execute import NotebookResult
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    profile: str
+    folder: Path
+    started_at: str
+    finished_at: str = ""
+    duration: float = 0.0
+    interrupted: bool = False
+    notebooks: list[NotebookResult] = field(default_factory=list)
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def test_details(self) -> list[dict[str, Any]]:
+        details = [check for nb in self.notebooks for check in nb.checks]
+        for nb in self.notebooks:
+            if nb.status in ("failed", "interrupted"):
+                details.append(
+                    {
+                        "area": "runner",
+                        "notebook": nb.name,
+                        "name": f"{nb.name} runs to the end",
+                        "status": "failed",
+                        "detail": nb.error or nb.status,
+                        "duration": nb.duration,
+                    }
+                )
+        return details
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        return [t for t in self.test_details if t["status"] != "passed"]
+
+    @property
+    def status(self) -> str:
+        if self.interrupted:
+            return "interrupted"
+        complete = all(nb.status == "completed" for nb in self.notebooks)
+        return "passed" if complete and not self.failed else "failed"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "passed"
+
+    def as_dict(self) -> dict[str, Any]:
+        details = self.test_details
+        passed = sum(1 for t in details if t["status"] == "passed")
+        return {
+            "run_id": self.run_id,
+            "profile": self.profile,
+            "status": self.status,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "duration": self.duration,
+            "parameters": self.parameters,
+            "total_tests": len(details),
+            "passed_tests": passed,
+            "failed_tests": len(details) - passed,
+            "notebooks": [nb.as_dict() for nb in self.notebooks],
+            "test_details": details,
+        }
+
+    def write(self) -> None:
+        (self.folder / "results.json").write_text(json.dumps(self.as_dict(), indent=2) + "\n")
+        self.junit().write(str(self.folder / "junit.xml"), pretty=True)
+
+    def junit(self) -> JUnitXml:
+        xml = JUnitXml(f"runeframe-nb {self.run_id}")
+        for nb in self.notebooks:
+            suite = TestSuite(nb.name)
+            for check in nb.checks:
+                case = TestCase(check["name"], classname=f"{nb.name}.{check['area']}")
+                case.time = check["duration"]
+                if check["status"] != "passed":
+                    case.result = [Failure(check["detail"] or "check failed")]
+                suite.add_testcase(case)
+            if nb.status != "completed":
+                case = TestCase(f"{nb.name} runs to the end", classname=f"{nb.name}.runner")
+                case.time = nb.duration
+                case.result = [Error(nb.error or nb.status, nb.status)]
+                suite.add_testcase(case)
+            xml.add_testsuite(suite)
+        return xml

@@ -1,0 +1,152 @@
+"""`runeframe-nb run`: every notebook, in parallel, against one environment, archived.
+
+The environment is opened once (an embedded profile gets a fresh stack on free ports),
+its URLs, profile and seed are injected into each notebook's parameters, and each
+executed notebook lands in outputs/<run-id>/ with results.json and junit.xml beside it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import secrets
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rich.console import Console
+
+from ..environment import open_environment
+from ..errors import RunError
+from ..profiles import PARAMS_VARIABLE, find_params_dir, load_profile
+from .execute import NotebookResult, execute
+from .kernels import KernelPool
+from .progress import Progress
+from .results import RunResult
+
+
+@dataclass
+class RunOptions:
+    profile: str = "local"
+    only: list[str] = field(default_factory=list)
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    parameters: dict[str, Any] = field(default_factory=dict)
+    output: Path = Path("outputs")
+    notebooks: Path = Path("notebooks")
+    cell_timeout: float | None = 600.0
+
+
+def parse_parameters(pairs: list[str]) -> dict[str, Any]:
+    """`key=value` pairs; values read as YAML, so 3 is an int and [a, b] a list."""
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise RunError(f"parameter {pair!r} is not key=value with a Python name as key")
+        try:
+            parsed[key.strip()] = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            raise RunError(f"parameter {key}: {raw!r} is not a readable value") from None
+    return parsed
+
+
+def discover(folder: Path, only: list[str]) -> list[Path]:
+    if not folder.is_dir():
+        raise RunError(f"no notebooks folder at {folder}")
+    found = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
+    if only:
+        found = [
+            p
+            for p in found
+            if any(fnmatch.fnmatch(p.name, g) or fnmatch.fnmatch(p.stem, g) for g in only)
+        ]
+    if not found:
+        wanted = f" matching {', '.join(only)}" if only else ""
+        raise RunError(f"no notebooks{wanted} in {folder}")
+    return found
+
+
+def new_run_id() -> str:
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def run(options: RunOptions, console: Console | None = None) -> RunResult:
+    console = console or Console()
+    profile = load_profile(options.profile)
+    sources = discover(options.notebooks, options.only)
+    run_id = new_run_id()
+    folder = options.output / run_id
+    folder.mkdir(parents=True)
+    result = RunResult(run_id, profile.name, folder, _now())
+    result.notebooks = [NotebookResult(p.stem, str(p), str(folder / p.name)) for p in sources]
+    started = time.perf_counter()
+    console.print(
+        f"run {run_id}: {len(sources)} notebooks, profile {profile.name}, "
+        f"{options.jobs} at once, archive {folder}"
+    )
+    env = open_environment(profile, stack_log=folder / "stack.log")
+    try:
+        parameters = {"profile": profile.name, "urls": env.urls, "seed": env.seed}
+        parameters.update(options.parameters)
+        result.parameters = parameters
+        execute_all(result, parameters, options, console)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        env.close()
+        for nb in result.notebooks:
+            if nb.status in ("queued", "running"):
+                nb.status = "interrupted"
+        result.finished_at = _now()
+        result.duration = round(time.perf_counter() - started, 3)
+        result.write()
+    return result
+
+
+def execute_all(
+    result: RunResult, parameters: dict[str, Any], options: RunOptions, console: Console
+) -> None:
+    jobs = max(1, min(options.jobs, len(result.notebooks)))
+    kernel_env = {PARAMS_VARIABLE: str(find_params_dir().resolve())}
+    with (result.folder / "kernels.log").open("ab") as kernel_log:
+        pool = KernelPool(
+            jobs,
+            len(result.notebooks),
+            cwd=options.notebooks.resolve(),
+            env=kernel_env,
+            log=kernel_log,
+        )
+        try:
+            with Progress(result.notebooks, console) as progress, ThreadPoolExecutor(jobs) as ex:
+
+                def one(nb: NotebookResult) -> None:
+                    progress.started(nb)
+                    execute(
+                        nb,
+                        parameters,
+                        pool,
+                        cell_timeout=options.cell_timeout,
+                        on_cell=lambda done, total: progress.cell(nb, done, total),
+                    )
+                    progress.finished(nb)
+
+                futures: list[Future[None]] = [ex.submit(one, nb) for nb in result.notebooks]
+                try:
+                    wait(futures)
+                except KeyboardInterrupt:
+                    for future in futures:
+                        future.cancel()
+                    pool.kill_all()
+                    raise
+                for future in futures:
+                    future.result()
+        finally:
+            pool.close()

@@ -1,0 +1,156 @@
+"""The embedded stack: `runeframe-stack up` in a child process, on free ports, fresh data.
+
+The kit never imports the stack; it runs it as a process, exactly as a tester would.
+The child dies with its parent (PR_SET_PDEATHSIG), so a killed kernel or runner
+leaves no services behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+import yaml
+
+from .errors import StackStartError
+from .profiles import SERVICES
+
+BASE_PORTS = {name: 8000 + i for i, name in enumerate(SERVICES)}
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _ports_free(ports: list[int]) -> bool:
+    for port in ports:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def free_port_offset(rng: random.Random | None = None) -> int:
+    """An offset that puts all five services on free ports (8000+offset ...)."""
+    rng = rng or random.Random()
+    for _ in range(200):
+        base = rng.randrange(20000, 60000, 10)
+        if _ports_free([base + i for i in range(len(SERVICES))]):
+            return base - 8000
+    raise StackStartError("no five free consecutive ports found between 20000 and 60000")
+
+
+class EmbeddedStack:
+    def __init__(
+        self,
+        settings: dict[str, Any] | None = None,
+        *,
+        log_path: Path | None = None,
+        data_dir: Path | None = None,
+        startup_timeout: float = 60.0,
+    ) -> None:
+        self.settings = dict(settings or {})
+        self.log_path = log_path
+        self.startup_timeout = startup_timeout
+        self._own_data_dir = data_dir is None
+        self.data_dir = data_dir or Path(tempfile.mkdtemp(prefix="runeframe-nb-stack-"))
+        self.urls: dict[str, str] = {}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> EmbeddedStack:
+        self.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_path or self.data_dir / "stack.log"
+
+    def start(self) -> dict[str, str]:
+        config = self.data_dir / "stack.yaml"
+        config.write_text(yaml.safe_dump(self.settings))
+        for _attempt in range(3):
+            offset = free_port_offset()
+            self.urls = {n: f"http://127.0.0.1:{p + offset}" for n, p in BASE_PORTS.items()}
+            command = [
+                sys.executable,
+                "-m",
+                "runeframe_stack",
+                "up",
+                "--port-offset",
+                str(offset),
+                "--data-dir",
+                str(self.data_dir / "data"),
+                "--config",
+                str(config),
+            ]
+            with self.log_file.open("ab") as log:
+                self.process = subprocess.Popen(
+                    command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+                )
+            if self._wait_ready():
+                return self.urls
+            if "already in use" not in self._log_tail():
+                break  # not a port race: retrying will not help
+        self.stop()
+        raise StackStartError(f"runeframe-stack did not start: {self._log_tail() or 'no output'}")
+
+    def _wait_ready(self) -> bool:
+        assert self.process is not None
+        deadline = time.monotonic() + self.startup_timeout
+        pending = dict(self.urls)
+        with httpx.Client(timeout=1.0) as client:
+            while pending and time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    return False
+                for name, url in list(pending.items()):
+                    try:
+                        if client.get(f"{url}/healthz").status_code == 200:
+                            del pending[name]
+                    except httpx.HTTPError:
+                        pass
+                time.sleep(0.05)
+        if pending:
+            self._terminate()
+        return not pending
+
+    def _log_tail(self) -> str:
+        try:
+            lines = self.log_file.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return ""
+        errors = [line for line in lines if "error" in line.lower()]
+        return (errors or lines or [""])[-1].strip()
+
+    def _terminate(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        self._terminate()
+        if self._own_data_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -1,0 +1,89 @@
+"""Every request a kit client makes is timed, so a notebook can chart latency per endpoint.
+
+Samples go to a bounded log (the last 200,000); `timings()` turns them into a table with
+each path mapped to its OpenAPI template (`/api/v1/users/{user_id}/`), read from the
+services' own documents.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import asdict, dataclass
+
+import httpx
+import pandas as pd
+
+from .openapi import RouteMatcher
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    service: str
+    base_url: str
+    method: str
+    path: str
+    status: int
+    ms: float
+    at: float
+
+
+class TimingLog:
+    def __init__(self, limit: int = 200_000) -> None:
+        self.samples: deque[Sample] = deque(maxlen=limit)
+
+    def record(self, sample: Sample) -> None:
+        self.samples.append(sample)
+
+    def clear(self) -> None:
+        self.samples.clear()
+
+    def frame(self, matcher: RouteMatcher | None = None) -> pd.DataFrame:
+        """One row per request: service, endpoint (method and template), status, ms."""
+        rows = [asdict(s) for s in self.samples]
+        columns = ["service", "endpoint", "method", "path", "status", "ms", "at"]
+        if not rows:
+            return pd.DataFrame(columns=columns)
+        matcher = matcher or RouteMatcher()
+        for row in rows:
+            template = matcher.template(row["base_url"], row["method"], row["path"])
+            row["endpoint"] = f"{row['method']} {template}"
+        return pd.DataFrame(rows, columns=columns)
+
+
+log = TimingLog()
+
+
+class TimedTransport(httpx.AsyncBaseTransport):
+    """Wraps a transport; times each request until its body has been read."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, service: str, base_url: str) -> None:
+        self.inner = inner
+        self.service = service
+        self.base_url = base_url
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        elapsed = (time.perf_counter() - started) * 1000
+        log.record(
+            Sample(
+                self.service,
+                self.base_url,
+                request.method,
+                request.url.path,
+                response.status_code,
+                round(elapsed, 3),
+                time.time(),
+            )
+        )
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def timings() -> pd.DataFrame:
+    """The requests this kernel's clients made, with their endpoint templates."""
+    return log.frame()

@@ -1,0 +1,142 @@
+"""The runner on tiny notebooks: archives, results.json, junit.xml and the exit code."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from junitparser import Error, Failure, JUnitXml
+
+from runeframe_nb.errors import RunError
+from runeframe_nb.runner import RunOptions, parse_parameters, run
+
+NOTEBOOKS = Path(__file__).parent / "notebooks"
+
+
+def run_tiny(tmp_path: Path, *only: str, **parameters: object) -> Path:
+    options = RunOptions(
+        profile="remote",
+        only=list(only),
+        jobs=2,
+        notebooks=NOTEBOOKS,
+        output=tmp_path / "outputs",
+        parameters=dict(parameters),
+    )
+    result = run(options)
+    return result.folder
+
+
+def test_a_passing_run_archives_the_notebook_and_its_results(
+    tmp_path: Path, params_dir: Path
+) -> None:
+    folder = run_tiny(tmp_path, "passes")
+    results = json.loads((folder / "results.json").read_text())
+    assert results["status"] == "passed"
+    assert (results["total_tests"], results["passed_tests"], results["failed_tests"]) == (1, 1, 0)
+    detail = results["test_details"][0]
+    assert (detail["area"], detail["notebook"], detail["name"]) == (
+        "tiny",
+        "passes",
+        "one plus one is the answer",
+    )
+    assert detail["duration"] >= 0
+    assert (folder / "passes.ipynb").exists()
+
+
+def test_parameters_are_injected(tmp_path: Path, params_dir: Path) -> None:
+    folder = run_tiny(tmp_path, "passes", answer=3)
+    results = json.loads((folder / "results.json").read_text())
+    assert results["status"] == "failed"
+    assert results["test_details"][0]["detail"] == "answer 3"
+    executed = nbformat.read(folder / "passes.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert "answer = 3" in injected[0].source
+    assert 'profile = "remote"' in injected[0].source
+
+
+def test_failures_are_archived_and_reported(tmp_path: Path, params_dir: Path) -> None:
+    folder = run_tiny(tmp_path)
+    results = json.loads((folder / "results.json").read_text())
+    assert results["status"] == "failed"
+    by_name = {nb["name"]: nb for nb in results["notebooks"]}
+    assert by_name["raises"]["status"] == "failed"
+    assert "ValueError: boom" in by_name["raises"]["error"]
+    assert by_name["fails_check"]["status"] == "completed"
+    failed = {
+        (t["notebook"], t["name"]) for t in results["test_details"] if t["status"] == "failed"
+    }
+    assert failed == {("fails_check", "this check is broken"), ("raises", "raises runs to the end")}
+    raised = nbformat.read(folder / "raises.ipynb", as_version=4)
+    assert any(o.output_type == "error" for c in raised.cells for o in c.get("outputs", []))
+
+    suites = {suite.name: suite for suite in JUnitXml.fromfile(str(folder / "junit.xml"))}
+    broken = {case.name: case for case in suites["fails_check"]}["this check is broken"]
+    assert isinstance(broken.result[0], Failure)
+    assert broken.result[0].message == "1 + 1 is 2, not 3"
+    runner_case = {case.name: case for case in suites["raises"]}["raises runs to the end"]
+    assert isinstance(runner_case.result[0], Error)
+
+
+def test_the_command_exits_nonzero_naming_the_broken_check(
+    tmp_path: Path, params_dir: Path
+) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "runeframe_nb",
+        "run",
+        "--env",
+        "remote",
+        "--only",
+        "fails_*",
+        "--notebooks",
+        str(NOTEBOOKS),
+        "--output",
+        str(tmp_path),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "fails_check: this check is broken — 1 + 1 is 2, not 3" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["run", "--env", "nope"], "runeframe-nb: error: unknown profile 'nope'"),
+        (["run", "--env", "remote", "-p", "oops"], "parameter 'oops' is not key=value"),
+        (["run", "--env", "remote", "--only", "zzz*"], "no notebooks matching zzz*"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    tmp_path: Path, params_dir: Path, arguments: list[str], message: str
+) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "runeframe_nb",
+        *arguments,
+        "--notebooks",
+        str(NOTEBOOKS),
+        "--output",
+        str(tmp_path),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert message in done.stderr
+
+
+def test_parameters_are_read_as_yaml_values() -> None:
+    assert parse_parameters(["n=3", "ratio=0.5", "names=[a, b]", "text=hello", "flag=true"]) == {
+        "n": 3,
+        "ratio": 0.5,
+        "names": ["a", "b"],
+        "text": "hello",
+        "flag": True,
+    }
+    with pytest.raises(RunError):
+        parse_parameters(["1x=3"])
