@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Run the RuneFrame integration notebooks and read their results.",
 )
-console = Console()
+console = Console(soft_wrap=True)
 
 
 @app.callback()

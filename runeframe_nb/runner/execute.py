@@ -148,7 +148,7 @@ def execute(
         )
         result.status = "completed"
     except Exception as exc:
-        result.status = "failed"
+        result.status = "interrupted" if pool.interrupted else "failed"
         result.error = _describe(exc)
     finally:
         result.duration = round(time.perf_counter() - started, 3)

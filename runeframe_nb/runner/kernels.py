@@ -52,6 +52,7 @@ class KernelPool:
         self._ready: queue.Queue[AsyncKernelManager | BaseException] = queue.Queue()
         self._live: set[AsyncKernelManager] = set()
         self._pending: set[Future[None]] = set()  # boots and shutdowns under way
+        self.interrupted = False
         self._lock = threading.Lock()
         self._sockets = Path(tempfile.mkdtemp(prefix="rfk-"))
         self._counter = 0
@@ -110,8 +111,13 @@ class KernelPool:
             await km.shutdown_kernel(now=True)
         km.context.destroy(linger=0)
 
+    def interrupt(self) -> None:
+        """Ctrl-C: kill every kernel, busy ones too; their notebooks end as interrupted."""
+        self.interrupted = True
+        self.kill_all()
+
     def kill_all(self) -> None:
-        """Stop every kernel now, busy ones too (a run interrupted with Ctrl-C)."""
+        """Stop every kernel now, busy ones too."""
         with self._lock:
             self._to_start = 0
             live = list(self._live)

@@ -144,7 +144,7 @@ def execute_all(
                 except KeyboardInterrupt:
                     for future in futures:
                         future.cancel()
-                    pool.kill_all()
+                    pool.interrupt()
                     raise
                 for future in futures:
                     future.result()

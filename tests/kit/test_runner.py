@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 from junitparser import Error, Failure, JUnitXml
 
 from runeframe_nb.errors import RunError
 from runeframe_nb.runner import RunOptions, parse_parameters, run
 
 NOTEBOOKS = Path(__file__).parent / "notebooks"
+
+
+def cli(output: Path, *arguments: str) -> list[str]:
+    """The runeframe-nb command on the tiny notebooks, archiving into `output`."""
+    return [sys.executable, "-m", "runeframe_nb", *arguments, "--notebooks", str(NOTEBOOKS),
+            "--output", str(output)]  # fmt: skip
 
 
 def run_tiny(tmp_path: Path, *only: str, **parameters: object) -> Path:
@@ -59,7 +68,7 @@ def test_parameters_are_injected(tmp_path: Path, params_dir: Path) -> None:
 
 
 def test_failures_are_archived_and_reported(tmp_path: Path, params_dir: Path) -> None:
-    folder = run_tiny(tmp_path)
+    folder = run_tiny(tmp_path, "fails_check", "raises")
     results = json.loads((folder / "results.json").read_text())
     assert results["status"] == "failed"
     by_name = {nb["name"]: nb for nb in results["notebooks"]}
@@ -84,20 +93,7 @@ def test_failures_are_archived_and_reported(tmp_path: Path, params_dir: Path) ->
 def test_the_command_exits_nonzero_naming_the_broken_check(
     tmp_path: Path, params_dir: Path
 ) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "runeframe_nb",
-        "run",
-        "--env",
-        "remote",
-        "--only",
-        "fails_*",
-        "--notebooks",
-        str(NOTEBOOKS),
-        "--output",
-        str(tmp_path),
-    ]
+    command = cli(tmp_path, "run", "--env", "remote", "--only", "fails_*")
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "fails_check: this check is broken — 1 + 1 is 2, not 3" in done.stdout
@@ -114,20 +110,21 @@ def test_the_command_exits_nonzero_naming_the_broken_check(
 def test_bad_input_is_one_line_and_exit_2(
     tmp_path: Path, params_dir: Path, arguments: list[str], message: str
 ) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "runeframe_nb",
-        *arguments,
-        "--notebooks",
-        str(NOTEBOOKS),
-        "--output",
-        str(tmp_path),
-    ]
+    command = cli(tmp_path, *arguments)
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert message in done.stderr
+
+
+def test_an_unreachable_service_is_one_line(tmp_path: Path, params_dir: Path) -> None:
+    closed = {name: "http://127.0.0.1:9" for name in ("api", "distilera", "hoardwell",
+              "mercatrix", "jonar")}  # fmt: skip
+    (params_dir / "dead.yaml").write_text(yaml.safe_dump({"stack": "remote", "urls": closed}))
+    done = subprocess.run(cli(tmp_path, "run", "--env", "dead"), capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("runeframe-nb: error: api at http://127.0.0.1:9: ")
+    assert done.stderr.count("\n") == 1
 
 
 def test_parameters_are_read_as_yaml_values() -> None:
@@ -140,3 +137,38 @@ def test_parameters_are_read_as_yaml_values() -> None:
     }
     with pytest.raises(RunError):
         parse_parameters(["1x=3"])
+
+
+def test_ctrl_c_archives_an_interrupted_run_and_leaves_no_kernel(
+    tmp_path: Path, params_dir: Path
+) -> None:
+    command = cli(tmp_path, "run", "--env", "remote", "--only", "hangs")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not kernels_of(process.pid):
+        time.sleep(0.1)
+    kernels = kernels_of(process.pid)
+    assert kernels, "the runner never started a kernel"
+    time.sleep(1.5)  # let the notebook reach its long cell
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in out
+    results = json.loads(next(tmp_path.glob("*/results.json")).read_text())
+    assert results["status"] == "interrupted"
+    assert results["notebooks"][0]["status"] == "interrupted"
+    assert (tmp_path / results["run_id"] / "hangs.ipynb").exists()
+    assert not [pid for pid in kernels if Path(f"/proc/{pid}").exists()]
+
+
+def kernels_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and b"ipykernel" in cmdline:
+            found.append(int(stat.parent.name))
+    return found

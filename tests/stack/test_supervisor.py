@@ -45,34 +45,30 @@ def wait_gone(pids: list[int], timeout: float = 15) -> list[int]:
     return [p for p in pids if alive(p)]
 
 
+def stack_up(offset: int, data_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "runeframe_stack", "up", "--port-offset", str(offset),
+            "--data-dir", str(data_dir)]  # fmt: skip
+
+
 @pytest.fixture
 def supervisor(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     offset = free_port_offset()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "runeframe_stack",
-            "up",
-            "--port-offset",
-            str(offset),
-            "--data-dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{8004 + offset}/healthz"
+    log = (tmp_path / "stack.log").open("wb")
+    process = subprocess.Popen(stack_up(offset, tmp_path), stdout=log, stderr=subprocess.STDOUT)
+    pending = [f"http://127.0.0.1:{8000 + i + offset}/healthz" for i in range(5)]
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while pending and time.monotonic() < deadline:  # all five up: start-up is over
         try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                break
+            if httpx.get(pending[0], timeout=1).status_code == 200:
+                pending.pop(0)
         except httpx.HTTPError:
             time.sleep(0.1)
+    assert not pending, (tmp_path / "stack.log").read_text()
     yield process, offset
     if process.poll() is None:
         process.kill()
         process.wait()
+    log.close()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
@@ -87,24 +83,25 @@ def test_no_service_outlives_the_supervisor(
     assert wait_gone(services) == []
 
 
-def test_a_crashed_service_is_restarted(supervisor: tuple[subprocess.Popen[bytes], int]) -> None:
+def test_a_crashed_service_is_restarted(
+    supervisor: tuple[subprocess.Popen[bytes], int], tmp_path: Path
+) -> None:
     process, offset = supervisor
-    url = f"http://127.0.0.1:{8003 + offset}/healthz"
     mercatrix = next(
         pid
         for pid in children_of(process.pid)
         if b"mercatrix" in Path(f"/proc/{pid}/cmdline").read_bytes()
     )
     os.kill(mercatrix, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    assert wait_gone([mercatrix]) == []
+    url = f"http://127.0.0.1:{8003 + offset}/healthz"
+    deadline, healthy = time.monotonic() + 30, False
+    while not healthy and time.monotonic() < deadline:
         try:
-            if httpx.get(url, timeout=1).status_code == 200 and alive(mercatrix) is False:
-                break
+            healthy = httpx.get(url, timeout=1).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    assert httpx.get(url, timeout=1).status_code == 200
+            time.sleep(0.1)
+    assert healthy, (tmp_path / "stack.log").read_text()
 
 
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -113,16 +110,7 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 8002 + offset))
         taken.listen()
         done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "runeframe_stack",
-                "up",
-                "--port-offset",
-                str(offset),
-                "--data-dir",
-                str(tmp_path),
-            ],
+            stack_up(offset, tmp_path),
             capture_output=True,
             text=True,
             timeout=60,
