@@ -47,6 +47,7 @@ def up(
     assert folder is not None
     try:
         settings = StackSettings.load(config, port_offset=port_offset, data_dir=folder.resolve())
+        settings = settings.with_service_tokens()
         services = only or list(SERVICES)
         unknown = sorted(set(services) - set(SERVICES))
         if unknown:

@@ -11,21 +11,23 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
+from pydantic import BaseModel
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import openapi
 from .auth import AuthMiddleware, TokenVerifier
 from .errors import ApiError, error_response
+from .introspection import IntrospectionRoutes
 from .metrics import Metrics, MetricsMiddleware
-from .peers import Peers
-from .routing import Endpoint, Routes, json
+from .routing import Call, Endpoint, Routes, endpoint, json
 from .settings import StackSettings
 
 log = logging.getLogger("runeframe_stack")
@@ -67,6 +69,45 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return error_response(500, "internal_error", "the service failed to answer this request")
 
 
+class Health(BaseModel):
+    status: str
+    service: str
+    version: str
+
+
+class OperationalRoutes(Routes):
+    """What every service answers: health, metrics and its own OpenAPI document."""
+
+    tag = "operations"
+
+    def __init__(self, service: str, metrics: Metrics, ready: Callable[[], bool]) -> None:
+        self.service = service
+        self.metrics = metrics
+        self.ready = ready
+        self.document: dict[str, Any] = {}
+
+    @endpoint("GET", "/healthz", responses={200: Health, 503: openapi.ErrorEnvelope})
+    async def healthz(self, call: Call) -> Response:
+        """200 once the service is ready to serve."""
+        if not self.ready():
+            return error_response(503, "starting", f"{self.service} is not ready")
+        return json({"status": "ok", "service": self.service, "version": VERSION})
+
+    @endpoint("GET", "/metrics")
+    async def metrics_text(self, call: Call) -> Response:
+        """Prometheus metrics in the text exposition format."""
+        return await self.metrics.endpoint(call.request)
+
+    @endpoint("GET", "/openapi.json")
+    async def openapi_json(self, call: Call) -> Response:
+        """This document."""
+        return json(self.document)
+
+
+def _parameters(endpoint: Endpoint) -> int:
+    return endpoint.path.count("{")
+
+
 def create_app(
     service: str,
     settings: StackSettings,
@@ -78,29 +119,15 @@ def create_app(
     lifespan: Lifespan | None = None,
     ready: Callable[[], bool] = lambda: True,
 ) -> Starlette:
-    endpoints: list[Endpoint] = [ep for group in groups for ep in group.endpoints()]
-    document = openapi.build(f"{service} service", VERSION, endpoints)
     metrics = Metrics(service)
-
-    async def healthz(request: Request) -> Response:
-        request.scope["route_template"] = "/healthz"
-        if not ready():
-            return error_response(503, "starting", f"{service} is not ready")
-        return json({"status": "ok", "service": service, "version": VERSION})
-
-    async def openapi_json(request: Request) -> Response:
-        request.scope["route_template"] = "/openapi.json"
-        return json(document)
-
-    async def metrics_text(request: Request) -> Response:
-        request.scope["route_template"] = "/metrics"
-        return await metrics.endpoint(request)
+    operations = OperationalRoutes(service, metrics, ready)
+    groups = [operations, IntrospectionRoutes(verifier), *groups]
+    endpoints: list[Endpoint] = [ep for group in groups for ep in group.endpoints()]
+    operations.document = openapi.build(f"{service} service", VERSION, endpoints)
 
     routes: list[BaseRoute] = [
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/metrics", metrics_text, methods=["GET"]),
-        Route("/openapi.json", openapi_json, methods=["GET"]),
-        *(ep.route(settings.max_body_bytes) for ep in endpoints),
+        # literal paths before templated ones: /simulations/stats/ is not a simulation id
+        *(ep.route(settings.max_body_bytes) for ep in sorted(endpoints, key=_parameters)),
         *extra_routes,
     ]
 
@@ -127,18 +154,7 @@ def create_app(
         },
         lifespan=run,
     )
-    app.state.openapi = document
+    app.state.openapi = operations.document
     app.state.settings = settings
     app.state.verifier = verifier
     return app
-
-
-def peer_lifespan(peers: Peers) -> Lifespan:
-    """A lifespan that closes the service's peer connections on shutdown."""
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        await peers.close()
-
-    return lifespan

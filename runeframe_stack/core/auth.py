@@ -35,10 +35,28 @@ class Identity:
     def is_admin(self) -> bool:
         return "admin" in self.roles
 
+    @property
+    def is_service(self) -> bool:
+        return "service" in self.roles
+
+    @property
+    def is_trusted(self) -> bool:
+        """An admin or one of the stack's own services: may act for any user."""
+        return self.is_admin or self.is_service
+
+    def may_act_for(self, user_id: str) -> bool:
+        return self.is_trusted or self.user_id == user_id
+
     def has_permission(self, permission: str) -> bool:
+        """The permission vocabulary every service answers `check_permission` with."""
         if permission == "admin_access":
             return self.is_admin
-        return True
+        if permission == "service_access":
+            return self.is_service
+        return permission in PERMISSIONS
+
+
+PERMISSIONS = frozenset({"read_own", "write_own", "admin_access", "service_access"})
 
 
 class TokenVerifier:
@@ -49,6 +67,8 @@ class TokenVerifier:
             token: Identity(spec.user_id, tuple(spec.roles), kind="static")
             for token, spec in settings.static_tokens.items()
         }
+        for service, token in settings.service_tokens.items():
+            self._static[token] = Identity(f"service:{service}", ("service",), kind="service")
         self._key_lookup = key_lookup
         self._cache: dict[str, tuple[Identity, float]] = {}
 
@@ -115,11 +135,14 @@ class AuthMiddleware:
         self.verifier = verifier
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] in ("http", "websocket"):
             try:
                 token = bearer_token(scope)
                 scope["identity"] = await self.verifier.verify(token) if token else None
             except Unauthorized as exc:
-                await exc.response()(scope, receive, send)
+                if scope["type"] == "http":
+                    await exc.response()(scope, receive, send)
+                else:  # refuse the upgrade: the client sees 403
+                    await send({"type": "websocket.close", "code": 1008, "reason": exc.message})
                 return
         await self.app(scope, receive, send)

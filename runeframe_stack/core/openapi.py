@@ -83,6 +83,9 @@ def _operation(
             "required": True,
             "content": {"application/json": {"schema": ref_of[ep.body]}},
         }
+    if ep.websocket:
+        op["responses"]["101"] = {"description": "Switching protocols: a WebSocket follows"}
+        return op
     for status, model in sorted(ep.responses.items()):
         response: dict[str, Any] = {"description": _STATUS_TEXT.get(status, "OK")}
         if model is not None:

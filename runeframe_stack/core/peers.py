@@ -47,8 +47,13 @@ class PeerReply:
 
 
 class Peers:
-    def __init__(self, settings: StackSettings) -> None:
+    """HTTP to the other services, as `service` (its own token) unless told otherwise."""
+
+    def __init__(self, settings: StackSettings, service: str) -> None:
         self.settings = settings
+        self.service = service
+        token = settings.service_tokens.get(service)
+        self.own_headers = {"authorization": f"Bearer {token}"} if token else {}
         self._session: aiohttp.ClientSession | None = None
         self._keys: dict[str, jwt.PyJWK] = {}
         self._keys_fetched = 0.0
@@ -76,7 +81,7 @@ class Peers:
         headers: Mapping[str, str] | None = None,
     ) -> PeerReply:
         url = self.settings.url(service) + path + (f"?{query}" if query else "")
-        sent_headers = dict(headers or {})
+        sent_headers = dict(self.own_headers if headers is None else headers)
         if json is not None:
             body = orjson.dumps(json)
             sent_headers["content-type"] = "application/json"

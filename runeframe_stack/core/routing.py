@@ -17,21 +17,24 @@ import orjson
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from .auth import Identity
-from .errors import BadRequest, Forbidden, PayloadTooLarge, Unauthorized
+from .errors import ApiError, BadRequest, Forbidden, PayloadTooLarge, Unauthorized
 
-Access = Literal["public", "user", "admin"]
+Access = Literal["public", "user", "admin", "trusted"]
+WS_POLICY_VIOLATION = 1008
 Handler = Callable[["Call"], Awaitable[Response]]
+RejectHook = Callable[["Call", ApiError], Awaitable[None]]
 M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
 class Call:
-    """What a handler receives: the request and its parsed, validated parts."""
+    """What a handler receives: the request (or WebSocket) and its parsed, validated parts."""
 
-    request: Request
+    request: Any
     path: Mapping[str, str]
     query: Any
     body: Any
@@ -45,7 +48,7 @@ class Call:
 
     def require_self_or_admin(self, user_id: str) -> Identity:
         identity = self.require_identity()
-        if identity.user_id != user_id and not identity.is_admin:
+        if not identity.may_act_for(user_id):
             raise Forbidden("only the user themself or an admin may do this")
         return identity
 
@@ -61,25 +64,53 @@ class Endpoint:
     access: Access = "public"
     summary: str = ""
     tag: str = ""
+    on_reject: RejectHook | None = None
+    websocket: bool = False
 
-    def route(self, max_body_bytes: int) -> Route:
+    def _admit(self, identity: Identity | None) -> None:
+        if self.access == "public":
+            return
+        if identity is None:
+            raise Unauthorized("a bearer token is required")
+        if self.access == "admin" and not identity.is_admin:
+            raise Forbidden("admin role required")
+        if self.access == "trusted" and not identity.is_trusted:
+            raise Forbidden("only an admin or a RuneFrameOS service may do this")
+
+    def route(self, max_body_bytes: int) -> BaseRoute:
+        if self.websocket:
+            return WebSocketRoute(self.path, self._websocket_endpoint, name=self.handler.__name__)
+
         async def endpoint(request: Request) -> Response:
             request.scope["route_template"] = self.path
             identity: Identity | None = request.scope.get("identity")
-            if self.access != "public":
-                if identity is None:
-                    raise Unauthorized("a bearer token is required")
-                if self.access == "admin" and not identity.is_admin:
-                    raise Forbidden("admin role required")
-            query = _parse(self.query, dict(request.query_params)) if self.query else None
-            body, raw = None, b""
-            if self.body is not None:
-                raw = await read_body(request, max_body_bytes)
-                body = _parse_json(self.body, raw)
+            self._admit(identity)
+            try:
+                query = _parse(self.query, dict(request.query_params)) if self.query else None
+                body, raw = None, b""
+                if self.body is not None:
+                    raw = await read_body(request, max_body_bytes)
+                    body = _parse_json(self.body, raw)
+            except ApiError as error:
+                if self.on_reject is not None:
+                    await self.on_reject(
+                        Call(request, request.path_params, None, None, identity), error
+                    )
+                raise
             call = Call(request, request.path_params, query, body, identity, raw)
             return await self.handler(call)
 
         return Route(self.path, endpoint, methods=[self.method], name=self.handler.__name__)
+
+    async def _websocket_endpoint(self, websocket: WebSocket) -> None:
+        identity: Identity | None = websocket.scope.get("identity")
+        try:
+            self._admit(identity)
+            query = _parse(self.query, dict(websocket.query_params)) if self.query else None
+        except ApiError as error:
+            await websocket.close(code=WS_POLICY_VIOLATION, reason=error.message[:120])
+            return
+        await self.handler(Call(websocket, websocket.path_params, query, None, identity))
 
 
 def endpoint(
@@ -90,8 +121,15 @@ def endpoint(
     body: type[BaseModel] | None = None,
     responses: Mapping[int, type[BaseModel] | None] | None = None,
     access: Access = "public",
-) -> Callable[[Callable[..., Awaitable[Response]]], Any]:
-    """Mark a `Routes` method as an endpoint; its docstring's first line is the summary."""
+    on_reject: str | None = None,
+    websocket: bool = False,
+) -> Callable[[Callable[..., Awaitable[Any]]], Any]:
+    """Mark a `Routes` method as an endpoint; its docstring's first line is the summary.
+
+    `on_reject` names a method of the group called with the refusal when the request's
+    query or body is invalid, before the 400 goes out. A `websocket` endpoint is a GET
+    that upgrades; its handler gets the accepted-or-not WebSocket as `call.request`.
+    """
 
     def mark(func: Callable[..., Awaitable[Response]]) -> Any:
         func.__endpoint__ = dict(  # type: ignore[attr-defined]
@@ -101,6 +139,8 @@ def endpoint(
             body=body,
             responses=responses or {200: None},
             access=access,
+            on_reject=on_reject,
+            websocket=websocket,
         )
         return func
 
@@ -113,11 +153,16 @@ class Routes:
     tag: str = ""
 
     def endpoints(self) -> Iterator[Endpoint]:
-        for _, method in inspect.getmembers(self, inspect.ismethod):
+        """The group's endpoints in the order the class defines them."""
+        names = dict.fromkeys(n for cls in reversed(type(self).__mro__) for n in vars(cls))
+        for name in names:
+            method = getattr(self, name, None)
             spec = getattr(method, "__endpoint__", None)
-            if spec is not None:
+            if spec is not None and inspect.ismethod(method):
                 summary = (inspect.getdoc(method) or "").split("\n")[0]
-                yield Endpoint(handler=method, summary=summary, tag=self.tag, **spec)
+                hook = getattr(self, spec["on_reject"]) if spec["on_reject"] else None
+                fields = {**spec, "on_reject": hook}
+                yield Endpoint(handler=method, summary=summary, tag=self.tag, **fields)
 
 
 async def read_body(request: Request, limit: int) -> bytes:

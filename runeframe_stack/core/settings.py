@@ -8,6 +8,7 @@ started by hand, by the supervisor or by Jonar reads the same thing.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Literal
 
@@ -59,8 +60,20 @@ class StackSettings(_Model):
         default_factory=dict, description="Limits for particular user ids (service accounts)."
     )
     static_tokens: dict[str, StaticToken] = Field(default_factory=dict)
+    service_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each service's own bearer token for calls to the others; "
+        "the supervisor makes fresh ones when none are given.",
+    )
     token_ttl_seconds: int = Field(3600, ge=1)
     max_body_bytes: int = Field(1_048_576, ge=1024)
+    vault_key: str | None = Field(
+        None,
+        description="Base64 AES-256 key of Distilera's vault; made once per data dir if unset.",
+    )
+    graphql_introspection: bool = False
+    welcome_grant: float = Field(100.0, ge=0)
+    treasury_supply: float = Field(1_000_000_000.0, gt=0)
 
     def port(self, service: str) -> int:
         return DEFAULT_PORTS[service] + self.port_offset
@@ -72,6 +85,13 @@ class StackSettings(_Model):
         if self.data_dir is None:
             raise StackConfigError("no data directory: pass --data-dir")
         return self.data_dir
+
+    def with_service_tokens(self) -> StackSettings:
+        """These settings, with a fresh token for every service that has none."""
+        tokens = {
+            name: self.service_tokens.get(name) or secrets.token_urlsafe(32) for name in SERVICES
+        }
+        return self.model_copy(update={"service_tokens": tokens})
 
     def to_env(self) -> str:
         return self.model_dump_json()

@@ -113,5 +113,21 @@ async def migrate(db: Database, migrations: Sequence[str]) -> None:
             await db.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
 
 
+async def insert_once(db: Database, table: str, row: dict[str, Any]) -> tuple[Row, bool]:
+    """Insert `row` unless one with its id exists; the stored row, and whether it is new.
+
+    What idempotent receivers use: a retried delivery finds the first and changes nothing.
+    """
+    columns = ", ".join(row)
+    marks = ", ".join(f"${n}" for n in range(1, len(row) + 1))
+    created = await db.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT (id) DO NOTHING",
+        *row.values(),
+    )
+    stored = await db.fetch_one(f"SELECT * FROM {table} WHERE id = $1", row["id"])
+    assert stored is not None
+    return stored, created > 0
+
+
 def open_database(data_dir: Path, service: str) -> Database:
     return SqliteDatabase(data_dir / f"{service}.sqlite3")

@@ -1,0 +1,62 @@
+"""Filtered, paginated listings of a table: the SQL every collection endpoint shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+
+from . import pagination
+from .pagination import PageQuery
+from .storage import Database, Row
+
+
+class Where:
+    """Conditions with numbered placeholders, added in order: `where.add("a = {}", 1)`."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.args: list[Any] = []
+
+    def add(self, template: str, *values: Any) -> Where:
+        """A condition whose `{}`s are filled with placeholders for `values`, in order."""
+        marks = []
+        for value in values:
+            self.args.append(value)
+            marks.append(f"${len(self.args)}")
+        self.parts.append(template.format(*marks))
+        return self
+
+    def equals(self, **columns: Any) -> Where:
+        """`column = value` for each column whose value is not None."""
+        for column, value in columns.items():
+            if value is not None:
+                self.add(f"{column} = {{}}", value)
+        return self
+
+    @property
+    def sql(self) -> str:
+        return f"WHERE {' AND '.join(self.parts)}" if self.parts else ""
+
+
+async def page_of(
+    db: Database,
+    request: Request,
+    query: PageQuery,
+    table: str,
+    where: Where,
+    shape: Callable[[Row], dict[str, Any]],
+    *,
+    order: str = "seq",
+) -> dict[str, Any]:
+    """One page of `table`'s rows matching `where`, shaped, in the page envelope."""
+    n = len(where.args)
+    rows = await db.fetch_all(
+        f"SELECT * FROM {table} {where.sql} ORDER BY {order} LIMIT ${n + 1} OFFSET ${n + 2}",
+        *where.args,
+        query.per_page,
+        query.offset,
+    )
+    total = await db.fetch_value(f"SELECT COUNT(*) FROM {table} {where.sql}", *where.args)
+    return pagination.page(request, query, [shape(r) for r in rows], int(total))
