@@ -1,18 +1,35 @@
-"""Distilera: users, identity and (in later parts) alchemy simulations."""
+"""Distilera: users and identity, alchemy simulations, coordination, collaborations,
+the marketplace view and the sensitive-data vault."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from starlette.applications import Starlette
 
+from ..core import outbox as outbox_module
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
+from ..core.lifecycle import lifespan
+from ..core.outbox import Outbox
+from ..core.peers import Peers
 from ..core.settings import StackSettings
-from ..core.storage import migrate, open_database
+from ..core.storage import open_database
+from . import collaborations, coordination, simulations, users, vault
+from .collaborations import CollaborationRoutes
+from .coordination import CoordinationRoutes
 from .identity import IdentityRoutes, SigningKey
-from .users import MIGRATIONS, UserRoutes, UserStore
+from .marketplace import MarketplaceRoutes
+from .simulations import SimulationRoutes
+from .users import UserRoutes, UserStore
+from .vault import Vault, VaultRoutes
+
+MIGRATIONS = [
+    *users.MIGRATIONS,
+    outbox_module.MIGRATION,
+    *simulations.MIGRATIONS,
+    *coordination.MIGRATIONS,
+    *collaborations.MIGRATIONS,
+    *vault.MIGRATIONS,
+]
 
 
 def build(settings: StackSettings) -> Starlette:
@@ -20,18 +37,22 @@ def build(settings: StackSettings) -> Starlette:
     db = open_database(data_dir, "distilera")
     key = SigningKey.load_or_create(data_dir / "distilera-signing-key.pem")
     verifier = TokenVerifier(settings, key.lookup)
-    users = UserStore(db)
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await migrate(db, MIGRATIONS)
-        yield
-        await db.close()
+    peers = Peers(settings, "distilera")
+    outbox = Outbox(db, peers)
+    user_store = UserStore(db)
 
     return create_app(
         "distilera",
         settings,
         verifier,
-        [UserRoutes(users, verifier), IdentityRoutes(key, users, settings.token_ttl_seconds)],
-        lifespan=lifespan,
+        [
+            UserRoutes(user_store, verifier, outbox),
+            IdentityRoutes(key, user_store, settings.token_ttl_seconds),
+            SimulationRoutes(db, user_store, outbox),
+            CoordinationRoutes(db, outbox),
+            CollaborationRoutes(db, user_store, outbox),
+            MarketplaceRoutes(peers),
+            VaultRoutes(db, Vault(vault.load_key(settings.vault_key, data_dir))),
+        ],
+        lifespan=lifespan(db, MIGRATIONS, peers, running=[outbox.running]),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -11,7 +10,11 @@ from starlette.responses import Response
 
 from ..core import pagination
 from ..core.auth import TokenVerifier
+from ..core.clock import now_iso
 from ..core.errors import Conflict, Forbidden, NotFound
+from ..core.listing import Where, page_of
+from ..core.notify import Notifier
+from ..core.outbox import Outbox
 from ..core.pagination import PageLinks, PageMeta, PageQuery
 from ..core.routing import Call, Routes, endpoint, json, no_content
 from ..core.storage import Database, Row
@@ -35,10 +38,6 @@ MIGRATIONS = [
 Role = Literal["user", "admin"]
 UserId = str
 _ID = r"^[A-Za-z0-9_.-]{1,64}$"
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Profile(BaseModel):
@@ -110,24 +109,6 @@ class UserStore:
         row = await self.db.fetch_one("SELECT * FROM users WHERE id = $1", user_id)
         return None if row is None else _public(row)
 
-    async def page(
-        self, limit: int, offset: int, search: str | None = None
-    ) -> tuple[list[dict[str, Any]], int]:
-        where, args = "", []
-        if search:
-            escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where = "WHERE lower(name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\'"
-            args.append(f"%{escaped}%")
-        n = len(args)
-        rows = await self.db.fetch_all(
-            f"SELECT * FROM users {where} ORDER BY seq LIMIT ${n + 1} OFFSET ${n + 2}",
-            *args,
-            limit,
-            offset,
-        )
-        total = await self.db.fetch_value(f"SELECT COUNT(*) FROM users {where}", *args)
-        return [_public(r) for r in rows], int(total)
-
     async def create(self, new: NewUser) -> dict[str, Any]:
         user_id = new.id or f"usr_{secrets.token_hex(6)}"
         email = new.email.lower()
@@ -192,16 +173,24 @@ class UserStore:
 class UserRoutes(Routes):
     tag = "users"
 
-    def __init__(self, users: UserStore, verifier: TokenVerifier) -> None:
+    def __init__(self, users: UserStore, verifier: TokenVerifier, outbox: Outbox) -> None:
         self.users = users
         self.verifier = verifier
+        self.outbox = outbox
+        self.notify = Notifier(outbox, "distilera")
 
     @endpoint("GET", "/users/", query=UserQuery, responses={200: UserPage}, access="user")
     async def list_users(self, call: Call) -> Response:
         """One page of users, oldest first; `q` keeps those whose name or email contains it."""
         query: UserQuery = call.query
-        items, total = await self.users.page(query.per_page, query.offset, query.q)
-        return json(pagination.page(call.request, query, items, total))
+        where = Where()
+        if query.q:
+            escaped = query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            where.add(
+                "(lower(name) LIKE {} ESCAPE '\\' OR email LIKE {} ESCAPE '\\')", pattern, pattern
+            )
+        return json(await page_of(self.users.db, call.request, query, "users", where, _public))
 
     @endpoint("POST", "/users/", body=NewUser, responses={201: User})
     async def create_user(self, call: Call) -> Response:
@@ -210,7 +199,13 @@ class UserRoutes(Routes):
         admin = call.identity is not None and call.identity.is_admin
         if not admin and (new.id is not None or new.role != "user"):
             raise Forbidden("only an admin may choose a user's id or role")
-        user = await self.users.create(new)
+        async with self.users.db.transaction():
+            user = await self.users.create(new)
+            await self.outbox.add("mercatrix", "/accounts/", {"user_id": user["id"]})
+            await self.notify.message(
+                "user_created", f"user_created {user['id']}", user_id=user["id"]
+            )
+        await self.outbox.flush()
         location = f"{pagination.public_path(call.request)}{user['id']}/"
         return json(user, status=201, headers={"Location": location})
 
@@ -239,7 +234,10 @@ class UserRoutes(Routes):
         """Delete a user: the user themself, or an admin."""
         user_id = call.path["user_id"]
         call.require_self_or_admin(user_id)
-        if not await self.users.delete(user_id):
-            raise NotFound(f"user {user_id} not found")
+        async with self.users.db.transaction():
+            if not await self.users.delete(user_id):
+                raise NotFound(f"user {user_id} not found")
+            await self.notify.message("user_deleted", f"user_deleted {user_id}", user_id=user_id)
+        await self.outbox.flush()
         self.verifier.forget(user_id)
         return no_content()
