@@ -1,16 +1,42 @@
-"""Mercatrix: accounts, transfers, rewards and market listings."""
+"""Mercatrix: accounts, transfers that conserve money, rewards and market listings."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from ..core.app import create_app, peer_lifespan
+from ..core import outbox as outbox_module
+from ..core.app import create_app
 from ..core.auth import TokenVerifier
+from ..core.lifecycle import lifespan
+from ..core.notify import Notifier
+from ..core.outbox import Outbox
 from ..core.peers import Peers
 from ..core.settings import StackSettings
+from ..core.storage import open_database
+from . import ledger, listings
+from .ledger import Ledger
+from .listings import ListingRoutes
+from .transactions import LedgerRoutes
+
+MIGRATIONS = [*ledger.MIGRATIONS, outbox_module.MIGRATION, *listings.MIGRATIONS]
 
 
 def build(settings: StackSettings) -> Starlette:
-    peers = Peers(settings)
+    db = open_database(settings.require_data_dir(), "mercatrix")
+    peers = Peers(settings, "mercatrix")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
-    return create_app("mercatrix", settings, verifier, [], lifespan=peer_lifespan(peers))
+    outbox = Outbox(db, peers)
+    book = Ledger(db, Notifier(outbox, "mercatrix"))
+
+    async def open_treasury() -> None:
+        await book.ensure_treasury(settings.treasury_supply)
+
+    return create_app(
+        "mercatrix",
+        settings,
+        verifier,
+        [LedgerRoutes(db, book, outbox, settings.welcome_grant), ListingRoutes(db, book)],
+        lifespan=lifespan(
+            db, MIGRATIONS, peers, on_start=[open_treasury], running=[outbox.running]
+        ),
+    )

@@ -1,0 +1,107 @@
+"""Alerts raised by components (e.g. `distilera_error`), queryable by component and type.
+
+Raising is idempotent on the alert id, so a component's retried report counts once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from ..core.clock import now_iso
+from ..core.listing import Where, page_of
+from ..core.notify import new_id
+from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.routing import Call, Routes, endpoint, json
+from ..core.storage import Database, Row, insert_once
+
+MIGRATIONS = [
+    """
+    CREATE TABLE alerts (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        component TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        message TEXT NOT NULL,
+        details TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX alerts_component ON alerts (component, type)
+    """,
+]
+Severity = Literal["info", "warning", "critical"]
+
+
+class NewAlert(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    type: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    component: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")
+    severity: Severity = "warning"
+    message: str = Field(min_length=1, max_length=2000)
+    details: Any = None
+
+
+class Alert(BaseModel):
+    id: str
+    type: str
+    component: str
+    severity: Severity
+    message: str
+    details: Any
+    created_at: str
+
+
+class AlertQuery(PageQuery):
+    component: str | None = Field(None, max_length=64)
+    type: str | None = Field(None, max_length=64)
+    severity: Severity | None = None
+    since: str | None = Field(None, max_length=40)
+
+
+class AlertPage(BaseModel):
+    data: list[Alert]
+    meta: PageMeta
+    links: PageLinks
+
+
+def _public(row: Row) -> dict[str, Any]:
+    alert = {k: v for k, v in row.items() if k != "seq"}
+    alert["details"] = orjson.loads(row["details"]) if row["details"] else None
+    return alert
+
+
+class AlertRoutes(Routes):
+    tag = "alerts"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @endpoint(
+        "POST", "/alerts/", body=NewAlert, responses={201: Alert, 200: Alert}, access="trusted"
+    )
+    async def raise_alert(self, call: Call) -> Response:
+        """Record an alert; an id seen before returns the stored alert."""
+        new: NewAlert = call.body
+        row = {
+            **new.model_dump(exclude={"details"}),
+            "id": new.id or new_id("alr"),
+            "details": orjson.dumps(new.details).decode() if new.details is not None else None,
+            "created_at": now_iso(),
+        }
+        stored, created = await insert_once(self.db, "alerts", row)
+        return json(_public(stored), status=201 if created else 200)
+
+    @endpoint("GET", "/alerts/", query=AlertQuery, responses={200: AlertPage}, access="trusted")
+    async def list_alerts(self, call: Call) -> Response:
+        """Alerts, oldest first, by component, type, severity or time."""
+        query: AlertQuery = call.query
+        where = Where().equals(component=query.component, type=query.type, severity=query.severity)
+        if query.since:
+            where.add("created_at >= {}", query.since)
+        return json(await page_of(self.db, call.request, query, "alerts", where, _public))

@@ -1,0 +1,196 @@
+"""The ledger: every movement of essence_coins is a transfer between two accounts.
+
+Amounts are integer cents. A transfer is one database transaction that debits, credits
+and records it, or records it as failed and moves nothing, so the sum over all accounts
+(the treasury included) never changes and no balance goes below zero. Welcome grants and
+rewards are transfers from the treasury, made once per reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..core.clock import now_iso
+from ..core.errors import Conflict
+from ..core.notify import Notifier, new_id
+from ..core.storage import Database, Row
+
+TREASURY = "treasury"
+CURRENCY = "essence_coins"
+MIGRATIONS = [
+    """
+    CREATE TABLE accounts (
+        user_id TEXT PRIMARY KEY,
+        balance INTEGER NOT NULL CHECK (balance >= 0),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE transactions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        from_user TEXT NOT NULL,
+        to_user TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        transaction_type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        reference TEXT UNIQUE,
+        idempotency_key TEXT UNIQUE,
+        request_hash TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX transactions_from ON transactions (from_user);
+    CREATE INDEX transactions_to ON transactions (to_user);
+    CREATE INDEX transactions_status ON transactions (status)
+    """,
+]
+
+
+def cents(amount: Decimal | float) -> int:
+    return int((Decimal(str(amount)) * 100).to_integral_exact())
+
+
+def coins(amount_cents: int) -> float:
+    return amount_cents / 100
+
+
+def public_transaction(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "from_user": row["from_user"],
+        "to_user": row["to_user"],
+        "amount": coins(row["amount"]),
+        "currency": row["currency"],
+        "transaction_type": row["transaction_type"],
+        "status": row["status"],
+        "error": row["error"],
+        "reference": row["reference"],
+        "created_at": row["created_at"],
+    }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    transaction: dict[str, Any]
+    created: bool
+    error_code: str | None = None
+
+
+class Ledger:
+    def __init__(self, db: Database, notify: Notifier) -> None:
+        self.db = db
+        self.notify = notify
+
+    async def ensure_treasury(self, supply: float) -> None:
+        stamp = now_iso()
+        await self.db.execute(
+            "INSERT INTO accounts (user_id, balance, created_at, updated_at)"
+            " VALUES ($1, $2, $3, $3) ON CONFLICT (user_id) DO NOTHING",
+            TREASURY, cents(supply), stamp,
+        )  # fmt: skip
+
+    async def balance(self, user_id: str) -> Row | None:
+        return await self.db.fetch_one("SELECT * FROM accounts WHERE user_id = $1", user_id)
+
+    async def open_account(self, user_id: str, grant: float) -> bool:
+        """Open an account with the welcome grant; False if it was open already."""
+        async with self.db.transaction():
+            stamp = now_iso()
+            opened = await self.db.execute(
+                "INSERT INTO accounts (user_id, balance, created_at, updated_at)"
+                " VALUES ($1, 0, $2, $2) ON CONFLICT (user_id) DO NOTHING",
+                user_id, stamp,
+            )  # fmt: skip
+            if opened and grant > 0:
+                await self.transfer(
+                    TREASURY, user_id, cents(grant), "welcome_grant", reference=f"welcome:{user_id}"
+                )
+        return bool(opened)
+
+    async def _existing(
+        self, reference: str | None, idempotency_key: str | None, request_hash: str | None
+    ) -> Outcome | None:
+        row = None
+        if reference is not None:
+            row = await self.db.fetch_one(
+                "SELECT * FROM transactions WHERE reference = $1", reference
+            )
+        elif idempotency_key is not None:
+            row = await self.db.fetch_one(
+                "SELECT * FROM transactions WHERE idempotency_key = $1", idempotency_key
+            )
+            if row is not None and row["request_hash"] != request_hash:
+                raise Conflict(
+                    f"idempotency key {idempotency_key} was used for a different request",
+                    code="idempotency_conflict",
+                )
+        if row is None:
+            return None
+        return Outcome(public_transaction(row), created=False, error_code=_code(row["error"]))
+
+    async def transfer(
+        self,
+        from_user: str,
+        to_user: str,
+        amount: int,
+        transaction_type: str,
+        *,
+        reference: str | None = None,
+        idempotency_key: str | None = None,
+        request_hash: str | None = None,
+    ) -> Outcome:
+        """Move `amount` cents, or record why not; a known reference or key returns the first."""
+        async with self.db.transaction():
+            earlier = await self._existing(reference, idempotency_key, request_hash)
+            if earlier is not None:
+                return earlier
+            source = await self.balance(from_user)
+            target = await self.balance(to_user)
+            error = None
+            if source is None:
+                error = f"account_not_found: no account for {from_user}"
+            elif target is None:
+                error = f"account_not_found: no account for {to_user}"
+            elif source["balance"] < amount:
+                error = (
+                    f"insufficient_funds: {from_user} has {coins(source['balance']):.2f},"
+                    f" needs {coins(amount):.2f}"
+                )
+            stamp = now_iso()
+            if error is None:
+                for user, delta in ((from_user, -amount), (to_user, amount)):
+                    await self.db.execute(
+                        "UPDATE accounts SET balance = balance + $2, updated_at = $3"
+                        " WHERE user_id = $1",
+                        user, delta, stamp,
+                    )  # fmt: skip
+            transaction_id = new_id("txn")
+            status = "failed" if error else "completed"
+            await self.db.execute(
+                "INSERT INTO transactions (id, from_user, to_user, amount, currency,"
+                " transaction_type, status, error, reference, idempotency_key, request_hash,"
+                " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                transaction_id, from_user, to_user, amount, CURRENCY, transaction_type, status,
+                error, reference, idempotency_key, request_hash, stamp,
+            )  # fmt: skip
+            event = "transaction_failed" if error else "transaction_processed"
+            detail = f"{coins(amount):.2f} {CURRENCY} {from_user} -> {to_user} ({transaction_type})"
+            await self.notify.message(
+                event,
+                f"{event} {transaction_id}: {detail}" + (f"; {error}" if error else ""),
+                transaction_id=transaction_id,
+                user_id=from_user,
+                counterparty_id=to_user,
+            )
+            row = await self.db.fetch_one(
+                "SELECT * FROM transactions WHERE id = $1", transaction_id
+            )
+            assert row is not None
+            return Outcome(public_transaction(row), created=True, error_code=_code(error))
+
+
+def _code(error: str | None) -> str | None:
+    return error.split(":", 1)[0] if error else None

@@ -1,0 +1,118 @@
+"""Market listings: items for sale by account holders, shown in Distilera's marketplace."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from ..core.clock import now_iso
+from ..core.errors import NotFound
+from ..core.listing import Where, page_of
+from ..core.notify import new_id
+from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.routing import Call, Routes, endpoint, json
+from ..core.storage import Database, Row
+from .ledger import Ledger, cents, coins
+from .transactions import Amount
+
+MIGRATIONS = [
+    """
+    CREATE TABLE listings (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        seller TEXT NOT NULL,
+        item_type TEXT NOT NULL,
+        quantity INTEGER NOT NULL,
+        price_per_unit INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )
+    """,
+]
+
+
+class NewListing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    item_type: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    quantity: int = Field(ge=1, le=1_000_000)
+    price_per_unit: Amount
+    seller: str = Field(min_length=1, max_length=64)
+
+
+class Listing(BaseModel):
+    id: str
+    seller: str
+    item_type: str
+    quantity: int
+    price_per_unit: float
+    status: Literal["active"]
+    created_at: str
+
+
+class ListingQuery(PageQuery):
+    status: Literal["active"] | None = None
+    seller: str | None = Field(None, max_length=64)
+    item_type: str | None = Field(None, max_length=64)
+
+
+class ListingPage(BaseModel):
+    data: list[Listing]
+    meta: PageMeta
+    links: PageLinks
+
+
+def _public(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "seller": row["seller"],
+        "item_type": row["item_type"],
+        "quantity": row["quantity"],
+        "price_per_unit": coins(row["price_per_unit"]),
+        "status": row["status"],
+        "created_at": row["created_at"],
+    }
+
+
+class ListingRoutes(Routes):
+    tag = "market"
+
+    def __init__(self, db: Database, ledger: Ledger) -> None:
+        self.db = db
+        self.ledger = ledger
+
+    @endpoint("POST", "/listings/", body=NewListing, responses={201: Listing}, access="user")
+    async def create_market_listing(self, call: Call) -> Response:
+        """Offer an item for sale; the seller must hold an account."""
+        new: NewListing = call.body
+        call.require_self_or_admin(new.seller)
+        if await self.ledger.balance(new.seller) is None:
+            raise NotFound(f"no account for {new.seller}")
+        listing_id = new_id("lst")
+        await self.db.execute(
+            "INSERT INTO listings (id, seller, item_type, quantity, price_per_unit, status,"
+            " created_at) VALUES ($1, $2, $3, $4, $5, 'active', $6)",
+            listing_id, new.seller, new.item_type, new.quantity, cents(new.price_per_unit),
+            now_iso(),
+        )  # fmt: skip
+        return json(await self._get(listing_id), status=201)
+
+    async def _get(self, listing_id: str) -> dict[str, Any]:
+        row = await self.db.fetch_one("SELECT * FROM listings WHERE id = $1", listing_id)
+        if row is None:
+            raise NotFound(f"listing {listing_id} not found")
+        return _public(row)
+
+    @endpoint("GET", "/listings/", query=ListingQuery, responses={200: ListingPage}, access="user")
+    async def list_listings(self, call: Call) -> Response:
+        """Listings, oldest first, by status, seller or item."""
+        query: ListingQuery = call.query
+        where = Where().equals(status=query.status, seller=query.seller, item_type=query.item_type)
+        return json(await page_of(self.db, call.request, query, "listings", where, _public))
+
+    @endpoint("GET", "/listings/{listing_id}/", responses={200: Listing}, access="user")
+    async def get_listing(self, call: Call) -> Response:
+        """One listing."""
+        return json(await self._get(call.path["listing_id"]))
