@@ -1,27 +1,36 @@
-"""The public edge: /api/v1 REST (and later GraphQL and WebSocket), rate limited per identity."""
+"""The public edge: /api/v1 REST, /graphql/ and the /ws/ WebSocket, rate limited per identity."""
 
 from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from ..core.app import create_app, peer_lifespan
+from ..core.app import create_app
 from ..core.auth import TokenVerifier
+from ..core.lifecycle import lifespan
 from ..core.peers import Peers
 from ..core.ratelimit import RateLimitMiddleware
 from ..core.settings import StackSettings
+from .graphql import GraphQLRoutes
+from .live import LiveRoutes
+from .relay import Relay
 from .users import PublicUserRoutes
 
 
 def build(settings: StackSettings) -> Starlette:
-    peers = Peers(settings)
+    peers = Peers(settings, "api")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
+    relay = Relay(peers)
 
     return create_app(
         "api",
         settings,
         verifier,
-        [PublicUserRoutes(peers)],
+        [
+            PublicUserRoutes(peers),
+            GraphQLRoutes(peers, settings.graphql_introspection),
+            LiveRoutes(verifier, relay),
+        ],
         extra_middleware=[
             Middleware(
                 RateLimitMiddleware,
@@ -29,5 +38,5 @@ def build(settings: StackSettings) -> Starlette:
                 overrides=settings.rate_limit_overrides,
             )
         ],
-        lifespan=peer_lifespan(peers),
+        lifespan=lifespan(None, (), peers, running=[relay.running]),
     )

@@ -1,0 +1,113 @@
+"""User updates between WebSocket clients, through Hoardwell, across edge processes.
+
+A published update is a Hoardwell message on the `user_updates` channel. Each edge
+process holds one stream from Hoardwell and hands every update to its own subscribers
+of that user. The stream resumes after the last message it saw, so a reconnect neither
+loses nor repeats an update: each subscriber receives each update exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import aiohttp
+import orjson
+
+from ..core.errors import Unavailable
+from ..core.lifecycle import in_background
+from ..core.notify import new_id
+from ..core.peers import Peers
+
+log = logging.getLogger("runeframe_stack.relay")
+CHANNEL = "user_updates"
+Deliver = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Relay:
+    def __init__(self, peers: Peers) -> None:
+        self.peers = peers
+        self.subscribers: dict[str, dict[int, Deliver]] = defaultdict(dict)
+        self.connected = asyncio.Event()
+        self._last_seq: int | None = None  # None: live only, nothing to resume
+
+    def subscribe(self, user_id: str, key: int, deliver: Deliver) -> None:
+        self.subscribers[user_id][key] = deliver
+
+    def unsubscribe(self, user_id: str, key: int) -> None:
+        self.subscribers.get(user_id, {}).pop(key, None)
+
+    def drop(self, key: int) -> None:
+        for targets in self.subscribers.values():
+            targets.pop(key, None)
+
+    async def publish(self, user_id: str, data: Any, sender: str) -> str:
+        """Post an update to Hoardwell; the stream brings it back to every subscriber."""
+        try:
+            await asyncio.wait_for(self.connected.wait(), timeout=5)
+        except TimeoutError:
+            raise Unavailable("live updates are unavailable: no stream from hoardwell") from None
+        message_id = new_id("upd")
+        reply = await self.peers.request(
+            "hoardwell",
+            "POST",
+            "/messages/",
+            json={
+                "id": message_id,
+                "type": "user_update",
+                "channel": CHANNEL,
+                "user_id": user_id,
+                "sender": sender,
+                "content": f"user_update {user_id}",
+                "payload": {"data": data},
+            },
+        )
+        reply.raise_for_error()
+        return message_id
+
+    async def _dispatch(self, message: dict[str, Any]) -> None:
+        self._last_seq = max(self._last_seq or 0, int(message["seq"]))
+        frame = {
+            "type": "user_update",
+            "user_id": message["user_id"],
+            "data": (message.get("payload") or {}).get("data"),
+            "id": message["id"],
+            "sender": message["sender"],
+        }
+        for deliver in list(self.subscribers.get(message["user_id"], {}).values()):
+            with contextlib.suppress(Exception):  # a closed socket must not stop the others
+                await deliver(frame)
+
+    async def _follow(self) -> None:
+        query = f"channel={CHANNEL}"
+        if self._last_seq is not None:
+            query += f"&after_seq={self._last_seq}"
+        base = self.peers.settings.url("hoardwell").replace("http", "ws", 1)
+        url = f"{base}/messages/stream/?{query}"
+        headers = self.peers.own_headers
+        async with self.peers.session.ws_connect(url, headers=headers, heartbeat=20) as ws:
+            self.connected.set()
+            async for frame in ws:
+                if frame.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                    await self._dispatch(orjson.loads(frame.data))
+
+    async def _run(self) -> None:
+        delay = 0.05
+        while True:
+            try:
+                await self._follow()
+                delay = 0.05
+            except (aiohttp.ClientError, OSError) as exc:
+                log.debug("stream from hoardwell: %s", exc)
+            self.connected.clear()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    def running(self) -> AbstractAsyncContextManager[None]:
+        """Follow Hoardwell's stream in the background while the edge serves."""
+        return in_background(self._run())
