@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from ..environment import Environment, active
 from ..errors import ApiError, ClientError
 from ..timing import TimedTransport
+from .models import AuthResult
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -54,9 +55,11 @@ class ServiceClient:
         token: str | None = None,
         anonymous: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
+        since: str | None = None,
     ) -> None:
         # test_mode is the seed's flag: the client talks to the active test environment.
         self.test_mode = test_mode
+        self.since = since  # collections read by this client start at this ISO time
         self.http = httpx.AsyncClient(
             **client_settings(
                 self.service,
@@ -92,6 +95,30 @@ class ServiceClient:
 
     async def fetch(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:
         return model.model_validate(await self.call(method, path, **kwargs))
+
+    async def collect(
+        self, model: type[M], path: str, *, limit: int = 10_000, **filters: Any
+    ) -> list[M]:
+        """Every item of a paginated collection (following `links.next`), up to `limit`."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        params.setdefault("per_page", 100)
+        items: list[M] = []
+        link: str | None = path
+        while link and len(items) < limit:
+            page = await self.call("GET", link, params=params if link == path else None)
+            items += [model.model_validate(item) for item in page["data"]]
+            link = page["links"]["next"]
+        return items[:limit]
+
+    async def authenticate(self, token: str) -> AuthResult:
+        """Whether this service accepts `token`, and whose it is (never raises for a bad one)."""
+        return await self.fetch(AuthResult, "POST", "/auth/verify/", json={"token": token})
+
+    async def check_permission(self, token: str, permission: str) -> bool:
+        """Whether the token's holder has `permission` here (`admin_access`: admins only)."""
+        body = {"token": token, "permission": permission}
+        result = await self.call("POST", "/auth/permissions/check/", json=body)
+        return bool(result["allowed"])
 
 
 def _api_error(reply: httpx.Response, call: str) -> ApiError:

@@ -60,6 +60,132 @@ class User(Entity):
     updated_at: str | None = None
 
 
+class AuthResult(Resource):
+    """`authenticate`: whether a service accepts a token, and whose it is."""
+
+    is_valid: bool
+    user_id: str | None = None
+    roles: list[str] = []
+    error: str | None = None
+
+
+class Simulation(Entity):
+    user_id: str
+    elements: list[str]
+    reaction_type: str
+    target_result: str
+    status: str
+    result: str | None = None
+    success: bool | None = None
+    reward: float = 0.0
+    created_at: str | None = None
+    completed_at: str | None = None
+
+
+class Agent(Resource):
+    name: str
+    role: str
+    user_id: str | None = None
+
+
+class Coordination(Entity):
+    owner: str
+    agents: list[Agent]
+    status: str
+    result: str | None = None
+    reason: str | None = None
+
+
+class Contribution(Entity):
+    collaboration_id: str
+    user_id: str
+    element: str
+    status: str
+
+
+class Collaboration(Entity):
+    leader: str
+    members: list[str]
+    simulation_type: str
+    status: str
+    result: str | None = None
+    rewards: dict[str, float] = {}
+    contributions: list[Contribution] = []
+
+
+class MarketItem(Entity):
+    item_type: str
+    quantity: int
+    price_per_unit: float
+    seller: str
+    total_price: float
+    known_product: bool = False
+    reward_value: float = 0.0
+
+
+class VaultEntry(Entity):
+    """A vault entry's fields: sealed as stored, or plaintext as retrieved (`entry["ssn"]`)."""
+
+
+class Message(Entity):
+    seq: int
+    type: str
+    content: str
+    sender: str
+    user_id: str | None = None
+    counterparty_id: str | None = None
+    simulation_id: str | None = None
+    coordination_id: str | None = None
+    collaboration_id: str | None = None
+    transaction_id: str | None = None
+    channel: str | None = None
+    payload: dict[str, Any] | None = None
+    created_at: str
+
+
+class Balance(Resource):
+    user_id: str
+    essence_coins: float
+    currency: str = "essence_coins"
+
+
+class Transaction(Entity):
+    from_user: str
+    to_user: str
+    amount: float
+    currency: str
+    transaction_type: str
+    status: str
+    error: str | None = None
+    reference: str | None = None
+    created_at: str
+
+
+class Listing(Entity):
+    seller: str
+    item_type: str
+    quantity: int
+    price_per_unit: float
+    status: str
+
+
+class LedgerSummary(Resource):
+    accounts: int
+    total_essence_coins: float
+    treasury_essence_coins: float
+    completed_transactions: int
+    failed_transactions: int
+
+
+class Alert(Entity):
+    type: str
+    component: str
+    severity: str
+    message: str
+    details: Any = None
+    created_at: str
+
+
 class Token(Resource):
     token: str
     token_type: str
