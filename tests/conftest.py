@@ -1,35 +1,31 @@
-"""Shared fixtures: one real stack per session, started the way the kit starts it."""
+"""Shared fixtures: one real stack per session, configured and seeded as the local profile says."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
 
 import httpx
 import pytest
 
+import runeframe_nb as rf
+from runeframe_nb import fixtures
+from runeframe_nb.profiles import Profile, load_profile
 from runeframe_nb.stack import EmbeddedStack
 
+PARAMS = Path(__file__).parents[1] / "params"
 ADMIN_TOKEN = "test_token"
-STACK_SETTINGS: dict[str, Any] = {
-    "rate_limit": {"requests": 60, "window_seconds": 60},
-    "rate_limit_overrides": {"test_user": {"requests": 1_000_000, "window_seconds": 60}},
-    "static_tokens": {"test_token": {"user_id": "test_user", "roles": ["admin", "user"]}},
-}
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[EmbeddedStack]:
-    with EmbeddedStack(STACK_SETTINGS) as running:
-        admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-        fixture = {
-            "id": "test_user",
-            "name": "Test User",
-            "email": "test_user@runeframe.example",
-            "role": "admin",
-        }
-        httpx.post(f"{running.urls['distilera']}/users/", json=fixture, headers=admin)
+def profile() -> Profile:
+    return load_profile("local", PARAMS)
+
+
+@pytest.fixture(scope="session")
+def stack(profile: Profile) -> Iterator[EmbeddedStack]:
+    with EmbeddedStack(profile.stack_settings) as running:
         yield running
 
 
@@ -38,11 +34,19 @@ def urls(stack: EmbeddedStack) -> dict[str, str]:
     return stack.urls
 
 
+@pytest.fixture(scope="session")
+def environment(profile: Profile, urls: dict[str, str]) -> rf.Environment:
+    """The session stack as the kit's active environment, with the profile's fixtures."""
+    env = rf.connect(profile, urls=urls)
+    fixtures.seed(env)
+    return env
+
+
 @pytest.fixture
-def admin(urls: dict[str, str]) -> Iterator[httpx.Client]:
+def admin(environment: rf.Environment) -> Iterator[httpx.Client]:
     """A client of the public edge holding the admin test token."""
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    with httpx.Client(base_url=urls["api"], headers=headers, timeout=10) as client:
+    with httpx.Client(base_url=environment.url("api"), headers=headers, timeout=10) as client:
         yield client
 
 

@@ -40,7 +40,9 @@ def test_every_documented_operation_is_routed(urls: dict[str, str], service: str
     document = httpx.get(f"{urls[service]}/openapi.json").json()
     for template, operations in document["paths"].items():
         path = re.sub(r"{\w+}", "test_user", template)
-        for method in operations:
+        for method, operation in operations.items():
+            if "101" in operation["responses"]:
+                continue  # a WebSocket: not reachable with plain HTTP
             reply = httpx.request(method, f"{urls[service]}{path}")
             error = reply.json().get("error", {}) if reply.status_code >= 400 else {}
             routed = reply.status_code != 405 and not error.get("message", "").startswith(
