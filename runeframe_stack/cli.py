@@ -73,6 +73,9 @@ def serve(
     data_dir: Annotated[
         Path | None, typer.Option(help="Where the embedded database lives.")
     ] = None,
+    release: Annotated[
+        str | None, typer.Option(help="Serve as this release (one the settings know).")
+    ] = None,
 ) -> None:
     """Serve one service in this process (settings from the supervisor, a file or flags)."""
     from .serve import serve as run
@@ -80,6 +83,9 @@ def serve(
     settings = StackSettings.from_env()
     if config is not None or data_dir is not None:
         settings = StackSettings.load(config, data_dir=data_dir)
+    if release is not None and release not in settings.jonar.releases:
+        known = ", ".join(settings.jonar.releases)
+        raise StackError(f"no release {release} of {service} (known releases: {known})")
     run(service, settings, port)
 
 

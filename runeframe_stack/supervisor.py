@@ -66,7 +66,7 @@ class ServiceProcess:
             return False
         return reply.status_code == 200
 
-    def stop(self, grace: float = 5.0) -> None:
+    def stop(self, grace: float = 10.0) -> None:
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()

@@ -1,15 +1,84 @@
-"""Jonar: infrastructure; here its alerts (deployments and scaling have their own methods)."""
+"""Jonar: deployments and their replicas, scaling, metrics, simulated load, events, alerts."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
+from ..errors import ClientError
 from ._service import ServiceClient
-from .models import Alert
+from .models import (
+    Alert,
+    ComponentMetrics,
+    Deployment,
+    Entity,
+    Event,
+    LoadReport,
+    SystemMetrics,
+    id_of,
+)
+
+ROLLOUT_WAIT = 660.0  # a rollout may take its full deadline (up to 600 s) before answering
 
 
 class JonarClient(ServiceClient):
     service = "jonar"
+
+    async def deploy_component(self, deployment_config: dict[str, Any]) -> Deployment:
+        """Roll out a component; returns once its replicas are ready (or raises why not)."""
+        return await self.fetch(
+            Deployment, "POST", "/deployments/", json=deployment_config, timeout=ROLLOUT_WAIT
+        )
+
+    async def get_deployment_status(self, deployment_id: Entity | str) -> Deployment:
+        return await self.fetch(Deployment, "GET", f"/deployments/{id_of(deployment_id)}/")
+
+    async def list_deployments(self) -> list[Deployment]:
+        reply = await self.call("GET", "/deployments/")
+        return [Deployment.model_validate(d) for d in reply["data"]]
+
+    async def scale_component(self, deployment_id: Entity | str, replicas: int) -> Deployment:
+        path = f"/deployments/{id_of(deployment_id)}/"
+        body = {"replicas": replicas}
+        return await self.fetch(Deployment, "PATCH", path, json=body, timeout=ROLLOUT_WAIT)
+
+    async def delete_deployment(self, deployment_id: Entity | str) -> None:
+        await self.call("DELETE", f"/deployments/{id_of(deployment_id)}/")
+
+    async def get_service_url(self, deployment_id: Entity | str) -> str:
+        """Where the deployment answers as one service (Jonar balances over its replicas)."""
+        return (await self.get_deployment_status(deployment_id)).service_url
+
+    async def test_service_health(self, service_url: str) -> httpx.Response:
+        """GET the service's /healthz through its service URL."""
+        try:
+            return await self.http.get(f"{service_url.rstrip('/')}/healthz")
+        except httpx.HTTPError as exc:
+            raise ClientError(f"jonar: {service_url}: {exc or type(exc).__name__}") from None
+
+    async def get_component_metrics(self, component: str) -> ComponentMetrics:
+        return await self.fetch(ComponentMetrics, "GET", f"/components/{component}/metrics/")
+
+    async def simulate_load(
+        self, component: str, load_factor: float = 2.0, duration: float = 3.0
+    ) -> LoadReport:
+        """Real requests at load_factor x the autoscaling target, then an HPA evaluation."""
+        body = {"load_factor": load_factor, "duration_seconds": duration}
+        path = f"/components/{component}/load/"
+        return await self.fetch(LoadReport, "POST", path, json=body, timeout=ROLLOUT_WAIT)
+
+    async def get_component_events(self, component: str, type: str | None = None) -> list[Event]:
+        return await self.collect(
+            Event, "/events/", since=self.since, component=component, type=type
+        )
+
+    async def get_scaling_events(self, component: str) -> list[Event]:
+        """scale_up and scale_down events of a component, oldest first."""
+        return await self.get_component_events(component, type="scaling")
+
+    async def get_system_metrics(self) -> SystemMetrics:
+        return await self.fetch(SystemMetrics, "GET", "/system/metrics/")
 
     async def get_system_alerts(
         self, component: str | None = None, type: str | None = None

@@ -186,6 +186,71 @@ class Alert(Entity):
     created_at: str
 
 
+class Replica(Resource):
+    index: int
+    url: str
+    pid: int | None = None
+    ready: bool
+    restarts: int = 0
+    last_exit: str | None = None
+
+
+class Deployment(Entity):
+    component: str
+    version: str
+    replicas: int
+    ready_replicas: int
+    available_replicas: int
+    status: str
+    reason: str | None = None
+    service_url: str
+    members: list[Replica] = []
+
+
+class ComponentMetrics(Resource):
+    component: str
+    replicas: int
+    ready_replicas: int
+    requests_per_second: float
+    mean_latency_ms: float | None = None
+    cpu_percent: float
+    memory_bytes: float
+
+
+class LoadReport(Resource):
+    component: str
+    deployment_id: str
+    requests_sent: int
+    errors: int
+    achieved_rps: float
+    observed_rps_per_replica: float | None = None
+    replicas_before: int
+    replicas_after: int
+    decision: str | None = None
+
+
+class Event(Entity):
+    component: str
+    deployment_id: str | None = None
+    type: str
+    reason: str
+    message: str
+    created_at: str
+
+
+class SystemMetrics(Resource):
+    services: dict[str, str]
+    total_simulations: int
+    running_simulations: int
+    completed_simulations: int
+    deployments: int
+    replicas: int
+    ready_replicas: int
+    alerts: int
+    events: int
+    requests_per_second: float
+
+
 class Token(Resource):
     token: str
     token_type: str

@@ -47,6 +47,30 @@ class StaticToken(_Model):
     roles: tuple[str, ...] = ("user",)
 
 
+class Autoscaling(_Model):
+    """The Kubernetes HPA rule: desired = ceil(current x observed / target)."""
+
+    min_replicas: int = Field(1, ge=0)
+    max_replicas: int = Field(10, ge=1)
+    target_rps_per_replica: float = Field(20.0, gt=0)
+    tolerance: float = Field(0.1, ge=0, lt=1)
+    window_seconds: float = Field(5.0, gt=0, description="How far back the request rate is read.")
+    stabilization_seconds: float = Field(
+        30.0, ge=0, description="Scale down only to the highest recommendation of this window."
+    )
+
+
+class JonarSettings(_Model):
+    releases: tuple[str, ...] = ("1.0.0", "1.1.0")
+    replica_ports: tuple[int, int] | None = Field(
+        None, description="Inclusive port range for replicas; any free port if unset."
+    )
+    probe_interval_seconds: float = Field(1.0, gt=0)
+    rollout_timeout_seconds: float = Field(30.0, gt=0)
+    drain_seconds: float = Field(5.0, ge=0)
+    autoscaling: Autoscaling = Autoscaling()
+
+
 class StackSettings(_Model):
     host: str = "127.0.0.1"
     port_offset: int = Field(0, ge=-8000, le=57000)
@@ -72,6 +96,7 @@ class StackSettings(_Model):
         description="Base64 AES-256 key of Distilera's vault; made once per data dir if unset.",
     )
     graphql_introspection: bool = False
+    jonar: JonarSettings = JonarSettings()
     welcome_grant: float = Field(100.0, ge=0)
     treasury_supply: float = Field(1_000_000_000.0, gt=0)
 

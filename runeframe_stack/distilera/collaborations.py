@@ -130,9 +130,12 @@ class CollaborationRoutes(Routes):
             await self.db.execute(
                 "INSERT INTO collaborations (id, leader, members, simulation_type, status,"
                 " created_at) VALUES ($1, $2, $3, $4, 'open', $5)",
-                collaboration_id, new.leader, orjson.dumps(members).decode(),
-                new.simulation_type, now_iso(),
-            )  # fmt: skip
+                collaboration_id,
+                new.leader,
+                orjson.dumps(members).decode(),
+                new.simulation_type,
+                now_iso(),
+            )
             await self.notify.message(
                 "collaboration_started",
                 f"collaboration_started {collaboration_id}: {len(members)} members, "
@@ -176,8 +179,12 @@ class CollaborationRoutes(Routes):
             await self.db.execute(
                 "INSERT INTO contributions (id, collaboration_id, user_id, element, status,"
                 " created_at) VALUES ($1, $2, $3, $4, 'accepted', $5)",
-                contribution_id, collaboration_id, new.user_id, new.element, now_iso(),
-            )  # fmt: skip
+                contribution_id,
+                collaboration_id,
+                new.user_id,
+                new.element,
+                now_iso(),
+            )
         row = await self.db.fetch_one(
             "SELECT id, collaboration_id, user_id, element, status, created_at FROM contributions"
             " WHERE id = $1",
@@ -211,8 +218,11 @@ class CollaborationRoutes(Routes):
             await self.db.execute(
                 "UPDATE collaborations SET status = 'completed', result = $2, rewards = $3,"
                 " completed_at = $4 WHERE id = $1",
-                collaboration_id, product, orjson.dumps(rewards).decode(), now_iso(),
-            )  # fmt: skip
+                collaboration_id,
+                product,
+                orjson.dumps(rewards).decode(),
+                now_iso(),
+            )
             for user, amount in rewards.items():
                 await self.outbox.add(
                     "mercatrix",

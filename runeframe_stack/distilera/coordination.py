@@ -138,9 +138,15 @@ class CoordinationRoutes(Routes):
             await self.db.execute(
                 "INSERT INTO coordinations (id, owner, agents, plan, status, result, reason,"
                 " created_at, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-                coordination_id, owner, orjson.dumps(agents).decode(), plan.model_dump_json(),
-                status, None if missing else product, reason, now_iso(),
-            )  # fmt: skip
+                coordination_id,
+                owner,
+                orjson.dumps(agents).decode(),
+                plan.model_dump_json(),
+                status,
+                None if missing else product,
+                reason,
+                now_iso(),
+            )
         await self.outbox.flush()
         return json(await self._get(coordination_id), status=201)
 

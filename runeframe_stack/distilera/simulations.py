@@ -165,9 +165,13 @@ class SimulationRoutes(Routes):
             await self.db.execute(
                 "INSERT INTO simulations (id, user_id, elements, reaction_type, target_result,"
                 " status, created_at) VALUES ($1, $2, $3, $4, $5, 'running', $6)",
-                simulation_id, owner, orjson.dumps(new.elements).decode(), new.reaction_type,
-                new.target_result, now_iso(),
-            )  # fmt: skip
+                simulation_id,
+                owner,
+                orjson.dumps(new.elements).decode(),
+                new.reaction_type,
+                new.target_result,
+                now_iso(),
+            )
             await self.notify.message(
                 "simulation_started",
                 f"simulation_started {simulation_id}: {summary}",
@@ -240,8 +244,12 @@ class SimulationRoutes(Routes):
             await self.db.execute(
                 "UPDATE simulations SET status = 'completed', result = $2, success = $3,"
                 " reward = $4, completed_at = $5 WHERE id = $1",
-                simulation_id, product, int(success), reward, now_iso(),
-            )  # fmt: skip
+                simulation_id,
+                product,
+                int(success),
+                reward,
+                now_iso(),
+            )
             await self.notify.message(
                 "simulation_completed",
                 f"simulation_completed {simulation_id}: {product}"
@@ -249,6 +257,17 @@ class SimulationRoutes(Routes):
                 user_id=simulation["user_id"],
                 simulation_id=simulation_id,
                 payload={"result": product, "success": success, "reward": reward},
+            )
+            await self.outbox.add(
+                "jonar",
+                "/events/",
+                {
+                    "id": f"evt_{simulation_id}",
+                    "component": "distilera",
+                    "type": "workload",
+                    "reason": "simulation_completed",
+                    "message": f"simulation {simulation_id} completed: {product}",
+                },
             )
             if reward > 0:
                 await self.outbox.add(

@@ -111,8 +111,11 @@ class VaultRoutes(Routes):
         owner = call.require_identity().user_id
         await self.db.execute(
             "INSERT INTO vault_entries (id, owner, sealed, created_at) VALUES ($1, $2, $3, $4)",
-            entry_id, owner, orjson.dumps(sealed).decode(), now_iso(),
-        )  # fmt: skip
+            entry_id,
+            owner,
+            orjson.dumps(sealed).decode(),
+            now_iso(),
+        )
         return json({"id": entry_id, **sealed}, status=201)
 
     @endpoint("GET", "/vault/{entry_id}/", responses={200: VaultEntry}, access="user")

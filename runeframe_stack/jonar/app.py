@@ -10,16 +10,27 @@ from ..core.lifecycle import lifespan
 from ..core.peers import Peers
 from ..core.settings import StackSettings
 from ..core.storage import open_database
-from . import alerts
+from . import alerts, deployments, events
 from .alerts import AlertRoutes
+from .backend import BACKENDS
+from .deployments import Controller
+from .events import EventLog
+from .routes import InfrastructureRoutes
+from .scrape import Scraper
 
-MIGRATIONS = [*alerts.MIGRATIONS]
+MIGRATIONS = [*alerts.MIGRATIONS, *events.MIGRATIONS, *deployments.MIGRATIONS]
 
 
-def build(settings: StackSettings) -> Starlette:
+def build(settings: StackSettings, backend: str = "processes") -> Starlette:
     db = open_database(settings.require_data_dir(), "jonar")
     peers = Peers(settings, "jonar")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
+    log = EventLog(db)
+    controller = Controller(settings, BACKENDS[backend](settings), db, peers, log, Scraper(peers))
     return create_app(
-        "jonar", settings, verifier, [AlertRoutes(db)], lifespan=lifespan(db, MIGRATIONS, peers)
+        "jonar",
+        settings,
+        verifier,
+        [AlertRoutes(db), InfrastructureRoutes(settings, controller, log, db, peers)],
+        lifespan=lifespan(db, MIGRATIONS, peers, running=[controller.running]),
     )

@@ -89,8 +89,10 @@ class Ledger:
         await self.db.execute(
             "INSERT INTO accounts (user_id, balance, created_at, updated_at)"
             " VALUES ($1, $2, $3, $3) ON CONFLICT (user_id) DO NOTHING",
-            TREASURY, cents(supply), stamp,
-        )  # fmt: skip
+            TREASURY,
+            cents(supply),
+            stamp,
+        )
 
     async def balance(self, user_id: str) -> Row | None:
         return await self.db.fetch_one("SELECT * FROM accounts WHERE user_id = $1", user_id)
@@ -102,8 +104,9 @@ class Ledger:
             opened = await self.db.execute(
                 "INSERT INTO accounts (user_id, balance, created_at, updated_at)"
                 " VALUES ($1, 0, $2, $2) ON CONFLICT (user_id) DO NOTHING",
-                user_id, stamp,
-            )  # fmt: skip
+                user_id,
+                stamp,
+            )
             if opened and grant > 0:
                 await self.transfer(
                     TREASURY, user_id, cents(grant), "welcome_grant", reference=f"welcome:{user_id}"
@@ -165,17 +168,29 @@ class Ledger:
                     await self.db.execute(
                         "UPDATE accounts SET balance = balance + $2, updated_at = $3"
                         " WHERE user_id = $1",
-                        user, delta, stamp,
-                    )  # fmt: skip
+                        user,
+                        delta,
+                        stamp,
+                    )
             transaction_id = new_id("txn")
             status = "failed" if error else "completed"
             await self.db.execute(
                 "INSERT INTO transactions (id, from_user, to_user, amount, currency,"
                 " transaction_type, status, error, reference, idempotency_key, request_hash,"
                 " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                transaction_id, from_user, to_user, amount, CURRENCY, transaction_type, status,
-                error, reference, idempotency_key, request_hash, stamp,
-            )  # fmt: skip
+                transaction_id,
+                from_user,
+                to_user,
+                amount,
+                CURRENCY,
+                transaction_type,
+                status,
+                error,
+                reference,
+                idempotency_key,
+                request_hash,
+                stamp,
+            )
             event = "transaction_failed" if error else "transaction_processed"
             detail = f"{coins(amount):.2f} {CURRENCY} {from_user} -> {to_user} ({transaction_type})"
             await self.notify.message(

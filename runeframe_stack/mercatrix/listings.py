@@ -94,9 +94,13 @@ class ListingRoutes(Routes):
         await self.db.execute(
             "INSERT INTO listings (id, seller, item_type, quantity, price_per_unit, status,"
             " created_at) VALUES ($1, $2, $3, $4, $5, 'active', $6)",
-            listing_id, new.seller, new.item_type, new.quantity, cents(new.price_per_unit),
+            listing_id,
+            new.seller,
+            new.item_type,
+            new.quantity,
+            cents(new.price_per_unit),
             now_iso(),
-        )  # fmt: skip
+        )
         return json(await self._get(listing_id), status=201)
 
     async def _get(self, listing_id: str) -> dict[str, Any]:

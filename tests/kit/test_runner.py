@@ -22,8 +22,16 @@ NOTEBOOKS = Path(__file__).parent / "notebooks"
 
 def cli(output: Path, *arguments: str) -> list[str]:
     """The runeframe-nb command on the tiny notebooks, archiving into `output`."""
-    return [sys.executable, "-m", "runeframe_nb", *arguments, "--notebooks", str(NOTEBOOKS),
-            "--output", str(output)]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "runeframe_nb",
+        *arguments,
+        "--notebooks",
+        str(NOTEBOOKS),
+        "--output",
+        str(output),
+    ]
 
 
 def run_tiny(tmp_path: Path, *only: str, **parameters: object) -> Path:
@@ -118,8 +126,10 @@ def test_bad_input_is_one_line_and_exit_2(
 
 
 def test_an_unreachable_service_is_one_line(tmp_path: Path, params_dir: Path) -> None:
-    closed = {name: "http://127.0.0.1:9" for name in ("api", "distilera", "hoardwell",
-              "mercatrix", "jonar")}  # fmt: skip
+    closed = {
+        name: "http://127.0.0.1:9"
+        for name in ("api", "distilera", "hoardwell", "mercatrix", "jonar")
+    }
     (params_dir / "dead.yaml").write_text(yaml.safe_dump({"stack": "remote", "urls": closed}))
     done = subprocess.run(cli(tmp_path, "run", "--env", "dead"), capture_output=True, text=True)
     assert done.returncode == 2

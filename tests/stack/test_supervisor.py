@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -46,8 +47,16 @@ def wait_gone(pids: list[int], timeout: float = 15) -> list[int]:
 
 
 def stack_up(offset: int, data_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "runeframe_stack", "up", "--port-offset", str(offset),
-            "--data-dir", str(data_dir)]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "runeframe_stack",
+        "up",
+        "--port-offset",
+        str(offset),
+        "--data-dir",
+        str(data_dir),
+    ]
 
 
 @pytest.fixture
@@ -140,3 +149,36 @@ def test_bad_arguments_are_one_line(tmp_path: Path, arguments: list[str], messag
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert message in done.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_stopping_the_stack_stops_every_replica(
+    supervisor: tuple[subprocess.Popen[bytes], int], tmp_path: Path, signum: int
+) -> None:
+    process, offset = supervisor
+    reply = httpx.post(
+        f"http://127.0.0.1:{8004 + offset}/deployments/",
+        json={"component": "hoardwell", "version": "1.0.0", "replicas": 2},
+        headers={"Authorization": f"Bearer {service_token(tmp_path)}"},
+        timeout=60,
+    )
+    assert reply.status_code == 201, reply.text
+    replicas = [member["pid"] for member in reply.json()["members"]]
+    assert all(alive(pid) for pid in replicas)
+    os.kill(process.pid, signum)
+    process.wait(30)
+    assert wait_gone(replicas) == []
+
+
+def service_token(data_dir: Path) -> str:
+    """Jonar's own token, as the supervisor handed it out (read from a service's environ)."""
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            raw = environ.read_bytes()
+        except OSError:
+            continue
+        for entry in raw.split(b"\0"):
+            if entry.startswith(b"RUNEFRAME_STACK_SETTINGS=") and str(data_dir).encode() in entry:
+                settings = json.loads(entry.split(b"=", 1)[1])
+                return str(settings["service_tokens"]["jonar"])
+    raise AssertionError("no service of this stack found")

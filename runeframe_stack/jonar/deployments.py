@@ -1,0 +1,433 @@
+"""Deployments and their replicas: rolled out, healed, scaled and autoscaled.
+
+A rollout starts the replicas and returns once every one of them answers /healthz, as
+`kubectl rollout status` does; one that cannot get there (a release that does not exist,
+a crashing replica, no free port) is torn down when its deadline passes and reported
+with the reason its replicas gave. A health loop probes every replica, restarts one
+that died or stopped answering, scrapes its metrics and lets the autoscaler decide.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+
+from ..core.clock import now_iso
+from ..core.errors import ApiError, NotFound, Unavailable
+from ..core.lifecycle import in_background
+from ..core.notify import new_id
+from ..core.peers import Peers
+from ..core.settings import SERVICES, Autoscaling, StackSettings
+from ..core.storage import Database
+from .autoscaler import Decision, Stabilizer
+from .backend import Backend, Replica
+from .events import EventLog
+from .scrape import Scraper
+
+log = logging.getLogger("runeframe_stack.jonar")
+DEPLOYABLE = ("api", "distilera", "hoardwell", "mercatrix")
+MIGRATIONS = [
+    """
+    CREATE TABLE deployments (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        component TEXT NOT NULL,
+        release TEXT NOT NULL,
+        replicas INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        spec TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+]
+PROBE = aiohttp.ClientTimeout(total=1)
+UNANSWERED_PROBES = 3  # a live replica that misses this many probes in a row is restarted
+
+
+class RolloutFailed(ApiError):
+    status, code = 422, "rollout_failed"
+
+
+@dataclass
+class Deployment:
+    id: str
+    component: str
+    release: str
+    replicas: int
+    policy: Autoscaling
+    spec: dict[str, Any]
+    status: str = "progressing"
+    reason: str | None = None
+    created_at: str = field(default_factory=now_iso)
+    members: list[Replica] = field(default_factory=list)
+    stabilizer: Stabilizer | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    misses: dict[int, int] = field(default_factory=dict)
+    scaled_at: float = 0.0  # monotonic time of the last change of replica count
+    turn: itertools.count[int] = field(default_factory=itertools.count)
+
+    @property
+    def ready_replicas(self) -> int:
+        return sum(1 for r in self.members if r.ready)
+
+    def public(self, jonar_url: str) -> dict[str, Any]:
+        ready = self.ready_replicas
+        return {
+            "id": self.id,
+            "component": self.component,
+            "version": self.release,
+            "replicas": self.replicas,
+            "ready_replicas": ready,
+            "available_replicas": ready,
+            "status": self.status,
+            "reason": self.reason,
+            "service_url": f"{jonar_url}/deployments/{self.id}/service/",
+            "autoscaling": self.policy.model_dump(),
+            "resources": self.spec.get("resources"),
+            "members": [
+                {
+                    "index": r.index,
+                    "url": r.url,
+                    "pid": r.pid,
+                    "ready": r.ready,
+                    "restarts": r.restarts,
+                    "last_exit": r.last_exit,
+                }
+                for r in self.members
+            ],
+            "created_at": self.created_at,
+        }
+
+
+def _tail(path: Path) -> str:
+    try:
+        lines = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    errors = [line for line in lines if "error" in line.lower()]
+    return (errors or lines or [""])[-1].strip()[:300]
+
+
+class Controller:
+    def __init__(
+        self,
+        settings: StackSettings,
+        backend: Backend,
+        db: Database,
+        peers: Peers,
+        events: EventLog,
+        scraper: Scraper,
+    ) -> None:
+        self.settings = settings
+        self.config = settings.jonar
+        self.backend = backend
+        self.db = db
+        self.peers = peers
+        self.events = events
+        self.scraper = scraper
+        self.deployments: dict[str, Deployment] = {}
+        self.logs = settings.require_data_dir() / "jonar-replicas"
+        self.jonar_url = settings.url("jonar")
+
+    # lookups
+
+    def get(self, deployment_id: str) -> Deployment:
+        deployment = self.deployments.get(deployment_id)
+        if deployment is None:
+            raise NotFound(f"deployment {deployment_id} not found")
+        return deployment
+
+    def of_component(self, component: str) -> list[Deployment]:
+        return [
+            d
+            for d in self.deployments.values()
+            if d.component == component and d.status in ("ready", "progressing")
+        ]
+
+    # rollout
+
+    async def deploy(
+        self,
+        component: str,
+        release: str,
+        replicas: int,
+        spec: dict[str, Any],
+        policy: Autoscaling,
+        rollout_timeout: float | None = None,
+    ) -> Deployment:
+        deployment = Deployment(new_id("dep"), component, release, replicas, policy, spec)
+        deployment.stabilizer = Stabilizer(policy)
+        self.deployments[deployment.id] = deployment
+        await self._save(deployment)
+        async with deployment.lock:
+            try:
+                await self._add(deployment, replicas, rollout_timeout)
+            except ApiError as exc:
+                deployment.status, deployment.reason = "failed", exc.message
+                await self._save(deployment)
+                await self.events.record(
+                    component,
+                    "rollout_failed",
+                    "deadline",
+                    exc.message,
+                    deployment_id=deployment.id,
+                )
+                raise
+            deployment.status = "ready"
+            deployment.scaled_at = time.monotonic()
+            await self._save(deployment)
+        await self.events.record(
+            component,
+            "deployment_ready",
+            "rollout",
+            f"{component} {release}: {replicas} of {replicas} replicas ready",
+            deployment_id=deployment.id,
+        )
+        return deployment
+
+    async def _add(self, deployment: Deployment, count: int, rollout_timeout: float | None) -> None:
+        """Start `count` more replicas and wait until all answer, or remove them and raise."""
+        taken = {r.port for d in self.deployments.values() for r in d.members}
+        fresh: list[Replica] = []
+        try:
+            for _ in range(count):
+                index = max((r.index for r in deployment.members + fresh), default=-1) + 1
+                port = self.backend.free_port(taken)
+                taken.add(port)
+                log_path = self.logs / f"{deployment.id}-{index}.log"
+                replica = Replica(deployment.id, index, port, f"http://127.0.0.1:{port}", log_path)
+                fresh.append(replica)
+                await self.backend.start(replica, deployment.component, deployment.release)
+            limit = rollout_timeout or self.config.rollout_timeout_seconds
+            await self._wait_ready(deployment, fresh, limit)
+        except BaseException:
+            await asyncio.gather(*(self.backend.stop(r, 0) for r in fresh))
+            raise
+        deployment.members.extend(fresh)
+        deployment.replicas = len(deployment.members)
+
+    async def _wait_ready(
+        self, deployment: Deployment, replicas: list[Replica], limit: float
+    ) -> None:
+        deadline = time.monotonic() + limit
+        while True:
+            for replica in replicas:
+                code = self.backend.exit_code(replica)
+                if code is not None:
+                    replica.last_exit = f"exited with code {code}: {_tail(replica.log_path)}"
+                    replica.restarts += 1
+                    await asyncio.sleep(min(0.1 * 2**replica.restarts, 1.0))  # crash-loop backoff
+                    await self.backend.start(replica, deployment.component, deployment.release)
+                elif not replica.ready:
+                    replica.ready = await self._probe(replica)
+            if all(r.ready for r in replicas):
+                return
+            if time.monotonic() > deadline:
+                waiting = [r for r in replicas if not r.ready]
+                cause = next((r.last_exit for r in waiting if r.last_exit), "no answer on /healthz")
+                raise RolloutFailed(
+                    f"{deployment.component} {deployment.release}: {len(waiting)} of "
+                    f"{len(replicas)} replicas not ready after {limit:.0f} s; "
+                    f"replica {waiting[0].index} {cause}",
+                    details={"not_ready": [r.index for r in waiting]},
+                )
+            await asyncio.sleep(0.1)
+
+    async def _probe(self, replica: Replica) -> bool:
+        try:
+            async with self.peers.session.get(f"{replica.url}/healthz", timeout=PROBE) as reply:
+                return reply.status == 200
+        except Exception:  # refused, reset, timed out: not ready
+            return False
+
+    # scaling
+
+    async def scale(
+        self,
+        deployment: Deployment,
+        replicas: int,
+        reason: str,
+        rollout_timeout: float | None = None,
+    ) -> Deployment:
+        async with deployment.lock:
+            return await self._scale(deployment, replicas, reason, rollout_timeout)
+
+    async def _scale(
+        self, deployment: Deployment, replicas: int, reason: str, rollout_timeout: float | None
+    ) -> Deployment:
+        current = len(deployment.members)
+        if replicas == current or deployment.status not in ("ready", "progressing"):
+            return deployment
+        if replicas > current:
+            await self._add(deployment, replicas - current, rollout_timeout)
+            kind = "scale_up"
+        else:
+            leaving = sorted(deployment.members, key=lambda r: r.index)[replicas:]
+            for replica in leaving:
+                replica.ready = False  # out of the service first: no new requests
+            await asyncio.gather(
+                *(self.backend.stop(r, self.config.drain_seconds) for r in leaving)
+            )
+            for replica in leaving:
+                deployment.members.remove(replica)
+                self.scraper.forget(replica.url)
+            deployment.replicas = replicas
+            kind = "scale_down"
+        deployment.scaled_at = time.monotonic()
+        await self._save(deployment)
+        await self.events.record(
+            deployment.component,
+            kind,
+            reason,
+            f"{deployment.component}: {current} -> {replicas} replicas ({reason})",
+            deployment_id=deployment.id,
+        )
+        return deployment
+
+    async def autoscale(
+        self, deployment: Deployment, window: float | None = None
+    ) -> Decision | None:
+        """One HPA evaluation on the replicas' request rates over `window` seconds."""
+        if deployment.stabilizer is None or deployment.status != "ready":
+            return None
+        async with deployment.lock:
+            span = window or deployment.policy.window_seconds
+            rates = [self.scraper.rates(r.url, span) for r in deployment.members if r.ready]
+            known = [r.requests_per_second for r in rates if r is not None]
+            if not known:
+                return None
+            observed = sum(known) / len(known)
+            current = len(deployment.members)
+            decision = deployment.stabilizer.decide(time.monotonic(), current, observed)
+            if decision.kind is not None:
+                await self._scale(deployment, decision.desired, decision.reason, None)
+            return decision
+
+    async def delete(self, deployment: Deployment) -> None:
+        async with deployment.lock:
+            deployment.status = "deleted"
+            await asyncio.gather(
+                *(self.backend.stop(r, self.config.drain_seconds) for r in deployment.members)
+            )
+            for replica in deployment.members:
+                self.scraper.forget(replica.url)
+            deployment.members.clear()
+            await self._save(deployment)
+        await self.events.record(
+            deployment.component,
+            "deployment_deleted",
+            "requested",
+            f"{deployment.id} deleted",
+            deployment_id=deployment.id,
+        )
+
+    # health
+
+    async def heal(self, deployment: Deployment) -> None:
+        """Restart replicas that died or stopped answering; refresh readiness and metrics."""
+        if deployment.status != "ready" or deployment.lock.locked():
+            return
+        for replica in list(deployment.members):
+            code = self.backend.exit_code(replica)
+            if code is None:
+                answered = await self._probe(replica)
+                misses = 0 if answered else deployment.misses.get(replica.index, 0) + 1
+                deployment.misses[replica.index] = misses
+                replica.ready = answered
+                if answered:
+                    await self.scraper.scrape(replica.url)
+                    continue
+                if misses < UNANSWERED_PROBES:
+                    continue
+                await self.backend.stop(replica, 0)
+                cause = f"missed {misses} health probes"
+            else:
+                cause = f"exited with code {code}"
+            replica.ready = False
+            replica.last_exit = cause
+            replica.restarts += 1
+            deployment.misses[replica.index] = 0
+            await self.events.record(
+                deployment.component,
+                "replica_failed",
+                "health",
+                f"replica {replica.index} of {deployment.id} {cause}",
+                deployment_id=deployment.id,
+            )
+            await self.backend.start(replica, deployment.component, deployment.release)
+            await self.events.record(
+                deployment.component,
+                "replica_restarted",
+                "health",
+                f"replica {replica.index} of {deployment.id} restarted ({replica.restarts} so far)",
+                deployment_id=deployment.id,
+            )
+
+    async def run(self) -> None:
+        """Probe, heal, scrape and autoscale every deployment, once per probe interval.
+
+        The core services are scraped too, so their rates are known without a deployment.
+        """
+        core = [self.settings.url(name) for name in SERVICES]
+        while True:
+            await asyncio.sleep(self.config.probe_interval_seconds)
+            await asyncio.gather(*(self.scraper.scrape(url) for url in core))
+            for deployment in list(self.deployments.values()):
+                try:
+                    await self.heal(deployment)
+                    await self.autoscale(deployment)
+                except Exception:  # one deployment's trouble must not stop the others' care
+                    log.exception("health loop failed for %s", deployment.id)
+
+    async def shutdown(self) -> None:
+        """Stop every replica (the stack is stopping): drained, then killed."""
+        replicas = [r for d in self.deployments.values() for r in d.members]
+        await asyncio.gather(
+            *(self.backend.stop(r, self.config.drain_seconds) for r in replicas),
+            return_exceptions=True,
+        )
+
+    # persistence
+
+    async def _save(self, deployment: Deployment) -> None:
+        stamp = now_iso()
+        spec = orjson.dumps({**deployment.spec, "autoscaling": deployment.policy.model_dump()})
+        await self.db.execute(
+            "INSERT INTO deployments (id, component, release, replicas, status, reason, spec,"
+            " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
+            " ON CONFLICT (id) DO UPDATE SET replicas = $4, status = $5, reason = $6,"
+            " updated_at = $8",
+            deployment.id,
+            deployment.component,
+            deployment.release,
+            deployment.replicas,
+            deployment.status,
+            deployment.reason,
+            spec.decode(),
+            stamp,
+        )
+
+    def next_ready(self, deployment: Deployment) -> Replica:
+        ready = [r for r in deployment.members if r.ready]
+        if not ready:
+            raise Unavailable(f"deployment {deployment.id} has no ready replica")
+        return ready[next(deployment.turn) % len(ready)]
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Care for the deployments while Jonar serves; stop every replica when it stops."""
+        async with in_background(self.run()):
+            yield
+        await self.shutdown()

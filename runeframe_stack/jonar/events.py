@@ -1,0 +1,98 @@
+"""What happened to components: rollouts, scaling, failing and restarted replicas, workload.
+
+Kept in Jonar's database, newest last, queryable by component, type and time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..core.clock import now_iso
+from ..core.notify import new_id
+from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.storage import Database, Row, insert_once
+
+MIGRATIONS = [
+    """
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        component TEXT NOT NULL,
+        deployment_id TEXT,
+        type TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        message TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX events_component ON events (component, type)
+    """,
+]
+SCALING = ("scale_up", "scale_down")
+
+
+class NewEvent(BaseModel):
+    """A component's own report, e.g. Distilera's completed simulations (type workload)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    component: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")
+    type: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    reason: str = Field(min_length=1, max_length=200)
+    message: str = Field(min_length=1, max_length=2000)
+
+
+class Event(BaseModel):
+    id: str
+    component: str
+    deployment_id: str | None
+    type: str
+    reason: str
+    message: str
+    created_at: str
+
+
+class EventQuery(PageQuery):
+    component: str | None = Field(None, max_length=64)
+    type: str | None = Field(None, max_length=64)
+    deployment_id: str | None = Field(None, max_length=64)
+    since: str | None = Field(None, max_length=40)
+
+
+class EventPage(BaseModel):
+    data: list[Event]
+    meta: PageMeta
+    links: PageLinks
+
+
+def public(row: Row) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "seq"}
+
+
+class EventLog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(
+        self,
+        component: str,
+        type: str,
+        reason: str,
+        message: str,
+        *,
+        deployment_id: str | None = None,
+        event_id: str | None = None,
+    ) -> tuple[dict[str, Any], bool]:
+        row = {
+            "id": event_id or new_id("evt"),
+            "component": component,
+            "deployment_id": deployment_id,
+            "type": type,
+            "reason": reason,
+            "message": message,
+            "created_at": now_iso(),
+        }
+        stored, created = await insert_once(self.db, "events", row)
+        return public(stored), created

@@ -1,0 +1,153 @@
+"""Jonar over real sockets: rollouts that reflect replies, healing, autoscaling, no orphans."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+import runeframe_nb as rf
+from runeframe_stack.core.settings import Autoscaling, JonarSettings, StackSettings
+from runeframe_stack.jonar.autoscaler import Stabilizer, recommend
+from runeframe_stack.jonar.backend import NoFreePort, ProcessBackend
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def processes_with(marker: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return [pid for pid in found if alive(pid)]
+
+
+@pytest.fixture
+async def jonar(environment: rf.Environment) -> AsyncIterator[rf.JonarClient]:
+    async with rf.JonarClient() as client:
+        yield client
+
+
+@pytest.fixture
+async def deployment(jonar: rf.JonarClient) -> AsyncIterator[rf.Deployment]:
+    deployed = await jonar.deploy_component(
+        {"component": "hoardwell", "version": "1.0.0", "replicas": 2}
+    )
+    yield deployed
+    await jonar.delete_deployment(deployed)
+
+
+async def test_a_rollout_returns_when_every_replica_answers(
+    jonar: rf.JonarClient, deployment: rf.Deployment
+) -> None:
+    assert (deployment.ready_replicas, deployment.available_replicas) == (2, 2)
+    assert all(member.ready and alive(member.pid or 0) for member in deployment.members)
+    service = await jonar.get_service_url(deployment)
+    assert (await jonar.test_service_health(service)).status_code == 200
+
+
+async def test_a_release_that_does_not_exist_times_out_and_leaves_nothing(
+    jonar: rf.JonarClient,
+) -> None:
+    config = {
+        "component": "hoardwell",
+        "version": "9.9.9",
+        "replicas": 2,
+        "rollout_timeout_seconds": 5,  # enough for a replica to start even on a busy machine
+    }
+    started = time.monotonic()
+    with pytest.raises(rf.ApiError) as failed:
+        await jonar.deploy_component(config)
+    assert failed.value.code == "rollout_failed"
+    assert "no release 9.9.9 of hoardwell" in failed.value.message
+    assert time.monotonic() - started < 20
+    assert processes_with("9.9.9") == []
+    events = await jonar.get_component_events("hoardwell", type="rollout_failed")
+    assert events and "9.9.9" in events[-1].message
+
+
+async def test_a_killed_replica_is_restarted_and_the_deployment_recovers(
+    jonar: rf.JonarClient, deployment: rf.Deployment
+) -> None:
+    victim = deployment.members[0]
+    assert victim.pid is not None
+    os.kill(victim.pid, signal.SIGKILL)
+    started = time.monotonic()
+    status = deployment
+    while time.monotonic() - started < 15:
+        status = await jonar.get_deployment_status(deployment)
+        if status.ready_replicas == 2 and status.members[0].pid != victim.pid:
+            break
+        await asyncio.sleep(0.1)
+    assert status.ready_replicas == 2
+    assert status.members[0].restarts == 1
+    assert "exited with code -9" in (status.members[0].last_exit or "")
+    kinds = [e.type for e in await jonar.get_component_events("hoardwell")]
+    assert {"replica_failed", "replica_restarted"} <= set(kinds)
+
+
+async def test_load_scales_up_and_the_lull_scales_back_down(jonar: rf.JonarClient) -> None:
+    deployed = await jonar.deploy_component(
+        {
+            "component": "mercatrix",
+            "version": "1.1.0",
+            "replicas": 1,
+            "autoscaling": {
+                "max_replicas": 3,
+                "target_rps_per_replica": 10,
+                "window_seconds": 2,
+                "stabilization_seconds": 2,
+            },
+        }
+    )
+    try:
+        report = await jonar.simulate_load("mercatrix", load_factor=3.0, duration=2)
+        assert report.errors == 0
+        assert (report.replicas_before, report.replicas_after) == (1, 3)
+        started = time.monotonic()
+        while (await jonar.get_deployment_status(deployed)).replicas > 1:
+            assert time.monotonic() - started < 30, "never scaled back down"
+            await asyncio.sleep(0.5)
+        kinds = [e.type for e in await jonar.get_scaling_events("mercatrix")]
+        assert kinds[-2:] == ["scale_up", "scale_down"]
+    finally:
+        await jonar.delete_deployment(deployed)
+
+
+def test_the_hpa_rule() -> None:
+    policy = Autoscaling(min_replicas=1, max_replicas=10, target_rps_per_replica=20)
+    assert recommend(3, 40.0, policy) == 6  # ceil(3 x 40 / 20)
+    assert recommend(3, 21.0, policy) == 3  # within the 10% tolerance
+    assert recommend(3, 0.0, policy) == 1  # bounded by min_replicas
+    assert recommend(8, 100.0, policy) == 10  # bounded by max_replicas
+
+
+def test_scale_down_waits_for_the_stabilization_window() -> None:
+    stabilizer = Stabilizer(Autoscaling(target_rps_per_replica=10, stabilization_seconds=30))
+    assert stabilizer.decide(0.0, 2, 10.0).desired == 2
+    assert stabilizer.decide(10.0, 2, 0.0).desired == 2  # the window still holds 2
+    assert stabilizer.decide(31.0, 2, 0.0).desired == 1
+
+
+def test_an_exhausted_port_range_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        settings = StackSettings(data_dir=tmp_path, jonar=JonarSettings(replica_ports=(port, port)))
+        with pytest.raises(NoFreePort, match=f"no free port for a replica in {port}-{port}"):
+            ProcessBackend(settings).free_port(set())
