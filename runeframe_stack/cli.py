@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sys
 import tempfile
@@ -38,17 +39,38 @@ def up(
     only: Annotated[
         list[str] | None, typer.Option(help="Start only this service (repeatable).")
     ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(envvar="DATABASE_URL", help="PostgreSQL instead of SQLite files."),
+    ] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(envvar="REDIS_URL", help="Redis for shared rate limits and fan-out."),
+    ] = None,
+    temporary: Annotated[
+        bool,
+        typer.Option(
+            help="Keep nothing: remove the data folder and, on PostgreSQL, the services' "
+            "schemas when the stack stops (the default without --data-dir)."
+        ),
+    ] = False,
 ) -> None:
     """Start the services, each in its own process, and keep them running until Ctrl-C."""
     from .supervisor import Supervisor
 
-    temporary = data_dir is None
-    folder = Path(tempfile.mkdtemp(prefix="runeframe-stack-")) if temporary else data_dir
-    assert folder is not None
+    temporary = temporary or data_dir is None
+    folder = Path(tempfile.mkdtemp(prefix="runeframe-stack-")) if data_dir is None else data_dir
+    settings: StackSettings | None = None
+    services = only or list(SERVICES)
     try:
-        settings = StackSettings.load(config, port_offset=port_offset, data_dir=folder.resolve())
+        settings = StackSettings.load(
+            config,
+            port_offset=port_offset,
+            data_dir=folder.resolve(),
+            database_url=database_url,
+            redis_url=redis_url,
+        )
         settings = settings.with_service_tokens()
-        services = only or list(SERVICES)
         unknown = sorted(set(services) - set(SERVICES))
         if unknown:
             raise StackError(f"unknown service {unknown[0]!r}; one of {', '.join(SERVICES)}")
@@ -61,6 +83,11 @@ def up(
     finally:
         if temporary:
             shutil.rmtree(folder, ignore_errors=True)
+            if settings is not None and settings.database_url:
+                from .core.postgres import drop_schemas
+
+                schemas = [settings.schema_of(s) for s in services if s != "api"]
+                asyncio.run(drop_schemas(settings.database_url, schemas))
 
 
 @app.command()

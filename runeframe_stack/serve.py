@@ -33,5 +33,7 @@ def serve(service: str, settings: StackSettings, port: int | None = None) -> Non
         access_log=False,
         lifespan="on",
         timeout_graceful_shutdown=5,
+        server_header=False,  # no product banner for a scanner to match
+        headers=[("x-content-type-options", "nosniff")],  # JSON stays JSON in a browser
     )
     uvicorn.Server(config).run()

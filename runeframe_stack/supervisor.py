@@ -23,7 +23,6 @@ from .core.settings import ENV_VAR, StackSettings
 
 _PR_SET_PDEATHSIG = 1
 READY_TIMEOUT = 30.0
-_RESTART_LIMIT = 5  # crashes of one service within a minute before the stack gives up
 
 
 def _die_with_parent() -> None:
@@ -130,7 +129,7 @@ class Supervisor:
     def _restart(self, svc: ServiceProcess, code: int) -> None:
         now = time.monotonic()
         svc.crashes = [t for t in svc.crashes if now - t < 60] + [now]
-        if len(svc.crashes) > _RESTART_LIMIT:
+        if len(svc.crashes) > self.settings.restart_limit:
             self._stopping = True
             raise StackError(f"{svc.name} crashed {len(svc.crashes)} times in a minute")
         print(f"runeframe-stack: {svc.name} exited with code {code}; restarting", flush=True)

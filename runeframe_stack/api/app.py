@@ -7,9 +7,10 @@ from starlette.middleware import Middleware
 
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
+from ..core.follow import deletions
 from ..core.lifecycle import lifespan
 from ..core.peers import Peers
-from ..core.ratelimit import RateLimitMiddleware
+from ..core.ratelimit import RateLimitMiddleware, shared_counters
 from ..core.settings import StackSettings
 from .graphql import GraphQLRoutes
 from .live import LiveRoutes
@@ -36,7 +37,14 @@ def build(settings: StackSettings) -> Starlette:
                 RateLimitMiddleware,
                 limit=settings.rate_limit,
                 overrides=settings.rate_limit_overrides,
+                storage=(
+                    shared_counters(settings.redis_url, settings.namespace)
+                    if settings.redis_url
+                    else None
+                ),
             )
         ],
-        lifespan=lifespan(None, (), peers, running=[relay.running]),
+        lifespan=lifespan(
+            None, (), peers, running=[relay.running, deletions(peers, verifier).running]
+        ),
     )

@@ -82,8 +82,15 @@ async def _distilera(info: Info, method: str, path: str, **kwargs: Any) -> PeerR
 
 
 def _refused(reply: PeerReply) -> GraphQLError:
+    """The service's refusal as a GraphQL error: its code, and a classification saying
+    whether the caller's input was refused (ValidationError) or the server failed."""
     error = (reply.json() or {}).get("error", {})
-    return GraphQLError(error.get("message", "refused"), extensions={"code": error.get("code")})
+    refused = 400 <= reply.status < 500
+    extensions = {
+        "code": error.get("code"),
+        "classification": "ValidationError" if refused else "DataFetchingException",
+    }
+    return GraphQLError(error.get("message", "refused"), extensions=extensions)
 
 
 @strawberry.type

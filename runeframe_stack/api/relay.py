@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-import aiohttp
-import orjson
-
 from ..core.errors import Unavailable
-from ..core.lifecycle import in_background
+from ..core.follow import Follower
 from ..core.notify import new_id
 from ..core.peers import Peers
 
-log = logging.getLogger("runeframe_stack.relay")
 CHANNEL = "user_updates"
 Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -34,7 +29,13 @@ class Relay:
         self.peers = peers
         self.subscribers: dict[str, dict[int, Deliver]] = defaultdict(dict)
         self.connected = asyncio.Event()
-        self._last_seq: int | None = None  # None: live only, nothing to resume
+        self.stream = Follower(
+            peers,
+            f"channel={CHANNEL}",
+            self._dispatch,
+            on_connect=self.connected.set,
+            on_disconnect=self.connected.clear,
+        )
 
     def subscribe(self, user_id: str, key: int, deliver: Deliver) -> None:
         self.subscribers[user_id][key] = deliver
@@ -71,7 +72,6 @@ class Relay:
         return message_id
 
     async def _dispatch(self, message: dict[str, Any]) -> None:
-        self._last_seq = max(self._last_seq or 0, int(message["seq"]))
         frame = {
             "type": "user_update",
             "user_id": message["user_id"],
@@ -83,31 +83,6 @@ class Relay:
             with contextlib.suppress(Exception):  # a closed socket must not stop the others
                 await deliver(frame)
 
-    async def _follow(self) -> None:
-        query = f"channel={CHANNEL}"
-        if self._last_seq is not None:
-            query += f"&after_seq={self._last_seq}"
-        base = self.peers.settings.url("hoardwell").replace("http", "ws", 1)
-        url = f"{base}/messages/stream/?{query}"
-        headers = self.peers.own_headers
-        async with self.peers.session.ws_connect(url, headers=headers, heartbeat=20) as ws:
-            self.connected.set()
-            async for frame in ws:
-                if frame.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
-                    await self._dispatch(orjson.loads(frame.data))
-
-    async def _run(self) -> None:
-        delay = 0.05
-        while True:
-            try:
-                await self._follow()
-                delay = 0.05
-            except (aiohttp.ClientError, OSError) as exc:
-                log.debug("stream from hoardwell: %s", exc)
-            self.connected.clear()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 2.0)
-
     def running(self) -> AbstractAsyncContextManager[None]:
         """Follow Hoardwell's stream in the background while the edge serves."""
-        return in_background(self._run())
+        return self.stream.running()

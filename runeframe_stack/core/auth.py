@@ -30,6 +30,7 @@ class Identity:
     user_id: str
     roles: tuple[str, ...]
     kind: str = "jwt"
+    issued_at: float = 0.0  # a JWT's iat; static and service tokens have none
 
     @property
     def is_admin(self) -> bool:
@@ -71,6 +72,7 @@ class TokenVerifier:
             self._static[token] = Identity(f"service:{service}", ("service",), kind="service")
         self._key_lookup = key_lookup
         self._cache: dict[str, tuple[Identity, float]] = {}
+        self._deleted: dict[str, float] = {}  # user id -> when the user was deleted
 
     async def verify(self, token: str) -> Identity:
         static = self._static.get(token)
@@ -78,12 +80,20 @@ class TokenVerifier:
             return static
         cached = self._cache.get(token)
         if cached is not None and cached[1] > time.time():
-            return cached[0]
-        identity, expires = await self._decode(token)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[token] = (identity, expires)
+            identity = cached[0]
+        else:
+            identity, expires = await self._decode(token)
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[token] = (identity, expires)
+        if identity.issued_at <= self._deleted.get(identity.user_id, 0.0):
+            raise Unauthorized("the token's user has been deleted")
         return identity
+
+    def revoke(self, user_id: str, deleted_at: float) -> None:
+        """Refuse every token of `user_id` issued up to `deleted_at` (epoch seconds); a
+        user created again under the same id gets new tokens that work."""
+        self._deleted[user_id] = max(deleted_at, self._deleted.get(user_id, 0.0))
 
     def forget(self, user_id: str) -> None:
         """Drop cached verifications of a user (deleted, role changed)."""
@@ -114,7 +124,8 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"invalid token: {exc}") from None
         roles = tuple(str(r) for r in claims.get("roles", ()))
-        return Identity(str(claims["sub"]), roles), float(claims["exp"])
+        identity = Identity(str(claims["sub"]), roles, issued_at=float(claims["iat"]))
+        return identity, float(claims["exp"])
 
 
 def bearer_token(scope: Scope) -> str | None:

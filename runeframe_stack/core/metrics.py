@@ -56,7 +56,7 @@ class MetricsMiddleware:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -64,12 +64,23 @@ class MetricsMiddleware:
 
         async def send_and_watch(message: Message) -> None:
             nonlocal status
-            if message["type"] == "http.response.start":
+            kind = message["type"]
+            if kind == "http.response.start":
                 status = message["status"]
+            elif kind == "websocket.accept":
+                status = 101
+                self._record(scope, status, started)  # a session counts when it opens
+            elif kind == "websocket.close" and status == 500:
+                status = 403  # refused before the upgrade
             await send(message)
 
         try:
             await self.app(scope, receive, send_and_watch)
         finally:
-            route = scope.get("route_template", UNMATCHED)
-            self.metrics.observe(scope["method"], route, status, time.perf_counter() - started)
+            if status != 101:
+                self._record(scope, status, started)
+
+    def _record(self, scope: Scope, status: int, started: float) -> None:
+        method = scope.get("method", "GET")  # a WebSocket upgrade is a GET
+        route = scope.get("route_template", UNMATCHED)
+        self.metrics.observe(method, route, status, time.perf_counter() - started)

@@ -53,7 +53,7 @@ def build(title: str, version: str, endpoints: Iterable[Endpoint]) -> dict[str, 
 
     paths: dict[str, dict[str, Any]] = {}
     for ep in endpoints:
-        paths.setdefault(ep.path, {})[ep.method.lower()] = _operation(ep, ref_of, schema)
+        paths.setdefault(ep.template, {})[ep.method.lower()] = _operation(ep, ref_of, schema)
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},

@@ -3,6 +3,8 @@
 An identity is the token's subject when a valid token is presented, else the client's
 address. The sliding-window counter keeps O(1) state per identity, so a generous limit
 in a load profile costs no memory, and a burst at a window boundary cannot double it.
+Counters live in the process, or in Redis when the settings name it (one limit across
+every edge process).
 """
 
 from __future__ import annotations
@@ -12,14 +14,26 @@ import time
 from collections.abc import Mapping
 
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import RateLimited
+from .redis import redis_pool
 from .settings import RateLimit
 
 EXEMPT = frozenset({"/healthz", "/metrics", "/openapi.json"})
+
+
+def shared_counters(redis_url: str, namespace: str) -> Storage:
+    """Counters in Redis, so every edge process counts against the same limit."""
+    return RedisStorage(
+        f"async+{redis_url}",
+        implementation="redispy",
+        key_prefix=f"{namespace}ratelimit",
+        # limits types its options as scalars, yet takes a pool (its redis-py bridge pops it)
+        connection_pool=redis_pool(redis_url),  # type: ignore[arg-type]
+    )
 
 
 def _item(limit: RateLimit) -> RateLimitItem:

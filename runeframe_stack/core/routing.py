@@ -9,12 +9,13 @@ authentication, labels metrics with the path template and builds the OpenAPI doc
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
@@ -25,6 +26,7 @@ from .errors import ApiError, BadRequest, Forbidden, PayloadTooLarge, Unauthoriz
 
 Access = Literal["public", "user", "admin", "trusted"]
 WS_POLICY_VIOLATION = 1008
+_CONVERTER = re.compile(r":\w+}")
 Handler = Callable[["Call"], Awaitable[Response]]
 RejectHook = Callable[["Call", ApiError], Awaitable[None]]
 M = TypeVar("M", bound=BaseModel)
@@ -67,6 +69,11 @@ class Endpoint:
     on_reject: RejectHook | None = None
     websocket: bool = False
 
+    @property
+    def template(self) -> str:
+        """The path as OpenAPI writes it (and metrics label it): no Starlette converters."""
+        return _CONVERTER.sub("}", self.path)
+
     def _admit(self, identity: Identity | None) -> None:
         if self.access == "public":
             return
@@ -82,7 +89,7 @@ class Endpoint:
             return WebSocketRoute(self.path, self._websocket_endpoint, name=self.handler.__name__)
 
         async def endpoint(request: Request) -> Response:
-            request.scope["route_template"] = self.path
+            request.scope["route_template"] = self.template
             identity: Identity | None = request.scope.get("identity")
             self._admit(identity)
             try:
@@ -103,6 +110,7 @@ class Endpoint:
         return Route(self.path, endpoint, methods=[self.method], name=self.handler.__name__)
 
     async def _websocket_endpoint(self, websocket: WebSocket) -> None:
+        websocket.scope["route_template"] = self.template
         identity: Identity | None = websocket.scope.get("identity")
         try:
             self._admit(identity)
@@ -179,6 +187,19 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _encodable(value: Any) -> Any:
+    try:
+        orjson.dumps(value)
+    except TypeError as exc:  # e.g. an integer beyond 64 bits, which JSON readers disagree on
+        raise ValueError(f"cannot be stored as JSON: {exc}") from None
+    return value
+
+
+# Free-form JSON fields (a payload, details): anything the services can store and send.
+FreeJson = Annotated[Any, AfterValidator(_encodable)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(_encodable)]
+
+
 def json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     return Response(
         orjson.dumps(data), status_code=status, headers=headers, media_type="application/json"
@@ -203,7 +224,27 @@ def _raise_bad_request(exc: ValidationError, what: str) -> None:
     raise BadRequest(f"invalid {what}: {first['field']}: {first['message']}", details=details)
 
 
+NUL = "\x00"
+NUL_MESSAGE = "text may not contain NUL characters"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(map(_has_nul, value))
+    return False
+
+
+def _refuse_nul(where: str) -> None:
+    raise BadRequest(NUL_MESSAGE, details=[{"field": where, "message": NUL_MESSAGE}])
+
+
 def _parse(model: type[M], data: Mapping[str, Any]) -> M:
+    if _has_nul(dict(data)):  # PostgreSQL cannot store it, SQLite truncates at it
+        _refuse_nul("query")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -214,6 +255,12 @@ def _parse(model: type[M], data: Mapping[str, Any]) -> M:
 def _parse_json(model: type[M], raw: bytes) -> M:
     if not raw.strip():
         raise BadRequest("a JSON body is required", details=[{"field": "body", "message": "empty"}])
+    if b"\\u0000" in raw:  # a cheap test first: JSON writes NUL only as this escape
+        try:
+            if _has_nul(orjson.loads(raw)):
+                _refuse_nul("body")
+        except orjson.JSONDecodeError:
+            pass  # not JSON: the model's parse below says so
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:

@@ -75,6 +75,24 @@ class StackSettings(_Model):
     host: str = "127.0.0.1"
     port_offset: int = Field(0, ge=-8000, le=57000)
     data_dir: Path | None = None
+    database_url: str | None = Field(
+        None,
+        description="PostgreSQL (postgresql://...): each service keeps a schema of its own "
+        "there instead of a SQLite file in the data directory.",
+        pattern=r"^postgres(ql)?://",
+    )
+    namespace: str = Field(
+        "",
+        pattern=r"^[a-z0-9_]{0,40}$",
+        description="Prefix of this stack's schemas and Redis keys, so stacks sharing one "
+        "PostgreSQL and one Redis never see each other's data.",
+    )
+    redis_url: str | None = Field(
+        None,
+        description="Redis (redis://...): rate-limit counters shared by every edge process "
+        "and Hoardwell's live fan-out across its processes.",
+        pattern=r"^rediss?://",
+    )
     urls: dict[str, str] = Field(
         default_factory=dict,
         description="Where each service is reached; a service not listed is on host:port.",
@@ -88,6 +106,9 @@ class StackSettings(_Model):
         default_factory=dict,
         description="Each service's own bearer token for calls to the others; "
         "the supervisor makes fresh ones when none are given.",
+    )
+    restart_limit: int = Field(
+        5, ge=0, description="Crashes of one service within a minute before the stack gives up."
     )
     token_ttl_seconds: int = Field(3600, ge=1)
     max_body_bytes: int = Field(1_048_576, ge=1024)
@@ -105,6 +126,9 @@ class StackSettings(_Model):
 
     def url(self, service: str) -> str:
         return self.urls.get(service) or f"http://{self.host}:{self.port(service)}"
+
+    def schema_of(self, service: str) -> str:
+        return f"{self.namespace}{service}"
 
     def require_data_dir(self) -> Path:
         if self.data_dir is None:

@@ -2,7 +2,8 @@
 
 SQL is written once with numbered `$1` placeholders (PostgreSQL's style); the SQLite
 backend rewrites them to `?1`. Each service owns its own database (a file per service
-in the data directory), so no service can read another's tables.
+in the data directory, or a schema per service in PostgreSQL: postgres.py), so no
+service can read another's tables.
 
 SQLite calls are microseconds long, so they run on the event loop directly: a thread
 hop would cost more than the query. A transaction holds an asyncio lock so that
@@ -18,7 +19,10 @@ import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .settings import StackSettings
 
 Row = dict[str, Any]
 _PLACEHOLDER = re.compile(r"\$(\d+)")
@@ -102,8 +106,10 @@ class SqliteDatabase:
 
 async def migrate(db: Database, migrations: Sequence[str]) -> None:
     """Apply the service's versioned schema steps that this database has not seen."""
-    await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
-    async with db.transaction():
+    async with db.transaction():  # one process of a service migrates, the others wait
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"
+        )
         done = await db.fetch_value("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
         for version, step in enumerate(migrations, start=1):
             if version <= done:
@@ -129,5 +135,11 @@ async def insert_once(db: Database, table: str, row: dict[str, Any]) -> tuple[Ro
     return stored, created > 0
 
 
-def open_database(data_dir: Path, service: str) -> Database:
-    return SqliteDatabase(data_dir / f"{service}.sqlite3")
+def open_database(settings: StackSettings, service: str) -> Database:
+    """The service's database: its schema in PostgreSQL when the settings give a
+    database URL, else its own SQLite file in the data directory."""
+    if settings.database_url:
+        from .postgres import PostgresDatabase
+
+        return PostgresDatabase(settings.database_url, settings.schema_of(service))
+    return SqliteDatabase(settings.require_data_dir() / f"{service}.sqlite3")

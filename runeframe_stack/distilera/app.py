@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 from ..core import outbox as outbox_module
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
+from ..core.follow import deletions
 from ..core.lifecycle import lifespan
 from ..core.outbox import Outbox
 from ..core.peers import Peers
@@ -34,7 +35,7 @@ MIGRATIONS = [
 
 def build(settings: StackSettings) -> Starlette:
     data_dir = settings.require_data_dir()
-    db = open_database(data_dir, "distilera")
+    db = open_database(settings, "distilera")
     key = SigningKey.load_or_create(data_dir / "distilera-signing-key.pem")
     verifier = TokenVerifier(settings, key.lookup)
     peers = Peers(settings, "distilera")
@@ -54,5 +55,7 @@ def build(settings: StackSettings) -> Starlette:
             MarketplaceRoutes(peers),
             VaultRoutes(db, Vault(vault.load_key(settings.vault_key, data_dir))),
         ],
-        lifespan=lifespan(db, MIGRATIONS, peers, running=[outbox.running]),
+        lifespan=lifespan(
+            db, MIGRATIONS, peers, running=[outbox.running, deletions(peers, verifier).running]
+        ),
     )

@@ -66,13 +66,14 @@ class SigningKey:
         return self._public if kid == self.kid else None
 
     def issue(self, user_id: str, roles: list[str], ttl_seconds: int) -> tuple[str, int]:
-        now = int(time.time())
+        issued = time.time()
+        now = int(issued)
         claims = {
             "iss": ISSUER,
             "aud": AUDIENCE,
             "sub": user_id,
             "roles": roles,
-            "iat": now,
+            "iat": round(issued, 3),  # to the millisecond: older than a deletion, or not
             "exp": now + ttl_seconds,
             "jti": uuid.uuid4().hex,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -141,9 +142,9 @@ class UserStore:
                 await self._ensure_free(None, fields["email"], except_id=user_id)
             columns: dict[str, Any] = {}
             for name, value in fields.items():
-                if name == "profile":
-                    columns["avatar"] = value and value.get("avatar")
-                    columns["bio"] = value and value.get("bio")
+                if name == "profile":  # the fields given change; `null` clears them all
+                    given = {"avatar": None, "bio": None} if value is None else value
+                    columns.update({key: given[key] for key in ("avatar", "bio") if key in given})
                 elif value is not None:
                     columns[name] = int(value) if name == "is_active" else value
             columns["updated_at"] = now_iso()
@@ -238,6 +239,6 @@ class UserRoutes(Routes):
             if not await self.users.delete(user_id):
                 raise NotFound(f"user {user_id} not found")
             await self.notify.message("user_deleted", f"user_deleted {user_id}", user_id=user_id)
+        self.verifier.revoke(user_id, time.time())  # here at once; elsewhere via Hoardwell
         await self.outbox.flush()
-        self.verifier.forget(user_id)
         return no_content()

@@ -6,22 +6,26 @@ from starlette.applications import Starlette
 
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
+from ..core.follow import deletions
 from ..core.lifecycle import lifespan
 from ..core.peers import Peers
 from ..core.settings import StackSettings
 from ..core.storage import open_database
-from .hub import Hub
+from .hub import Hub, RedisHub
 from .messages import MIGRATIONS, MessageRoutes
 
 
 def build(settings: StackSettings) -> Starlette:
-    db = open_database(settings.require_data_dir(), "hoardwell")
+    db = open_database(settings, "hoardwell")
     peers = Peers(settings, "hoardwell")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
+    hub = RedisHub(settings.redis_url, settings.namespace) if settings.redis_url else Hub()
     return create_app(
         "hoardwell",
         settings,
         verifier,
-        [MessageRoutes(db, Hub())],
-        lifespan=lifespan(db, MIGRATIONS, peers),
+        [MessageRoutes(db, hub)],
+        lifespan=lifespan(
+            db, MIGRATIONS, peers, running=[hub.running, deletions(peers, verifier).running]
+        ),
     )

@@ -1,15 +1,29 @@
 """Live fan-out: every stored message goes at once to the subscribers whose filter it matches.
 
 A subscriber is a bounded queue; one that falls too far behind is dropped (and told so)
-rather than let it hold memory or slow the others down.
+rather than let it hold memory or slow the others down. With Redis, every Hoardwell
+process sees every message (RedisHub), so a subscriber may be on any of them.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from redis.exceptions import RedisError
+
+from ..core.lifecycle import in_background
+from ..core.redis import redis_pool
+
+log = logging.getLogger("runeframe_stack.hub")
 
 QUEUE_LIMIT = 10_000
 
@@ -49,3 +63,44 @@ class Hub:
                 self.unsubscribe(subscription)
                 subscription.queue.get_nowait()
                 subscription.queue.put_nowait(None)  # tells the reader it was dropped
+
+    async def post(self, message: Mapping[str, Any]) -> None:
+        """Fan a stored message out to this process's subscribers."""
+        self.publish(message)
+
+    def running(self) -> AbstractAsyncContextManager[None]:
+        return contextlib.nullcontext()
+
+
+class RedisHub(Hub):
+    """A hub shared by every Hoardwell process: a stored message goes through one Redis
+    channel, and each process hands what arrives on it to its own subscribers."""
+
+    def __init__(self, url: str, namespace: str = "") -> None:
+        super().__init__()
+        self.redis = Redis(connection_pool=redis_pool(url))
+        self.channel = f"{namespace}hoardwell:messages"
+
+    async def post(self, message: Mapping[str, Any]) -> None:
+        await self.redis.publish(self.channel, orjson.dumps(dict(message)))
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(self.channel)  # before serving, so no message slips by
+        try:
+            async with in_background(self._listen(pubsub)):
+                yield
+        finally:
+            await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+            await self.redis.aclose()
+
+    async def _listen(self, pubsub: PubSub) -> None:
+        while True:
+            try:
+                async for event in pubsub.listen():
+                    if event["type"] == "message":
+                        self.publish(orjson.loads(event["data"]))
+            except RedisError as exc:
+                log.warning("redis fan-out: %s; resubscribing", exc)
+                await asyncio.sleep(0.5)

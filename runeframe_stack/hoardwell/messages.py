@@ -21,7 +21,7 @@ from ..core.errors import Forbidden, NotFound
 from ..core.listing import Where, page_of
 from ..core.notify import new_id
 from ..core.pagination import PageLinks, PageMeta, PageQuery
-from ..core.routing import Call, Routes, endpoint, json
+from ..core.routing import Call, JsonObject, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once
 from .hub import Hub
 
@@ -79,7 +79,7 @@ class NewMessage(BaseModel):
     collaboration_id: str | None = _REF
     transaction_id: str | None = _REF
     channel: str | None = Field(None, pattern=_NAME)
-    payload: dict[str, Any] | None = None
+    payload: JsonObject | None = None
 
 
 class Message(BaseModel):
@@ -166,7 +166,7 @@ class MessageRoutes(Routes):
         stored, created = await insert_once(self.db, "messages", row)
         message = _public(stored)
         if created:
-            self.hub.publish(message)
+            await self.hub.post(message)
         return json(message, status=201 if created else 200)
 
     @endpoint("GET", "/messages/", query=MessageQuery, responses={200: MessagePage}, access="user")

@@ -15,7 +15,7 @@ from ..core.clock import now_iso
 from ..core.listing import Where, page_of
 from ..core.notify import new_id
 from ..core.pagination import PageLinks, PageMeta, PageQuery
-from ..core.routing import Call, Routes, endpoint, json
+from ..core.routing import Call, FreeJson, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once
 
 MIGRATIONS = [
@@ -44,7 +44,7 @@ class NewAlert(BaseModel):
     component: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")
     severity: Severity = "warning"
     message: str = Field(min_length=1, max_length=2000)
-    details: Any = None
+    details: FreeJson = None
 
 
 class Alert(BaseModel):

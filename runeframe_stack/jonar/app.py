@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
+from ..core.follow import deletions
 from ..core.lifecycle import lifespan
 from ..core.peers import Peers
 from ..core.settings import StackSettings
@@ -22,7 +23,7 @@ MIGRATIONS = [*alerts.MIGRATIONS, *events.MIGRATIONS, *deployments.MIGRATIONS]
 
 
 def build(settings: StackSettings, backend: str = "processes") -> Starlette:
-    db = open_database(settings.require_data_dir(), "jonar")
+    db = open_database(settings, "jonar")
     peers = Peers(settings, "jonar")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
     log = EventLog(db)
@@ -32,5 +33,7 @@ def build(settings: StackSettings, backend: str = "processes") -> Starlette:
         settings,
         verifier,
         [AlertRoutes(db), InfrastructureRoutes(settings, controller, log, db, peers)],
-        lifespan=lifespan(db, MIGRATIONS, peers, running=[controller.running]),
+        lifespan=lifespan(
+            db, MIGRATIONS, peers, running=[controller.running, deletions(peers, verifier).running]
+        ),
     )

@@ -299,11 +299,18 @@ class Controller:
     async def autoscale(
         self, deployment: Deployment, window: float | None = None
     ) -> Decision | None:
-        """One HPA evaluation on the replicas' request rates over `window` seconds."""
+        """One HPA evaluation on the replicas' request rates over the last seconds.
+
+        After a change of replica count the periodic evaluation waits a full window, so
+        the same burst is never counted twice; an explicit `window` (samples the caller
+        just took) is judged at once.
+        """
         if deployment.stabilizer is None or deployment.status != "ready":
             return None
         async with deployment.lock:
             span = window or deployment.policy.window_seconds
+            if window is None and time.monotonic() - deployment.scaled_at < span:
+                return None
             rates = [self.scraper.rates(r.url, span) for r in deployment.members if r.ready]
             known = [r.requests_per_second for r in rates if r is not None]
             if not known:
@@ -324,6 +331,7 @@ class Controller:
             for replica in deployment.members:
                 self.scraper.forget(replica.url)
             deployment.members.clear()
+            deployment.replicas = 0
             await self._save(deployment)
         await self.events.record(
             deployment.component,

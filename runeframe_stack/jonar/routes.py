@@ -10,7 +10,7 @@ import aiohttp
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from ..core.errors import BadRequest, Unavailable
+from ..core.errors import BadRequest, Conflict, Unavailable
 from ..core.listing import Where, page_of
 from ..core.peers import Peers
 from ..core.routing import Call, Routes, endpoint, json, no_content
@@ -297,8 +297,8 @@ class InfrastructureRoutes(Routes):
             release = self.settings.jonar.releases[0]
             deployment = await self.controller.deploy(component, release, 1, {}, policy)
         ready = [r for r in deployment.members if r.ready]
-        if not ready:
-            raise Unavailable(f"deployment {deployment.id} has no ready replica")
+        if not ready:  # scaled to zero, or still rolling out: the caller's to change
+            raise Conflict(f"deployment {deployment.id} has no ready replica to take load")
         before = len(deployment.members)
         await asyncio.gather(*(self.controller.scraper.scrape(r.url) for r in ready))
         rate = request.load_factor * deployment.policy.target_rps_per_replica * len(ready)

@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 from ..core import outbox as outbox_module
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
+from ..core.follow import deletions
 from ..core.lifecycle import lifespan
 from ..core.notify import Notifier
 from ..core.outbox import Outbox
@@ -22,7 +23,7 @@ MIGRATIONS = [*ledger.MIGRATIONS, outbox_module.MIGRATION, *listings.MIGRATIONS]
 
 
 def build(settings: StackSettings) -> Starlette:
-    db = open_database(settings.require_data_dir(), "mercatrix")
+    db = open_database(settings, "mercatrix")
     peers = Peers(settings, "mercatrix")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
     outbox = Outbox(db, peers)
@@ -37,6 +38,10 @@ def build(settings: StackSettings) -> Starlette:
         verifier,
         [LedgerRoutes(db, book, outbox, settings.welcome_grant), ListingRoutes(db, book)],
         lifespan=lifespan(
-            db, MIGRATIONS, peers, on_start=[open_treasury], running=[outbox.running]
+            db,
+            MIGRATIONS,
+            peers,
+            on_start=[open_treasury],
+            running=[outbox.running, deletions(peers, verifier).running],
         ),
     )

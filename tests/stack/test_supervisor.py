@@ -62,22 +62,23 @@ def stack_up(offset: int, data_dir: Path) -> list[str]:
 @pytest.fixture
 def supervisor(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     offset = free_port_offset()
-    log = (tmp_path / "stack.log").open("wb")
-    process = subprocess.Popen(stack_up(offset, tmp_path), stdout=log, stderr=subprocess.STDOUT)
-    pending = [f"http://127.0.0.1:{8000 + i + offset}/healthz" for i in range(5)]
-    deadline = time.monotonic() + 60
-    while pending and time.monotonic() < deadline:  # all five up: start-up is over
+    with (tmp_path / "stack.log").open("wb") as log:
+        process = subprocess.Popen(stack_up(offset, tmp_path), stdout=log, stderr=subprocess.STDOUT)
         try:
-            if httpx.get(pending[0], timeout=1).status_code == 200:
-                pending.pop(0)
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    assert not pending, (tmp_path / "stack.log").read_text()
-    yield process, offset
-    if process.poll() is None:
-        process.kill()
-        process.wait()
-    log.close()
+            pending = [f"http://127.0.0.1:{8000 + i + offset}/healthz" for i in range(5)]
+            deadline = time.monotonic() + 60
+            while pending and time.monotonic() < deadline:  # all five up: start-up is over
+                try:
+                    if httpx.get(pending[0], timeout=1).status_code == 200:
+                        pending.pop(0)
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            assert not pending, (tmp_path / "stack.log").read_text()
+            yield process, offset
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])

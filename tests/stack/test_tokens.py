@@ -100,3 +100,36 @@ def test_a_user_may_not_mint_tokens_for_others(urls: dict[str, str], admin: http
     )
     assert reply.status_code == 403
     assert own  # the admin's own token was issued
+
+
+PROTECTED = {
+    "api": "/api/v1/users/",
+    "distilera": "/users/",
+    "hoardwell": "/messages/",
+    "mercatrix": "/accounts/",
+    "jonar": "/alerts/",
+}
+
+
+def statuses(urls: dict[str, str], token: str) -> dict[str, int]:
+    headers = {"Authorization": f"Bearer {token}"}
+    return {
+        s: httpx.get(urls[s] + path, headers=headers).status_code for s, path in PROTECTED.items()
+    }
+
+
+def test_a_deleted_users_token_is_refused_everywhere_and_a_new_one_works(
+    urls: dict[str, str], admin: httpx.Client
+) -> None:
+    user_id = f"gone_{int(time.time() * 1000)}"
+    body = {"id": user_id, "name": "Gone", "email": f"{user_id}@runeframe.example"}
+    assert httpx.post(f"{urls['distilera']}/users/", json=body, headers=admin.headers).is_success
+    old = issue(urls, admin, user_id)
+    assert 401 not in statuses(urls, old).values()  # seen, and cached, by every service
+    assert admin.delete(f"/api/v1/users/{user_id}/").status_code == 204
+    deadline = time.monotonic() + 10
+    while set(statuses(urls, old).values()) != {401} and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert set(statuses(urls, old).values()) == {401}
+    assert httpx.post(f"{urls['distilera']}/users/", json=body, headers=admin.headers).is_success
+    assert 401 not in statuses(urls, issue(urls, admin, user_id)).values()

@@ -37,6 +37,20 @@ def test_a_user_is_created_read_updated_and_deleted(admin: httpx.Client) -> None
     assert admin.get(path).status_code == 404
 
 
+def test_a_patch_changes_only_the_profile_fields_it_names(admin: httpx.Client) -> None:
+    """Found by schemathesis: an empty profile with null fields was a 500."""
+    user = new_user(admin, profile={"avatar": "a.png", "bio": "old"})
+    path = f"/api/v1/users/{user['id']}/"
+    nulls = {"email": None, "is_active": None, "name": None, "profile": {}, "role": None}
+    unchanged = admin.patch(path, json=nulls)
+    assert unchanged.status_code == 200, unchanged.text
+    assert unchanged.json()["profile"] == {"avatar": "a.png", "bio": "old"}
+    bio_only = admin.patch(path, json={"profile": {"bio": "new"}}).json()
+    assert bio_only["profile"] == {"avatar": "a.png", "bio": "new"}
+    cleared = admin.patch(path, json={"profile": None}).json()
+    assert cleared["profile"] == {"avatar": None, "bio": None}
+
+
 def test_an_admin_may_choose_the_id_and_a_duplicate_is_409(admin: httpx.Client) -> None:
     chosen = f"chosen_{uuid.uuid4().hex[:6]}"
     user = new_user(admin, id=chosen)

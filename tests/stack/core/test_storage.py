@@ -1,31 +1,68 @@
-"""SQLite storage: $n placeholders, dict rows, atomic transactions, versioned migrations."""
+"""Storage on SQLite and on PostgreSQL alike: $n placeholders, dict rows, atomic
+transactions that serialize, versioned migrations, SQLite's number types."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
-from runeframe_stack.core.storage import SqliteDatabase, migrate
+from runeframe_stack.core.postgres import PostgresDatabase, drop_database
+from runeframe_stack.core.storage import Database, SqliteDatabase, migrate
 
-STEPS = ["CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)", "ALTER TABLE t ADD w TEXT"]
+STEPS = [
+    "CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, k TEXT UNIQUE, v INTEGER NOT NULL)",
+    "ALTER TABLE t ADD w TEXT",
+]
+SERVER = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> SqliteDatabase:
-    database = SqliteDatabase(tmp_path / "s.sqlite3")
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    database: Database
+    if request.param == "sqlite":
+        database = SqliteDatabase(tmp_path / "s.sqlite3")
+    else:
+        url = SERVER.rsplit("/", 1)[0] + f"/runeframe_storage_{secrets.token_hex(3)}"
+        database = PostgresDatabase(url, "svc")
+        try:
+            await database.fetch_value("SELECT 1")  # creates the database
+        except (OSError, asyncpg.PostgresError):
+            if os.environ.get("CI") == "true":
+                raise
+            pytest.skip("PostgreSQL is not running")
     await migrate(database, STEPS)
-    return database
+    yield database
+    await database.close()
+    if request.param == "postgres":
+        await drop_database(url)
 
 
-async def test_numbered_placeholders_and_dict_rows(db: SqliteDatabase) -> None:
+async def test_numbered_placeholders_and_dict_rows(db: Database) -> None:
     await db.execute("INSERT INTO t (k, v, w) VALUES ($1, $2, $1)", "a", 1)
-    assert await db.fetch_one("SELECT * FROM t WHERE k = $1", "a") == {"k": "a", "v": 1, "w": "a"}
+    assert await db.fetch_one("SELECT k, v, w FROM t WHERE k = $1", "a") == {
+        "k": "a",
+        "v": 1,
+        "w": "a",
+    }
     assert await db.fetch_value("SELECT COUNT(*) FROM t") == 1
 
 
-async def test_a_failed_transaction_leaves_nothing(db: SqliteDatabase) -> None:
+async def test_sums_are_integers_and_counts_come_back(db: Database) -> None:
+    for key in "abc":
+        await db.execute("INSERT INTO t (k, v) VALUES ($1, $2)", key, 10**10)
+    total = await db.fetch_value("SELECT SUM(v) FROM t")
+    assert total == 3 * 10**10 and isinstance(total, int)  # 64-bit: balances in cents
+    assert await db.execute("UPDATE t SET v = 0 WHERE k <> $1", "a") == 2
+    assert [r["seq"] for r in await db.fetch_all("SELECT seq FROM t ORDER BY seq")] == [1, 2, 3]
+
+
+async def test_a_failed_transaction_leaves_nothing(db: Database) -> None:
     with pytest.raises(RuntimeError):
         async with db.transaction():
             await db.execute("INSERT INTO t (k, v) VALUES ('x', 1)")
@@ -33,7 +70,7 @@ async def test_a_failed_transaction_leaves_nothing(db: SqliteDatabase) -> None:
     assert await db.fetch_all("SELECT * FROM t") == []
 
 
-async def test_interleaved_transactions_never_see_half_done_work(db: SqliteDatabase) -> None:
+async def test_interleaved_transactions_never_see_half_done_work(db: Database) -> None:
     await db.execute("INSERT INTO t (k, v) VALUES ('total', 0)")
 
     async def add_one() -> None:
@@ -46,6 +83,6 @@ async def test_interleaved_transactions_never_see_half_done_work(db: SqliteDatab
     assert await db.fetch_value("SELECT v FROM t WHERE k = 'total'") == 50
 
 
-async def test_migrations_run_once(db: SqliteDatabase) -> None:
+async def test_migrations_run_once(db: Database) -> None:
     await migrate(db, STEPS)
     assert await db.fetch_value("SELECT MAX(version) FROM schema_migrations") == 2

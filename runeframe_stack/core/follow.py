@@ -1,0 +1,88 @@
+"""Following Hoardwell's live stream of messages from another service, resumably.
+
+A follower holds one WebSocket to Hoardwell's /messages/stream/ with a filter, hands
+every message to its handler, and after a broken connection reconnects (with backoff)
+asking for what came after the last message it saw, so it neither misses nor repeats
+one. Started with `after_seq=0`, it first replays every matching message there is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+import orjson
+
+from .auth import TokenVerifier
+from .lifecycle import in_background
+from .peers import Peers
+
+log = logging.getLogger("runeframe_stack.follow")
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Follower:
+    def __init__(
+        self,
+        peers: Peers,
+        filters: str,
+        handle: Handler,
+        *,
+        from_start: bool = False,
+        on_connect: Callable[[], None] = lambda: None,
+        on_disconnect: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.peers = peers
+        self.filters = filters
+        self.handle = handle
+        self.on_connect = on_connect
+        self.on_disconnect = on_disconnect
+        self.last_seq: int | None = 0 if from_start else None  # None: live only
+
+    async def _follow(self) -> None:
+        query = self.filters
+        if self.last_seq is not None:
+            query += f"&after_seq={self.last_seq}"
+        base = self.peers.settings.url("hoardwell").replace("http", "ws", 1)
+        url = f"{base}/messages/stream/?{query}"
+        headers = self.peers.own_headers
+        async with self.peers.session.ws_connect(url, headers=headers, heartbeat=20) as ws:
+            self.on_connect()
+            async for frame in ws:
+                if frame.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                    message = orjson.loads(frame.data)
+                    self.last_seq = max(self.last_seq or 0, int(message["seq"]))
+                    await self.handle(message)
+
+    async def _run(self) -> None:
+        delay = 0.05
+        while True:
+            try:
+                await self._follow()
+                delay = 0.05
+            except (aiohttp.ClientError, OSError) as exc:
+                log.debug("stream from hoardwell (%s): %s", self.filters, exc)
+            self.on_disconnect()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    def running(self) -> AbstractAsyncContextManager[None]:
+        """Follow the stream in the background while the service serves."""
+        return in_background(self._run())
+
+
+def deletions(peers: Peers, verifier: TokenVerifier) -> Follower:
+    """Every `user_deleted` message there has been, then each new one, told to `verifier`,
+    so a deleted user's tokens are refused by this service too."""
+
+    async def revoke(message: dict[str, Any]) -> None:
+        if message.get("user_id"):
+            deleted = datetime.fromisoformat(message["created_at"]).timestamp()
+            verifier.revoke(message["user_id"], deleted)
+
+    return Follower(peers, "type=user_deleted", revoke, from_start=True)

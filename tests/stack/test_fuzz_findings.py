@@ -1,0 +1,73 @@
+"""Regressions for what schemathesis found by fuzzing the services' documented schemas.
+
+(The PATCH with an empty profile is pinned in test_users_api.py, the OpenAPI paths
+without Starlette converters in test_inventory.py.)"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+import runeframe_nb as rf
+
+HUGE = 10**30  # beyond 64 bits: Python reads it, orjson cannot write it
+
+
+def test_a_message_payload_beyond_64_bit_integers_is_a_400_not_a_500(
+    urls: dict[str, str], admin: httpx.Client
+) -> None:
+    body = {"type": "note", "content": "x", "sender": "mercatrix", "payload": {"n": HUGE}}
+    reply = httpx.post(f"{urls['hoardwell']}/messages/", json=body, headers=admin.headers)
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["error"]["details"][0]["field"] == "payload"
+
+
+def test_alert_details_beyond_64_bit_integers_are_a_400_not_a_500(
+    urls: dict[str, str], admin: httpx.Client
+) -> None:
+    body = {"type": "probe", "component": "jonar", "message": "m", "details": [HUGE]}
+    reply = httpx.post(f"{urls['jonar']}/alerts/", json=body, headers=admin.headers)
+    assert reply.status_code == 400, reply.text
+
+
+def test_graphql_marks_refused_input_as_a_validation_error(admin: httpx.Client) -> None:
+    reply = admin.post("/graphql/", json={"query": "{ users(page: 0, perPage: 0) { id } }"})
+    error = reply.json()["errors"][0]
+    assert error["extensions"] == {"code": "validation_error", "classification": "ValidationError"}
+
+
+async def test_load_sent_to_a_deployment_still_rolling_out_is_a_409(
+    own_environment: rf.Environment,
+) -> None:
+    """No replica is ready yet: the caller's timing is at fault, not the server (was 503).
+    A stack of its own: load goes to a component's first deployment, ready or not."""
+    async with rf.JonarClient(environment=own_environment) as jonar:
+        rollout = asyncio.create_task(
+            jonar.deploy_component({"component": "mercatrix", "version": "1.0.0", "replicas": 1})
+        )
+        try:
+            deadline = time.monotonic() + 10
+            query = {"component": "mercatrix"}
+            while not (listed := await jonar.call("GET", "/deployments/", params=query))["data"]:
+                assert time.monotonic() < deadline, "the rollout never showed"
+                await asyncio.sleep(0.02)
+            assert listed["data"][0]["ready_replicas"] == 0  # still starting
+            with pytest.raises(rf.ApiError) as refused:
+                await jonar.call("POST", "/components/mercatrix/load/", json={})
+            assert (refused.value.status, refused.value.code) == (409, "conflict")
+        finally:
+            deployed = await rollout
+            await jonar.delete_deployment(deployed)
+
+
+def test_text_with_a_nul_character_is_a_400_on_every_backend(admin: httpx.Client) -> None:
+    """Found by fuzzing the ci profile: PostgreSQL cannot store NUL, and it was a 500."""
+    body = {"name": "\u0000", "email": "nul@runeframe.example"}
+    created = admin.post("/api/v1/users/", json=body)
+    assert created.status_code == 400, created.text
+    assert created.json()["error"]["details"][0]["field"] == "body"
+    listed = admin.get("/api/v1/users/", params={"q": "a\x00b"})
+    assert listed.status_code == 400, listed.text
