@@ -1,0 +1,157 @@
+"""The load engine against Locust (FastHttpUser, headless) and wrk, on one core each.
+
+    python benchmarks/load_engine.py [--seconds 10] [--connections 50] [--rounds 3]
+
+nginx (one worker, pinned to core 0) serves a two-byte answer on loopback; each load
+generator in turn gets core 1 and the same number of connections. Prints req/s and p99
+per tool (medians over the rounds) and our ratios to the others. Needs nginx and wrk
+(Debian: `apt-get install nginx wrk`) and taskset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from _measure import Figures, free_port, rounds, table, wrk
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path {folder};
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{ return 200 "ok"; }}
+    }}
+}}
+"""
+
+LOCUSTFILE = """
+from locust import FastHttpUser, constant, task
+
+class Hammer(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def home(self):
+        self.client.get("/")
+"""
+
+Measure = Callable[[str, int, int, Path], Figures]
+
+
+def ours(url: str, seconds: int, connections: int, folder: Path) -> Figures:
+    command = [str(Path(sys.executable).with_name("runeframe-nb")), "load", url]
+    options = ["--users", str(connections), "--duration", str(seconds), "--workers", "1"]
+    done = subprocess.run(
+        ["taskset", "-c", "1", *command, *options, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    summary = json.loads(done.stdout)
+    return summary["rps"], summary["p99_ms"]
+
+
+def locust(url: str, seconds: int, connections: int, folder: Path) -> Figures:
+    locustfile = folder / "hammer.py"
+    locustfile.write_text(LOCUSTFILE)
+    stats = folder / "locust"
+    command = ["taskset", "-c", "1", sys.executable, "-m", "locust", "-f", str(locustfile)]
+    headless = [
+        "--headless",
+        "--only-summary",
+        "--skip-log",
+        "-H",
+        url.rstrip("/"),
+        "-t",
+        f"{seconds}s",
+    ]
+    users = ["-u", str(connections), "-r", str(connections), "--json-file", str(stats)]
+    subprocess.run(
+        [*command, *headless, *users],
+        capture_output=True,
+        check=True,
+    )
+    entries = json.loads(stats.with_suffix(".json").read_text())
+    requests = sum(e["num_requests"] for e in entries)
+    elapsed = max(e["last_request_timestamp"] for e in entries) - min(
+        e["start_time"] for e in entries
+    )
+    buckets: dict[float, int] = {}
+    for entry in entries:
+        for ms, count in entry["response_times"].items():
+            buckets[float(ms)] = buckets.get(float(ms), 0) + count
+    seen, p99 = 0, 0.0
+    for ms in sorted(buckets):
+        seen += buckets[ms]
+        if seen >= 0.99 * requests:
+            p99 = ms
+            break
+    return requests / elapsed, p99
+
+
+def on_core_1_wrk(url: str, seconds: int, connections: int, folder: Path) -> Figures:
+    return wrk(url, seconds, connections, prefix=("taskset", "-c", "1"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    missing = [tool for tool in ("nginx", "wrk", "taskset") if shutil.which(tool) is None]
+    if missing:
+        sys.exit(f"load_engine: needs {', '.join(missing)} (Debian: apt-get install nginx wrk)")
+
+    tools: dict[str, Measure] = {
+        "runeframe": ours,
+        "locust FastHttpUser": locust,
+        "wrk": on_core_1_wrk,
+    }
+    with tempfile.TemporaryDirectory(prefix="load-engine-") as name:
+        folder = Path(name)
+        port = free_port()
+        (folder / "nginx.conf").write_text(NGINX_CONF.format(folder=folder, port=port))
+        nginx = subprocess.Popen(
+            ["taskset", "-c", "0", "nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")],
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            time.sleep(0.5)
+            url = f"http://127.0.0.1:{port}/"
+            medians = rounds(
+                {
+                    tool: functools.partial(measure, url, args.seconds, args.connections, folder)
+                    for tool, measure in tools.items()
+                },
+                args.rounds,
+            )
+        finally:
+            nginx.terminate()
+            nginx.wait()
+    table(
+        f"nginx on core 0, each generator on core 1, {args.connections} connections, "
+        f"{args.seconds} s, median of {args.rounds}",
+        medians,
+        "runeframe is",
+    )
+
+
+if __name__ == "__main__":
+    main()

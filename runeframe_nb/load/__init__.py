@@ -1,0 +1,56 @@
+"""The load engine: closed and open models, HDR percentiles, one process per core.
+
+    result = await load.run(LoadPlan(url, users=100, requests=5000))     # in a notebook
+    result = load.run_sync(LoadPlan(url, rate=2000, duration=30, workers=2))
+    result.summary(), result.endpoints(), result.timeline()
+
+Scenarios are `async def scenario(user)` awaiting `user.get(...)`, `user.post(...)`,
+`user.think(...)`; `engine="locust"` runs the same plan on Locust's distributed runner.
+"""
+
+from __future__ import annotations
+
+import uvloop
+
+from . import usl
+from .engine import run_plan
+from .plan import LoadError, LoadPlan, Scenario
+from .stats import LoadResult
+from .user import Response, VirtualUser
+from .workers import run_in_workers
+
+__all__ = [
+    "LoadError",
+    "LoadPlan",
+    "LoadResult",
+    "Response",
+    "Scenario",
+    "VirtualUser",
+    "run",
+    "run_sync",
+    "usl",
+]
+
+
+async def run(plan: LoadPlan) -> LoadResult:
+    """Run a plan from async code (a notebook): in this loop, or in worker processes."""
+    if plan.workers == 1:
+        recorder = await run_plan(plan)
+        return LoadResult(plan.model, "runeframe", recorder, plan.users, 1, plan.rate)
+    import asyncio
+
+    return await asyncio.to_thread(run_in_workers, plan)
+
+
+def run_sync(plan: LoadPlan, engine: str = "runeframe") -> LoadResult:
+    """Run a plan from synchronous code (the command line, a benchmark)."""
+    if engine == "locust":
+        from .locust_engine import run_locust
+
+        return run_locust(plan)
+    if engine != "runeframe":
+        raise LoadError(f"unknown engine {engine!r}: runeframe or locust")
+    if plan.workers == 1:
+        recorder = uvloop.run(run_plan(plan))
+        return LoadResult(plan.model, "runeframe", recorder, plan.users, 1, plan.rate)
+    return run_in_workers(plan)

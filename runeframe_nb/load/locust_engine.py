@@ -1,0 +1,141 @@
+"""Scale-out on Locust's own distributed runner: a master and `workers` worker processes.
+
+The plan becomes the packaged locustfile's configuration; Locust's final JSON stats
+(response-time buckets per endpoint) are turned into the engine's result shape, so both
+engines report alike. More workers on other machines join with
+`locust --worker -f - --master-host <this machine>` (see the README).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import cloudpickle
+
+from .plan import LoadError, LoadPlan
+from .stats import LoadResult, Recorder, histogram
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def locustfile_for(plan: LoadPlan) -> str:
+    """The packaged locustfile with `plan` written into it."""
+    config = {
+        "host": f"{plan.target.scheme}://{plan.target.authority}",
+        "path": plan.target.path,
+        "users": plan.users,
+        "rate": plan.rate,
+        "think_time": plan.think_time,
+        "headers": dict(plan.headers),
+        "tokens": list(plan.tokens),
+        "scenario": base64.b64encode(cloudpickle.dumps(plan.scenario)).decode()
+        if plan.scenario
+        else None,
+    }
+    template = LOCUSTFILE.read_text()
+    placeholder = 'PLAN_TEXT = "{}"'
+    assert placeholder in template
+    return template.replace(placeholder, f"PLAN_TEXT = {json.dumps(config)!r}", 1)
+
+
+def run_locust(plan: LoadPlan, remote_workers: int = 0, master_port: int = 5557) -> LoadResult:
+    """Run `plan` on a Locust master with `plan.workers` local workers. With
+    `remote_workers`, the master also listens on every interface at `master_port` and
+    waits for that many more workers to join from other machines."""
+    if plan.duration is None:
+        raise LoadError("the locust engine runs for a duration: give --duration")
+    bind_host, port = ("0.0.0.0", master_port) if remote_workers else ("127.0.0.1", _free_port())
+    with tempfile.TemporaryDirectory(prefix="runeframe-locust-") as folder:
+        stats_path = Path(folder) / "stats.json"
+        locustfile = Path(folder) / "runeframe_locustfile.py"
+        locustfile.write_text(locustfile_for(plan))
+        locust = [sys.executable, "-m", "locust", "-f", str(locustfile)]
+        master = subprocess.Popen(
+            [
+                *locust,
+                "--master",
+                "--headless",
+                "--only-summary",
+                "--skip-log",
+                "--master-bind-host",
+                bind_host,
+                "--master-bind-port",
+                str(port),
+                "--expect-workers",
+                str(plan.workers + remote_workers),
+                "-u",
+                str(plan.users),
+                "-r",
+                str(plan.users),
+                "-t",
+                f"{math.ceil(plan.duration)}s",  # Locust takes whole seconds,
+                "--stop-timeout",
+                "5",
+                "--json-file",
+                str(stats_path.with_suffix("")),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        workers = [
+            subprocess.Popen(
+                [*locust, "--worker", "--master-port", str(port), "--skip-log"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(plan.workers)
+        ]
+        try:
+            _, errors = master.communicate(timeout=plan.duration + 120)
+        except subprocess.TimeoutExpired:
+            master.kill()
+            raise LoadError("locust did not finish in time") from None
+        finally:
+            for worker in workers:
+                try:
+                    worker.wait(15)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+        if not stats_path.exists():
+            last = (errors or "").strip().splitlines()[-1:] or ["no output"]
+            raise LoadError(f"locust wrote no statistics: {last[0]}")
+        stats = json.loads(stats_path.read_text())
+    return LoadResult(
+        plan.model, "locust", _recorder(stats), plan.users, plan.workers + remote_workers, plan.rate
+    )
+
+
+def _recorder(stats: list[dict[str, Any]]) -> Recorder:
+    """Locust's per-endpoint response-time buckets (ms), as HDR histograms (us)."""
+    recorder = Recorder()
+    first = min((s["start_time"] for s in stats), default=0.0)
+    last = max((s["last_request_timestamp"] or 0.0 for s in stats), default=0.0)
+    for entry in stats:
+        method, label = entry.get("method") or "", entry["name"]
+        name = label if not method or label.startswith(f"{method} ") else f"{method} {label}"
+        hist = recorder.endpoints.setdefault(name, histogram())
+        for millis, count in entry["response_times"].items():
+            hist.record_value(max(1, int(float(millis) * 1000)), count)
+        failures = entry.get("num_failures", 0)
+        recorder.statuses[(name, 200)] += entry["num_requests"] - failures
+        if failures:
+            recorder.statuses[(name, 0)] += failures
+            recorder.errors["failure"] += failures
+    recorder.elapsed = max(last - first, 1e-9)
+    return recorder

@@ -1,0 +1,173 @@
+"""What a load test measured: HDR histograms per endpoint, statuses, errors, throughput per second.
+
+Latencies are recorded in microseconds in HDR histograms (3 significant digits, up to
+an hour), so memory stays flat however many requests are made, and histograms from
+several worker processes merge exactly.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from hdrh.histogram import HdrHistogram
+
+HIGHEST_US = 3_600_000_000
+PERCENTILES = {"p50_ms": 50, "p90_ms": 90, "p95_ms": 95, "p99_ms": 99, "p999_ms": 99.9}
+
+
+def histogram() -> HdrHistogram:
+    return HdrHistogram(1, HIGHEST_US, 3)
+
+
+@dataclass
+class Recorder:
+    """One process's measurements; `export`/`merge` carry them between processes."""
+
+    started: float = 0.0
+    endpoints: dict[str, HdrHistogram] = field(default_factory=dict)
+    statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    per_second: Counter[int] = field(default_factory=Counter)
+    elapsed: float = 0.0
+
+    @property
+    def total(self) -> HdrHistogram:
+        """All endpoints together (recording once per request keeps the hot path short)."""
+        merged = histogram()
+        for h in self.endpoints.values():
+            merged.add(h)
+        return merged
+
+    def record(self, endpoint: str, status: int, micros: int, at: float) -> None:
+        value = min(max(micros, 1), HIGHEST_US)
+        hist = self.endpoints.get(endpoint)
+        if hist is None:
+            hist = self.endpoints[endpoint] = histogram()
+        hist.record_value(value)
+        self.statuses[(endpoint, status)] += 1
+        self.per_second[int(at - self.started)] += 1
+
+    def error(self, endpoint: str, kind: str, micros: int, at: float) -> None:
+        self.errors[kind] += 1
+        self.record(endpoint, 0, micros, at)
+
+    def export(self) -> dict[str, Any]:
+        def pack(h: HdrHistogram) -> str:
+            return base64.b64encode(h.encode()).decode()
+
+        return {
+            "endpoints": {name: pack(h) for name, h in self.endpoints.items()},
+            "statuses": [[e, s, n] for (e, s), n in self.statuses.items()],
+            "errors": dict(self.errors),
+            "per_second": dict(self.per_second),
+            "elapsed": self.elapsed,
+        }
+
+    def merge(self, exported: dict[str, Any]) -> None:
+        def unpack(text: str) -> HdrHistogram:
+            return HdrHistogram.decode(base64.b64decode(text))
+
+        for name, packed in exported["endpoints"].items():
+            self.endpoints.setdefault(name, histogram()).add(unpack(packed))
+        for endpoint, status, n in exported["statuses"]:
+            self.statuses[(endpoint, status)] += n
+        self.errors.update(exported["errors"])
+        self.per_second.update({int(k): v for k, v in exported["per_second"].items()})
+        self.elapsed = max(self.elapsed, exported["elapsed"])
+
+
+def _ms(h: HdrHistogram, percentile: float) -> float:
+    return round(float(h.get_value_at_percentile(percentile)) / 1000, 3)
+
+
+@dataclass
+class LoadResult:
+    """A finished load test; `summary()` is what `runeframe-nb load --json` prints."""
+
+    model: str
+    engine: str
+    recorder: Recorder
+    users: int
+    workers: int
+    rate: float | None = None
+
+    def __post_init__(self) -> None:
+        self.total = self.recorder.total
+
+    @property
+    def requests(self) -> int:
+        return int(self.total.get_total_count())
+
+    @property
+    def errors(self) -> int:
+        failed = sum(
+            n for (_, status), n in self.recorder.statuses.items() if status == 0 or status >= 400
+        )
+        return int(failed)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.recorder.elapsed if self.recorder.elapsed else 0.0
+
+    def percentile(self, percentile: float) -> float:
+        return _ms(self.total, percentile)
+
+    def summary(self) -> dict[str, Any]:
+        total = self.total
+        return {
+            "engine": self.engine,
+            "model": self.model,
+            "users": self.users,
+            "workers": self.workers,
+            "rate": self.rate,
+            "requests": self.requests,
+            "errors": self.errors,
+            "error_rate": round(self.errors / self.requests, 6) if self.requests else 0.0,
+            "duration_s": round(self.recorder.elapsed, 3),
+            "rps": round(self.rps, 1),
+            "mean_ms": round(total.get_mean_value() / 1000, 3),
+            **{name: _ms(total, p) for name, p in PERCENTILES.items()},
+            "max_ms": round(total.get_max_value() / 1000, 3),
+            "error_kinds": dict(self.recorder.errors),
+        }
+
+    def endpoints(self) -> pd.DataFrame:
+        """Requests and percentiles per endpoint."""
+        rows = []
+        for name, h in sorted(self.recorder.endpoints.items()):
+            row = {"endpoint": name, "requests": h.get_total_count()}
+            row.update({k: _ms(h, p) for k, p in PERCENTILES.items()})
+            row["max_ms"] = round(h.get_max_value() / 1000, 3)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("endpoint") if rows else pd.DataFrame()
+
+    def statuses(self) -> pd.DataFrame:
+        """Answers per endpoint and status (0: no answer: refused, reset, timed out)."""
+        rows = [
+            {"endpoint": e, "status": s, "requests": n}
+            for (e, s), n in sorted(self.recorder.statuses.items())
+        ]
+        return pd.DataFrame(rows, columns=["endpoint", "status", "requests"])
+
+    def timeline(self) -> pd.DataFrame:
+        """Requests completed in each second of the test."""
+        seconds = sorted(self.recorder.per_second)
+        return pd.DataFrame(
+            {"second": seconds, "requests": [self.recorder.per_second[s] for s in seconds]}
+        )
+
+    def histogram(self, buckets: int = 60) -> pd.DataFrame:
+        """Latency distribution as (ms, requests) rows, from the HDR histogram."""
+        rows = [
+            {"ms": item.value_iterated_to / 1000, "requests": item.count_added_in_this_iter_step}
+            for item in self.total.get_recorded_iterator()
+        ]
+        frame = pd.DataFrame(rows, columns=["ms", "requests"])
+        if len(frame) > buckets:
+            frame["ms"] = pd.cut(frame["ms"], buckets).map(lambda i: round(i.mid, 3)).astype(float)
+            frame = frame.groupby("ms", as_index=False)["requests"].sum()
+        return frame

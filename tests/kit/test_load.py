@@ -1,0 +1,186 @@
+"""The load engine: honest percentiles under a stall, flat memory, both models, both engines."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runeframe_nb import load
+from runeframe_nb.load.stats import Recorder
+
+TARGET = Path(__file__).with_name("load_target.py")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.kill()
+    process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+def start_target(*stall: float) -> tuple[subprocess.Popen[str], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(TARGET), str(port), *map(str, stall)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    return process, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def target() -> Iterator[str]:
+    process, url = start_target()
+    yield url
+    stop(process)
+
+
+@pytest.fixture
+def stalling_target() -> Iterator[str]:
+    """Stalls once, for one second, a second and a half after its first request."""
+    process, url = start_target(1.5, 1.0)
+    yield url
+    stop(process)
+
+
+def test_the_open_model_shows_a_stall_the_closed_model_hides(stalling_target: str) -> None:
+    """Coordinated omission: latency from the intended send time keeps the stall in p99."""
+    open_run = load.run_sync(load.LoadPlan(stalling_target, users=20, rate=200, duration=4))
+    summary = open_run.summary()
+    assert summary["errors"] == 0
+    assert summary["requests"] == 800
+    assert summary["p99_ms"] >= 700, summary  # ~200 of 800 requests were due in the stall
+
+
+def test_the_closed_model_under_the_same_stall_reports_a_small_p99() -> None:
+    process, url = start_target(1.5, 1.0)
+    try:
+        closed = load.run_sync(load.LoadPlan(url, users=20, duration=4)).summary()
+    finally:
+        stop(process)
+    assert closed["max_ms"] >= 700  # the stall is there, in 20 requests...
+    assert closed["p99_ms"] < 100, closed  # ...but the closed model's p99 does not show it
+
+
+def test_memory_stays_flat_over_a_million_requests(target: str) -> None:
+    script = f"""
+import resource, sys
+from runeframe_nb import load
+rss = []
+async def scenario(user):
+    await user.get("/")
+    done = sum(h.get_total_count() for h in user.recorder.endpoints.values())
+    if done % 100_000 == 0:
+        rss.append(int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]))
+result = load.run_sync(load.LoadPlan("{target}", users=50, requests=1_000_000, scenario=scenario))
+print(result.requests, rss[0], max(rss))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    requests, first_kb, peak_kb = map(int, done.stdout.split())
+    assert requests == 1_000_000
+    assert peak_kb - first_kb < 10_000, (first_kb, peak_kb)  # < 10 MB over 900,000 requests
+
+
+def test_workers_split_the_plan_and_merge_exactly(target: str) -> None:
+    result = load.run_sync(load.LoadPlan(target, users=10, requests=4_000, workers=2))
+    assert result.requests == 4_000
+    assert result.statuses()["requests"].sum() == 4_000
+    assert result.timeline()["requests"].sum() == 4_000
+
+
+def test_a_scenario_names_its_endpoints_and_reads_answers(target: str) -> None:
+    statuses = []
+
+    async def scenario(user: load.VirtualUser) -> None:
+        reply = await user.get("/", name="home")
+        statuses.append(reply.status)
+        await user.post("/things", json={"n": 1}, name="create")
+
+    result = load.run_sync(load.LoadPlan(target, users=2, requests=20, scenario=scenario))
+    assert set(result.endpoints().index) == {"home", "create"}
+    assert set(statuses) == {200}
+
+
+def test_per_user_tokens_go_with_their_users() -> None:
+    plan = load.LoadPlan("http://127.0.0.1:1/", users=3, requests=1, tokens=["a", "b"])
+    users = [load.VirtualUser(n, plan, Recorder()) for n in range(3)]
+    assert [u.headers["Authorization"] for u in users] == ["Bearer a", "Bearer b", "Bearer a"]
+
+
+def test_refused_connections_are_errors_not_crashes() -> None:
+    result = load.run_sync(load.LoadPlan(f"http://127.0.0.1:{free_port()}/", users=2, requests=10))
+    assert result.errors == 10
+    assert result.summary()["error_kinds"] == {"ConnectionRefusedError": 10}
+
+
+def test_locust_runs_the_same_scenario_in_the_same_shape(target: str) -> None:
+    async def scenario(user: load.VirtualUser) -> None:
+        await user.get("/", name="home")
+
+    plan = load.LoadPlan(target, users=5, duration=2, scenario=scenario)
+    summary = load.run_sync(plan, engine="locust").summary()
+    assert summary["engine"] == "locust"
+    assert summary["requests"] > 100 and summary["errors"] == 0
+    assert {"rps", "p50_ms", "p95_ms", "p99_ms", "max_ms"} <= summary.keys()
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        ({"url": "ftp://x/", "duration": 1}, "is not an http:// URL"),
+        ({"url": "http://127.0.0.1:x/", "duration": 1}, "has no valid port number"),
+        ({"url": "http://x/"}, "give a duration"),
+        ({"url": "http://x/", "duration": 1, "rate": -1}, "rate must be positive"),
+    ],
+)
+def test_a_bad_plan_is_one_clear_error(plan: dict[str, object], message: str) -> None:
+    with pytest.raises(load.LoadError, match=message):
+        load.LoadPlan(**plan)  # type: ignore[arg-type]
+
+
+def test_the_command_prints_one_json_object(target: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "runeframe_nb", "load", target, "--requests", "500", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    summary = json.loads(done.stdout)
+    assert summary["requests"] == 500
+    assert {"requests", "errors", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms"} <= summary.keys()
+
+
+def test_each_user_runs_exactly_its_requests_however_fast_it_is(target: str) -> None:
+    """The seed's "100 users x 50 requests": fast users do not take slow users' turns."""
+    seen: Counter[int] = Counter()
+
+    async def scenario(user: load.VirtualUser) -> None:
+        seen[user.index] += 1
+        if user.index % 3 == 0:  # every third user is slow
+            await asyncio.sleep(0.01)
+        await user.get("/")
+
+    plan = load.LoadPlan(target, users=12, requests_per_user=20, scenario=scenario)
+    result = load.run_sync(plan)
+    assert result.requests == 240 and set(seen.values()) == {20}
+    split = load.run_sync(load.LoadPlan(target, users=12, requests_per_user=20, workers=2))
+    assert split.requests == 240
