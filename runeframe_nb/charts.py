@@ -1,4 +1,4 @@
-"""Plotly charts a notebook shows: latency per endpoint (more in later sections).
+"""Plotly charts the notebooks show: latencies, message timelines, money flows, replicas, coverage.
 
 Figures render as plotly's JSON mimetype: JupyterLab draws it natively and a stored
 notebook stays small (no copy of plotly.js per notebook).
@@ -6,6 +6,9 @@ notebook stays small (no copy of plotly.js per notebook).
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -46,4 +49,200 @@ def latency_summary(frame: pd.DataFrame) -> pd.DataFrame:
             "p95_ms": grouped.quantile(0.95).round(2),
             "max_ms": grouped.max().round(2),
         }
+    )
+
+
+def latency_histogram(frame: pd.DataFrame, title: str = "Latency distribution") -> go.Figure:
+    """How request latencies spread, one colour per endpoint."""
+    if frame.empty:
+        return go.Figure(layout={"title": f"{title}: no requests recorded"})
+    fig = px.histogram(
+        frame.sort_values("endpoint"),
+        x="ms",
+        color="endpoint",
+        nbins=40,
+        barmode="overlay",
+        opacity=0.7,
+        title=title,
+        labels={"ms": "latency (ms)"},
+    )
+    fig.update_layout(yaxis_title="requests")
+    return fig
+
+
+def message_timeline(messages: list[Any], title: str = "Messages over time") -> go.Figure:
+    """Each message as a point: when it was stored, who sent it, of which type."""
+    if not messages:
+        return go.Figure(layout={"title": f"{title}: no messages"})
+    frame = pd.DataFrame(
+        {
+            "at": pd.to_datetime([m.created_at for m in messages]),
+            "sender": [m.sender for m in messages],
+            "type": [m.type for m in messages],
+            "content": [m.content for m in messages],
+        }
+    )
+    fig = px.scatter(
+        frame,
+        x="at",
+        y="sender",
+        color="type",
+        hover_data=["content"],
+        title=title,
+        labels={"at": "stored at", "sender": ""},
+    )
+    fig.update_traces(marker={"size": 12})
+    return fig
+
+
+def balance_flows(transactions: list[Any], title: str = "Balance flows") -> go.Figure:
+    """Completed transfers as a Sankey diagram: who paid whom, how much."""
+    done = [t for t in transactions if t.status == "completed"]
+    if not done:
+        return go.Figure(layout={"title": f"{title}: no completed transfers"})
+    frame = (
+        pd.DataFrame(
+            {
+                "source": [t.from_user for t in done],
+                "target": [t.to_user for t in done],
+                "amount": [t.amount for t in done],
+            }
+        )
+        .groupby(["source", "target"], as_index=False)["amount"]
+        .sum()
+    )
+    nodes = sorted(set(frame["source"]) | set(frame["target"]))
+    index = {name: n for n, name in enumerate(nodes)}
+    fig = go.Figure(
+        go.Sankey(
+            node={"label": nodes, "pad": 18},
+            link={
+                "source": [index[s] for s in frame["source"]],
+                "target": [index[t] for t in frame["target"]],
+                "value": frame["amount"].tolist(),
+            },
+        )
+    )
+    fig.update_layout(title=title)
+    return fig
+
+
+def replica_counts(samples: pd.DataFrame, title: str = "Replicas over time") -> go.Figure:
+    """Desired and ready replicas of a deployment as sampled (columns at, replicas, ready)."""
+    if samples.empty:
+        return go.Figure(layout={"title": f"{title}: no samples"})
+    long = samples.melt(id_vars="at", value_vars=["replicas", "ready"], var_name="count")
+    fig = px.line(
+        long,
+        x="at",
+        y="value",
+        color="count",
+        line_shape="hv",
+        title=title,
+        labels={"at": "seconds since start", "value": "replicas"},
+    )
+    return fig
+
+
+def coverage_by_service(
+    summary: pd.DataFrame, title: str = "API coverage per service"
+) -> go.Figure:
+    """Share of each service's documented operations that the run exercised."""
+    frame = summary.reset_index()
+    fig = px.bar(
+        frame,
+        x="service",
+        y="coverage",
+        text="coverage",
+        title=title,
+        range_y=[0, 1.05],
+        labels={"coverage": "operations exercised"},
+    )
+    fig.update_traces(texttemplate="%{text:.0%}")
+    fig.update_layout(yaxis_tickformat=".0%")
+    return fig
+
+
+def fuzz_cases(summary: pd.DataFrame, title: str = "Generated cases per target") -> go.Figure:
+    """Cases schemathesis ran per target, the ones that failed stacked on top in red."""
+    frame = summary.reset_index()
+    frame["passed"] = frame["cases"] - frame["failures"]
+    fig = px.bar(
+        frame,
+        x="target",
+        y=["passed", "failures"],
+        title=title,
+        color_discrete_map={"passed": "#1a7f37", "failures": "#cf222e"},
+        labels={"value": "cases", "variable": ""},
+    )
+    return fig
+
+
+def percentiles_by_level(
+    levels: pd.DataFrame, title: str = "Latency percentiles per load level"
+) -> go.Figure:
+    """p50/p95/p99 latency against users (a sweep's rows: users, p50_ms, p95_ms, p99_ms)."""
+    long = levels.melt(
+        id_vars="users", value_vars=["p50_ms", "p95_ms", "p99_ms"], var_name="percentile"
+    )
+    return px.line(
+        long,
+        x="users",
+        y="value",
+        color="percentile",
+        markers=True,
+        title=title,
+        labels={"value": "latency (ms)", "users": "concurrent users"},
+    )
+
+
+def scalability(
+    levels: pd.DataFrame, model: Any, title: str = "Throughput against users"
+) -> go.Figure:
+    """Measured throughput per level, linear scaling from the first level, and a fitted
+    Universal Scalability Law curve (`model.throughput(n)`) with its knee marked."""
+    top = float(levels["users"].max())
+    grid = np.linspace(1, top * 1.1, 200)
+    first = levels.iloc[0]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=grid, y=model.throughput(grid), mode="lines", name="USL fit", line={"width": 2}
+    )
+    fig.add_scatter(
+        x=grid,
+        y=grid * first["rps"] / first["users"],
+        mode="lines",
+        name="linear",
+        line={"dash": "dot", "color": "grey"},
+    )
+    fig.add_scatter(
+        x=levels["users"], y=levels["rps"], mode="markers", name="measured", marker={"size": 10}
+    )
+    if model.knee_users <= top * 1.1:
+        fig.add_vline(x=model.knee_users, line_dash="dash", annotation_text="knee (80% of linear)")
+    fig.update_layout(
+        title=title,
+        xaxis_title="concurrent users",
+        yaxis_title="requests per second",
+        yaxis_rangemode="tozero",
+    )
+    return fig
+
+
+def load_histogram(frame: pd.DataFrame, title: str = "Latency distribution") -> go.Figure:
+    """An HDR histogram's buckets (columns ms, requests) as bars on a log count axis."""
+    fig = px.bar(frame, x="ms", y="requests", title=title, labels={"ms": "latency (ms)"})
+    fig.update_layout(yaxis_type="log", bargap=0)
+    return fig
+
+
+def throughput_over_time(frame: pd.DataFrame, title: str = "Throughput over time") -> go.Figure:
+    """Requests completed in each second of a load test (columns second, requests)."""
+    return px.line(
+        frame,
+        x="second",
+        y="requests",
+        markers=True,
+        title=title,
+        labels={"second": "second of the test", "requests": "requests per second"},
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,19 @@ class Environment:
         *,
         seed: int | None = None,
         stack: EmbeddedStack | None = None,
+        run_id: str = "",
     ) -> None:
         self.profile = profile
         self.urls = dict(urls)
         self.token = profile.bearer_token()
         self.seed = profile.seed if seed is None else seed
         self.stack = stack
+        self.run_id = run_id
+
+    def namespace(self, area: str) -> str:
+        """A fresh prefix for data a notebook creates, starting with the run's id if any."""
+        prefix = f"{self.run_id}-" if self.run_id else ""
+        return f"{prefix}ns{secrets.token_hex(3)}-{area}"
 
     @property
     def name(self) -> str:
@@ -133,10 +141,16 @@ def connect(
     urls: Mapping[str, str] | None = None,
     seed: int | None = None,
     area: str | None = None,
+    run_id: str = "",
 ) -> Environment:
-    """Make `profile` the active environment, starting an embedded stack if it needs one."""
+    """Make `profile` the active environment, starting an embedded stack if it needs one.
+
+    `area` names the notebook's checks; `run_id` (injected by the runner) prefixes the
+    data it creates, so the runner can sweep up whatever a failed notebook left.
+    """
     global _active
     env = open_environment(profile, urls=urls, seed=seed)
+    env.run_id = run_id
     if _active is not None:
         _active.close()
     _active = env

@@ -20,6 +20,7 @@ SERVICES = ("api", "distilera", "hoardwell", "mercatrix", "jonar")
 # The seed's TestEnvironmentManager variables, plus TEST_API_URL for the public edge.
 URL_VARIABLES = {f"TEST_{name.upper()}_URL": name for name in SERVICES}
 PARAMS_VARIABLE = "RUNEFRAME_PARAMS"
+BACKING_VARIABLES = {"DATABASE_URL": "database_url", "REDIS_URL": "redis_url"}
 
 
 class _Model(BaseModel):
@@ -74,13 +75,21 @@ class Profile(_Model):
         return self.token
 
     def with_overrides(self, environ: Mapping[str, str] = os.environ) -> Profile:
-        """The profile with URLs from TEST_*_URL variables, as the seed's tests read them."""
+        """The profile with URLs from TEST_*_URL variables, as the seed's tests read them,
+        and, for a stack on PostgreSQL and Redis, DATABASE_URL and REDIS_URL as the seed's
+        CI sets them (a profile that names no database keeps its embedded storage)."""
         urls = dict(self.urls)
         for variable, service in URL_VARIABLES.items():
             if environ.get(variable):
                 urls[service] = environ[variable]
+        stack_settings = dict(self.stack_settings)
+        for variable, key in BACKING_VARIABLES.items():
+            if key in stack_settings and environ.get(variable):
+                stack_settings[key] = environ[variable]
         try:
-            return self.model_validate({**self.model_dump(), "urls": urls})
+            return self.model_validate(
+                {**self.model_dump(), "urls": urls, "stack_settings": stack_settings}
+            )
         except ValidationError as exc:
             raise ProfileError(f"profile {self.name}: {_first_error(exc)}") from None
 

@@ -13,6 +13,7 @@ whichever is later: the time spent producing the evidence it judges.
 from __future__ import annotations
 
 import html
+import json
 import time
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -98,13 +99,17 @@ class Recorder:
     def failed(self) -> list[Check]:
         return [c for c in self.checks if not c.passed]
 
-    def table(self) -> pd.DataFrame:
-        """Every check so far: status, name and detail (durations live in the results)."""
+    def table(self, details: bool = True) -> pd.DataFrame:
+        """Every check so far: status, name and detail (durations live in the results).
+
+        Without details the table holds only verdicts: stable from run to run where the
+        details are measurements, so nbval still notices a check that turns."""
         rows = [
             {"status": "✔ passed" if c.passed else "✘ failed", "check": c.name, "detail": c.detail}
             for c in self.checks
         ]
-        return pd.DataFrame(rows, columns=["status", "check", "detail"])
+        columns = ["status", "check", "detail"] if details else ["status", "check"]
+        return pd.DataFrame(rows, columns=columns)
 
     def summary(self) -> str:
         failed = len(self.failed)
@@ -127,6 +132,39 @@ def check(name: str, condition: object, detail: object = "") -> None:
     default.check(name, condition, detail)
 
 
-def checks() -> pd.DataFrame:
-    """The notebook's checks as a table."""
-    return default.table()
+def checks(details: bool = True) -> pd.DataFrame | None:
+    """The notebook's checks as a table (`details=False`: verdicts only).
+
+    As a notebook's last cell it also keeps the latency of every request the kit's
+    clients made, per endpoint, in the output's metadata: what the run's report charts.
+    """
+    table = default.table(details)
+    if _ipython() is not None:
+        from .timing import timings
+
+        requests = timings()
+        samples = {
+            endpoint: [round(ms, 3) for ms in group["ms"].head(LATENCY_SAMPLES)]
+            for endpoint, group in requests.groupby("endpoint")
+        }
+        publish("latency_ms", samples, show=table)
+        return None  # shown, with the latencies in its metadata
+    return table
+
+
+LATENCY_SAMPLES = 500  # per endpoint, enough for a distribution, small in the archive
+
+
+def publish(name: str, value: Any, show: Any = None) -> None:
+    """Show `show` (default: `value`) under the cell and keep `value` (JSON-able, or a
+    DataFrame as records) in the output's metadata, where the run's report reads it."""
+    shown = value if show is None else show
+    if isinstance(value, pd.DataFrame):
+        value = json.loads(value.reset_index().to_json(orient="records"))
+    if _ipython() is None:
+        return
+    from IPython.display import display
+
+    bundle = getattr(shown, "_repr_mimebundle_", None)  # plotly figures draw themselves
+    data = bundle() if bundle is not None else _ipython().display_formatter.format(shown)[0]
+    display(data, raw=True, metadata={METADATA_KEY: {"fact": {"name": name, "value": value}}})

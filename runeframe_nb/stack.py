@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import random
+import secrets
 import shutil
 import signal
 import socket
@@ -44,14 +45,30 @@ def _ports_free(ports: list[int]) -> bool:
     return True
 
 
+def _ephemeral_ports() -> range:
+    """The kernel's range for outgoing connections, whose ports may be taken at any moment."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port_offset(rng: random.Random | None = None) -> int:
-    """An offset that puts all five services on free ports (8000+offset ...)."""
+    """An offset that puts all five services on free ports (8000+offset ...).
+
+    The ports come from below the ephemeral range, so an outgoing connection cannot
+    take one between this check and the service's bind.
+    """
     rng = rng or random.Random()
+    ephemeral = _ephemeral_ports()
+    top = ephemeral.start if ephemeral.start > 12000 else 65000
+    bottom = 10000 if ephemeral.start > 12000 else ephemeral.stop + 10
     for _ in range(200):
-        base = rng.randrange(20000, 60000, 10)
+        base = rng.randrange(bottom, top - len(SERVICES), 10)
         if _ports_free([base + i for i in range(len(SERVICES))]):
             return base - 8000
-    raise StackStartError("no five free consecutive ports found between 20000 and 60000")
+    raise StackStartError(f"no five free consecutive ports found between {bottom} and {top}")
 
 
 class EmbeddedStack:
@@ -86,7 +103,11 @@ class EmbeddedStack:
 
     def start(self) -> dict[str, str]:
         config = self.data_dir / "stack.yaml"
-        config.write_text(yaml.safe_dump(self.settings))
+        settings = dict(self.settings)
+        if not settings.get("namespace"):
+            # schemas and Redis keys of this stack alone; the schemas go when it stops
+            settings["namespace"] = f"rf{secrets.token_hex(4)}_"
+        config.write_text(yaml.safe_dump(settings))
         for _attempt in range(3):
             offset = free_port_offset()
             self.urls = {n: f"http://127.0.0.1:{p + offset}" for n, p in BASE_PORTS.items()}
@@ -101,26 +122,31 @@ class EmbeddedStack:
                 str(self.data_dir / "data"),
                 "--config",
                 str(config),
+                *(["--temporary"] if self._own_data_dir else []),
             ]
             with self.log_file.open("ab") as log:
                 self.process = subprocess.Popen(
                     command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
                 )
-            if self._wait_ready():
+            failure = self._wait_ready()
+            if failure is None:
                 return self.urls
-            if "already in use" not in self._log_tail():
-                break  # not a port race: retrying will not help
+            said = self._log_tail()
+            if said and "already in use" not in said:
+                break  # the stack said why: retrying will not help
         self.stop()
-        raise StackStartError(f"runeframe-stack did not start: {self._log_tail() or 'no output'}")
+        raise StackStartError(f"runeframe-stack did not start: {said or failure}")
 
-    def _wait_ready(self) -> bool:
+    def _wait_ready(self) -> str | None:
+        """None once every service answers /healthz; else what went wrong."""
         assert self.process is not None
         deadline = time.monotonic() + self.startup_timeout
         pending = dict(self.urls)
         with httpx.Client(timeout=1.0) as client:
             while pending and time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    return False
+                code = self.process.poll()
+                if code is not None:
+                    return f"it exited with code {code} before it was ready, saying nothing"
                 for name, url in list(pending.items()):
                     try:
                         if client.get(f"{url}/healthz").status_code == 200:
@@ -130,7 +156,8 @@ class EmbeddedStack:
                 time.sleep(0.05)
         if pending:
             self._terminate()
-        return not pending
+            return f"{', '.join(pending)} not ready after {self.startup_timeout:.0f} s"
+        return None
 
     def _log_tail(self) -> str:
         try:

@@ -11,6 +11,7 @@ import pytest
 
 import runeframe_nb as rf
 from runeframe_nb import fixtures
+from runeframe_nb.environment import open_environment
 from runeframe_nb.profiles import Profile, load_profile
 from runeframe_nb.stack import EmbeddedStack
 
@@ -20,7 +21,7 @@ ADMIN_TOKEN = "test_token"
 
 @pytest.fixture(scope="session")
 def profile() -> Profile:
-    return load_profile("local", PARAMS)
+    return load_profile(os.environ.get("RUNEFRAME_PROFILE", "local"), PARAMS)
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +41,17 @@ def environment(profile: Profile, urls: dict[str, str]) -> rf.Environment:
     env = rf.connect(profile, urls=urls)
     fixtures.seed(env)
     return env
+
+
+@pytest.fixture
+def own_environment(profile: Profile) -> Iterator[rf.Environment]:
+    """A stack of the test's own, not made active: for tests that flood or attack it
+    (fuzzing, security probes), so the session stack the others read stays as it was."""
+    env = open_environment(profile)
+    try:
+        yield env
+    finally:
+        env.close()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The base of every service client: an httpx client on the active environment, timed.
+"""The base of every service client: an httpx client on the active environment, timed,
+retrying what is safe to retry (_retry.py).
 
 The transport is injectable (httpx's own), so unit tests run the same client code
 against `httpx.MockTransport` and integration tests against the real stack.
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 from ..environment import Environment, active
 from ..errors import ApiError, ClientError
 from ..timing import TimedTransport
+from ._retry import DEFAULT_RETRY, GaveUp, RetryPolicy
 from .models import AuthResult
 
 M = TypeVar("M", bound=BaseModel)
@@ -56,9 +58,11 @@ class ServiceClient:
         anonymous: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
         since: str | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         # test_mode is the seed's flag: the client talks to the active test environment.
         self.test_mode = test_mode
+        self.retry = retry
         self.since = since  # collections read by this client start at this ISO time
         self.http = httpx.AsyncClient(
             **client_settings(
@@ -83,14 +87,20 @@ class ServiceClient:
         await self.http.aclose()
 
     async def call(self, method: str, path: str, **kwargs: Any) -> Any:
-        """Send a request; return the decoded JSON body, or raise ApiError with the envelope."""
+        """Send a request, tried again as the retry policy allows; return the decoded JSON
+        body, or raise ApiError with the envelope (ClientError when nothing answered)."""
+        request = self.http.build_request(method, path, **kwargs)
         try:
-            reply = await self.http.request(method, path, **kwargs)
+            reply, attempts = await self.retry.send(request, self.http.send)
+        except GaveUp as exc:
+            tries = f" (gave up after {exc.attempts} attempts)" if exc.attempts > 1 else ""
+            raise ClientError(f"{self.service}: {method} {path}: {exc}{tries}") from None
         except httpx.HTTPError as exc:
             reason = str(exc) or type(exc).__name__
             raise ClientError(f"{self.service}: {method} {path}: {reason}") from None
         if reply.status_code >= 400:
-            raise _api_error(reply, f"{self.service} {method} {path}")
+            tries = f" after {attempts} attempts" if attempts > 1 else ""
+            raise _api_error(reply, f"{self.service} {method} {path}{tries}")
         return reply.json() if reply.content else None
 
     async def fetch(self, model: type[M], method: str, path: str, **kwargs: Any) -> M:

@@ -8,6 +8,7 @@ import httpx
 
 from ..environment import Environment
 from ._service import client_settings
+from .models import AuthResult
 
 
 class ApiClient(httpx.AsyncClient):
@@ -34,3 +35,14 @@ class ApiClient(httpx.AsyncClient):
         )
         super().__init__(**settings, **kwargs)
         self.test_mode = test_mode
+
+    async def authenticate(self, token: str) -> AuthResult:
+        """Whether the edge accepts `token`, and whose it is."""
+        reply = await self.post("/auth/verify/", json={"token": token})
+        return AuthResult.model_validate(reply.json())
+
+    async def check_permission(self, token: str, permission: str) -> bool:
+        """Whether the token's holder has `permission` at the edge."""
+        body = {"token": token, "permission": permission}
+        reply = await self.post("/auth/permissions/check/", json=body)
+        return bool(reply.json()["allowed"])

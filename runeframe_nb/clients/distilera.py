@@ -89,9 +89,9 @@ class DistileraClient(ServiceClient):
         simulation = await self.create_simulation({**TEST_SIMULATION, **overrides})
         return await self.complete_simulation(simulation)
 
-    async def create_invalid_simulation(self) -> Simulation:
+    async def create_invalid_simulation(self, **overrides: Any) -> Simulation:
         """Ask for a simulation Distilera must refuse; raises ApiError (400)."""
-        return await self.create_simulation(dict(INVALID_SIMULATION))
+        return await self.create_simulation({**INVALID_SIMULATION, **overrides})
 
     # coordination and collaboration
 

@@ -15,6 +15,9 @@ class HoardwellClient(ServiceClient):
         """Messages matching every filter (type, sender, user_id, simulation_id, ...), in order."""
         return await self.collect(Message, "/messages/", since=self.since, **filters)
 
+    async def get_message(self, message_id: Entity | str) -> Message:
+        return await self.fetch(Message, "GET", f"/messages/{id_of(message_id)}/")
+
     async def get_messages(self, simulation_id: Entity | str) -> list[Message]:
         return await self.query_messages(simulation_id=id_of(simulation_id))
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import httpx
+import pandas as pd
 
 from ..errors import ClientError
 from ._service import ServiceClient
@@ -19,6 +24,7 @@ from .models import (
     id_of,
 )
 
+T = TypeVar("T")
 ROLLOUT_WAIT = 660.0  # a rollout may take its full deadline (up to 600 s) before answering
 
 
@@ -42,6 +48,43 @@ class JonarClient(ServiceClient):
         path = f"/deployments/{id_of(deployment_id)}/"
         body = {"replicas": replicas}
         return await self.fetch(Deployment, "PATCH", path, json=body, timeout=ROLLOUT_WAIT)
+
+    async def watch_deployment(
+        self,
+        deployment_id: Entity | str,
+        during: Awaitable[T],
+        interval: float = 0.25,
+        after: float = 1.0,
+    ) -> tuple[T, pd.DataFrame]:
+        """Await `during` while sampling the deployment's replica counts (and `after` it).
+
+        Returns what `during` returned and the samples: seconds since start, desired
+        replicas, ready replicas.
+        """
+        samples: list[dict[str, float]] = []
+        started = time.monotonic()
+
+        async def sample() -> None:
+            while True:
+                status = await self.get_deployment_status(deployment_id)
+                samples.append(
+                    {
+                        "at": round(time.monotonic() - started, 2),
+                        "replicas": status.replicas,
+                        "ready": status.ready_replicas,
+                    }
+                )
+                await asyncio.sleep(interval)
+
+        sampler = asyncio.create_task(sample())
+        try:
+            outcome = await during
+            await asyncio.sleep(after)
+        finally:
+            sampler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sampler
+        return outcome, pd.DataFrame(samples, columns=["at", "replicas", "ready"])
 
     async def delete_deployment(self, deployment_id: Entity | str) -> None:
         await self.call("DELETE", f"/deployments/{id_of(deployment_id)}/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from ._service import ServiceClient
@@ -14,8 +15,11 @@ class MercatrixClient(ServiceClient):
     async def process_transaction(
         self, transaction_data: dict[str, Any], idempotency_key: str | None = None
     ) -> Transaction:
-        """Transfer essence_coins; a refusal raises ApiError naming the failed record."""
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        """Transfer essence_coins; a refusal raises ApiError naming the failed record.
+
+        Every transfer carries an idempotency key (a fresh one unless given), so a retry
+        after a lost answer returns the first outcome and never pays twice."""
+        headers = {"Idempotency-Key": idempotency_key or f"rf-{uuid.uuid4().hex}"}
         return await self.fetch(
             Transaction, "POST", "/transactions/", json=transaction_data, headers=headers
         )
@@ -40,6 +44,9 @@ class MercatrixClient(ServiceClient):
 
     async def create_market_listing(self, listing_data: dict[str, Any]) -> Listing:
         return await self.fetch(Listing, "POST", "/listings/", json=listing_data)
+
+    async def get_listing(self, listing_id: Entity | str) -> Listing:
+        return await self.fetch(Listing, "GET", f"/listings/{id_of(listing_id)}/")
 
     async def get_listings(self, **filters: Any) -> list[Listing]:
         return await self.collect(Listing, "/listings/", **filters)

@@ -84,6 +84,7 @@ class NotebookResult:
     cells_total: int = 0
     error: str | None = None
     checks: list[dict[str, Any]] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed_checks(self) -> list[dict[str, Any]]:
@@ -92,18 +93,28 @@ class NotebookResult:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("checks")
+        data.pop("facts")
         return data
+
+
+def _kept(nb: Any, kind: str) -> list[dict[str, Any]]:
+    """What the recorder kept in the outputs' metadata under `kind` (check or fact)."""
+    return [
+        record
+        for cell in nb.cells
+        for output in cell.get("outputs", ())
+        if (record := output.get("metadata", {}).get(METADATA_KEY, {}).get(kind)) is not None
+    ]
 
 
 def collect_checks(nb: Any, notebook: str) -> list[dict[str, Any]]:
     """Every check a notebook recorded, read from its outputs' metadata."""
-    found = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", ()):
-            record = output.get("metadata", {}).get(METADATA_KEY, {}).get("check")
-            if record is not None:
-                found.append({**record, "notebook": notebook})
-    return found
+    return [{**record, "notebook": notebook} for record in _kept(nb, "check")]
+
+
+def collect_facts(nb: Any) -> dict[str, Any]:
+    """What a notebook published for the report (`rf.publish`), by name."""
+    return {fact["name"]: fact["value"] for fact in _kept(nb, "fact")}
 
 
 def _describe(exc: BaseException) -> str:
@@ -132,7 +143,8 @@ def execute(
     try:
         kernel = pool.take()
     except RunError as exc:
-        result.status, result.error = "failed", str(exc)
+        result.status = "interrupted" if pool.interrupted else "failed"
+        result.error = str(exc)
         return result
     result.status = "running"
     try:
@@ -155,5 +167,7 @@ def execute(
         pool.release(kernel)
         _close_thread_loop()
     if Path(result.output).exists():
-        result.checks = collect_checks(nbformat.read(result.output, as_version=4), result.name)
+        executed = nbformat.read(result.output, as_version=4)
+        result.checks = collect_checks(executed, result.name)
+        result.facts = collect_facts(executed)
     return result

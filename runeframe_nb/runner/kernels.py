@@ -90,11 +90,19 @@ class KernelPool:
             return
         with self._lock:
             self._live.add(km)
+            late = self.interrupted
+        if late:  # Ctrl-C came while it booted: nobody may run a notebook on it
+            await self._stop(km)
+            return
         self._ready.put(km)
 
     def take(self) -> AsyncKernelManager:
         """A started kernel for one notebook; a replacement starts booting at once."""
         got = self._ready.get()
+        if self.interrupted:
+            if not isinstance(got, BaseException):
+                self.release(got)
+            raise RunError("interrupted before its kernel was ready")
         self._start_one()
         if isinstance(got, BaseException):
             raise RunError(f"a kernel did not start: {got}")
@@ -112,9 +120,13 @@ class KernelPool:
         km.context.destroy(linger=0)
 
     def interrupt(self) -> None:
-        """Ctrl-C: kill every kernel, busy ones too; their notebooks end as interrupted."""
-        self.interrupted = True
+        """Ctrl-C: kill every kernel, busy ones too; their notebooks end as interrupted,
+        and a notebook still waiting for a kernel stops waiting."""
+        with self._lock:
+            self.interrupted = True
         self.kill_all()
+        for _ in range(self.size):
+            self._ready.put(RunError("interrupted"))
 
     def kill_all(self) -> None:
         """Stop every kernel now, busy ones too."""
@@ -129,11 +141,12 @@ class KernelPool:
         with self._lock:
             self._to_start = 0
             pending = list(self._pending)
-        wait(pending, timeout=self.start_timeout)
+        patience = 5.0 if self.interrupted else self.start_timeout  # Ctrl-C means now
+        wait(pending, timeout=patience)
         self.kill_all()
         with self._lock:
             pending = list(self._pending)
-        wait(pending, timeout=15)
+        wait(pending, timeout=min(patience, 15))
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
         self._loop.close()

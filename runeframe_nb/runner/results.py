@@ -17,6 +17,17 @@ from junitparser import Error, Failure, JUnitXml, TestCase, TestSuite
 from .execute import NotebookResult
 
 
+def group_of(area: str) -> str:
+    """The seed's suite groups: component, api and e2e tests; other areas by their name."""
+    if area.startswith("component"):
+        return "component"
+    if area.endswith("_api"):
+        return "api"
+    if area.startswith("e2e"):
+        return "e2e"
+    return area
+
+
 @dataclass
 class RunResult:
     run_id: str
@@ -26,6 +37,7 @@ class RunResult:
     finished_at: str = ""
     duration: float = 0.0
     interrupted: bool = False
+    stack_version: str = ""
     notebooks: list[NotebookResult] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
 
@@ -62,8 +74,20 @@ class RunResult:
         return self.status == "passed"
 
     def as_dict(self) -> dict[str, Any]:
-        details = self.test_details
+        details = [
+            {
+                **t,
+                "group": group_of(t["area"]),
+                "error": t["detail"] if t["status"] != "passed" else None,
+            }
+            for t in self.test_details
+        ]
         passed = sum(1 for t in details if t["status"] == "passed")
+        groups: dict[str, dict[str, int]] = {}
+        for t in details:
+            tally = groups.setdefault(t["group"], {"total": 0, "passed": 0, "failed": 0})
+            tally["total"] += 1
+            tally["passed" if t["status"] == "passed" else "failed"] += 1
         return {
             "run_id": self.run_id,
             "profile": self.profile,
@@ -75,7 +99,10 @@ class RunResult:
             "total_tests": len(details),
             "passed_tests": passed,
             "failed_tests": len(details) - passed,
+            "groups": groups,
+            "stack_version": self.stack_version,
             "notebooks": [nb.as_dict() for nb in self.notebooks],
+            "facts": {nb.name: nb.facts for nb in self.notebooks if nb.facts},
             "test_details": details,
         }
 

@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import yaml
 from rich.console import Console
 
 from ..environment import open_environment
 from ..errors import RunError
+from ..fixtures import sweep
 from ..profiles import PARAMS_VARIABLE, find_params_dir, load_profile
 from .execute import NotebookResult, execute
 from .kernels import KernelPool
@@ -92,12 +94,19 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
         f"run {run_id}: {len(sources)} notebooks, profile {profile.name}, "
         f"{options.jobs} at once, archive {folder}"
     )
-    env = open_environment(profile, stack_log=folder / "stack.log")
     try:
-        parameters = {"profile": profile.name, "urls": env.urls, "seed": env.seed}
+        env = open_environment(profile, stack_log=folder / "stack.log")
+    except BaseException:
+        if not any(folder.iterdir()):  # nothing to read later: no archive of a run not begun
+            folder.rmdir()
+        raise
+    try:
+        result.stack_version = env.health().get("api", {}).get("version", "")
+        parameters = {"profile": profile.name, "urls": env.urls, "seed": env.seed, "run_id": run_id}
         parameters.update(options.parameters)
         result.parameters = parameters
         execute_all(result, parameters, options, console)
+        sweep(env, run_id)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
@@ -111,9 +120,23 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
     return result
 
 
+def phase_of(notebook: NotebookResult) -> int:
+    """When a notebook runs: with the others (0), alone so nothing skews what it
+    measures (1, metadata `alone`), or last, reading the others' results (2, `after_all`)."""
+    metadata = nbformat.read(notebook.source, as_version=4).metadata.get("runeframe", {})
+    return 2 if metadata.get("after_all") else 1 if metadata.get("alone") else 0
+
+
 def execute_all(
     result: RunResult, parameters: dict[str, Any], options: RunOptions, console: Console
 ) -> None:
+    """Every notebook, `jobs` at once; then those marked `alone` one by one; then those
+    marked `after_all`, given the results so far."""
+    phases = [phase_of(nb) for nb in result.notebooks]
+    by_phase = [
+        [nb for nb, p in zip(result.notebooks, phases, strict=True) if p == k] for k in (0, 1, 2)
+    ]
+    batches = [by_phase[0], *([nb] for nb in by_phase[1]), by_phase[2]]
     jobs = max(1, min(options.jobs, len(result.notebooks)))
     kernel_env = {PARAMS_VARIABLE: str(find_params_dir().resolve())}
     with (result.folder / "kernels.log").open("ab") as kernel_log:
@@ -124,29 +147,42 @@ def execute_all(
             env=kernel_env,
             log=kernel_log,
         )
+        ex = ThreadPoolExecutor(jobs)
+        interrupted = False
         try:
-            with Progress(result.notebooks, console) as progress, ThreadPoolExecutor(jobs) as ex:
+            with Progress(result.notebooks, console) as progress:
 
-                def one(nb: NotebookResult) -> None:
+                def one(nb: NotebookResult, given: dict[str, Any]) -> None:
                     progress.started(nb)
                     execute(
                         nb,
-                        parameters,
+                        given,
                         pool,
                         cell_timeout=options.cell_timeout,
                         on_cell=lambda done, total: progress.cell(nb, done, total),
                     )
                     progress.finished(nb)
 
-                futures: list[Future[None]] = [ex.submit(one, nb) for nb in result.notebooks]
-                try:
-                    wait(futures)
-                except KeyboardInterrupt:
+                interim = {
+                    **parameters,
+                    "run_results": str(result.folder.resolve() / "results.json"),
+                }
+                for batch in batches:
+                    given = parameters
+                    if batch and batch is by_phase[2]:
+                        result.write()  # what the summary notebooks read
+                        given = interim
+                    futures: list[Future[None]] = [ex.submit(one, nb, given) for nb in batch]
+                    try:
+                        wait(futures)
+                    except KeyboardInterrupt:
+                        interrupted = True
+                        pool.interrupt()
+                        raise
                     for future in futures:
-                        future.cancel()
-                    pool.interrupt()
-                    raise
-                for future in futures:
-                    future.result()
+                        future.result()
         finally:
+            # after Ctrl-C, a worker still inside papermill is not waited for: its kernel
+            # is dead, and the run's archive must not depend on it letting go
+            ex.shutdown(wait=not interrupted, cancel_futures=True)
             pool.close()

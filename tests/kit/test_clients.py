@@ -65,7 +65,8 @@ async def test_a_refused_connection_is_one_line_naming_the_service() -> None:
         raise httpx.ConnectError("Connection refused", request=request)
 
     client = distilera(httpx.MockTransport(refuse))
-    with pytest.raises(ClientError, match=r"^distilera: GET /users/x/: Connection refused$"):
+    expected = r"^distilera: GET /users/x/: Connection refused \(gave up after 4 attempts\)$"
+    with pytest.raises(ClientError, match=expected):
         await client.get_user("x")
 
 

@@ -79,3 +79,17 @@ def test_a_token_from_a_variable_must_be_set(tmp_path: Path) -> None:
     assert profile.bearer_token({"STAGING_TOKEN": "s3cret"}) == "s3cret"
     with pytest.raises(ProfileError, match="STAGING_TOKEN is not set"):
         profile.bearer_token({})
+
+
+def test_database_and_redis_urls_override_only_a_profile_that_uses_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://ci@db:5432/elsewhere")
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/3")
+    ci = load_profile("ci", REPO_PARAMS).stack_settings
+    assert (ci["database_url"], ci["redis_url"]) == (
+        "postgresql://ci@db:5432/elsewhere",
+        "redis://cache:6379/3",
+    )
+    local = load_profile("local", REPO_PARAMS).stack_settings
+    assert "database_url" not in local and "redis_url" not in local

@@ -1,0 +1,208 @@
+"""Schema fuzzing: schemathesis against every service's OpenAPI document and the edge's
+GraphQL schema, checking that no generated request gets a server error (5xx) and that
+every answer conforms to its documented schema.
+
+Each target runs as a `schemathesis run` process with a seed, so a run is reproducible;
+its NDJSON event log is read back for the number of cases and the failures, each with
+the request that shows it. Jonar's operations that start real replica processes (deploy,
+scale, delete, load, the service proxy) take seconds per case: they are left out unless
+asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .environment import Environment
+from .errors import KitError
+from .profiles import SERVICES
+
+CHECKS = "not_a_server_error,response_schema_conformance"
+SLOW_OPERATIONS = r"^/(deployments|components/[^/]+/load)"  # Jonar: real replica processes
+
+
+class FuzzError(KitError):
+    """schemathesis could not run against a target (not installed, no schema)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    schema_url: str
+    slow_operations: str | None = None
+
+
+@dataclass
+class FuzzResult:
+    target: str
+    cases: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.errors
+
+
+def targets(env: Environment, only: list[str] | None = None) -> list[Target]:
+    """Every service's OpenAPI document, then the edge's GraphQL schema."""
+    found = [
+        Target(s, f"{env.url(s)}/openapi.json", SLOW_OPERATIONS if s == "jonar" else None)
+        for s in SERVICES
+    ]
+    found.append(Target("graphql", f"{env.url('api')}/graphql/"))
+    if only:
+        unknown = sorted(set(only) - {t.name for t in found})
+        if unknown:
+            names = ", ".join(t.name for t in found)
+            raise FuzzError(f"no fuzz target {unknown[0]!r}; one of {names}")
+        found = [t for t in found if t.name in only]
+    return found
+
+
+def _schemathesis() -> str:
+    found = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or shutil.which(
+        "schemathesis"
+    )
+    if found is None:
+        raise FuzzError("schemathesis is not installed: pip install -e '.[test]'")
+    return found
+
+
+def run_target(
+    target: Target,
+    token: str | None,
+    report_dir: Path,
+    *,
+    max_examples: int = 25,
+    seed: int = 42,
+    slow: bool = False,
+    request_timeout: float = 30.0,
+) -> FuzzResult:
+    """Fuzz one target; its NDJSON log lands in `report_dir`."""
+    report = report_dir / f"{target.name}.ndjson"
+    command = [
+        _schemathesis(),
+        "run",
+        target.schema_url,
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        str(max_examples),
+        "--seed",
+        str(seed),
+        "--request-timeout",
+        str(request_timeout),
+        "--report",
+        "ndjson",
+        "--report-ndjson-path",
+        str(report),
+        "--no-color",
+        "--warnings",
+        "off",
+    ]
+    if token:
+        command += ["--header", f"Authorization: Bearer {token}"]
+    if target.slow_operations and not slow:
+        command += ["--exclude-path-regex", target.slow_operations]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    if not report.exists():
+        reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise FuzzError(f"schemathesis did not run against {target.name}: {reason[0]}")
+    result = read_report(target.name, report)
+    result.seconds = round(time.perf_counter() - started, 1)
+    return result
+
+
+def read_report(name: str, path: Path) -> FuzzResult:
+    """Cases, failures and errors from a schemathesis NDJSON event log."""
+    result = FuzzResult(name)
+    for line in path.read_text().splitlines():
+        event = json.loads(line)
+        kind, body = next(iter(event.items()))
+        if kind == "NonFatalError":  # no answer to judge: a timeout, a schema it cannot read
+            error = body.get("value") or {}
+            message = str(error.get("message", "")).splitlines()[0][:300] if error else ""
+            result.errors.append(
+                {"operation": body.get("label", ""), "error": f"{error.get('type')}: {message}"}
+            )
+        if kind != "ScenarioFinished":
+            continue
+        recorder = body.get("recorder") or {}
+        cases = recorder.get("cases") or {}
+        result.cases += len(cases)
+        for case_id, checks in (recorder.get("checks") or {}).items():
+            for check in checks:
+                if check["status"] != "failure":
+                    continue
+                failure = (check.get("failure_info") or {}).get("failure", {})
+                case = (cases.get(case_id) or {}).get("value", {})
+                result.failures.append(
+                    {
+                        "operation": failure.get("operation") or recorder.get("label", ""),
+                        "check": f"{failure.get('code', '')} {failure.get('title', check['name'])}",
+                        "request": _request(case),
+                    }
+                )
+    return result
+
+
+def _request(case: dict[str, Any]) -> str:
+    """The failing request in one line: method, path with its parameters, body."""
+    path = case.get("path", "")
+    for name, value in (case.get("path_parameters") or {}).items():
+        path = path.replace(f"{{{name}}}", str(value))
+    query = case.get("query") or {}
+    if query:
+        path += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    body = case.get("body")
+    shown = f" {json.dumps(body)[:300]}" if body is not None else ""
+    return f"{case.get('method', '')} {path}{shown}"
+
+
+def fuzz(
+    env: Environment,
+    report_dir: Path,
+    *,
+    only: list[str] | None = None,
+    max_examples: int = 25,
+    seed: int = 42,
+    slow: bool = False,
+) -> list[FuzzResult]:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        run_target(t, env.token, report_dir, max_examples=max_examples, seed=seed, slow=slow)
+        for t in targets(env, only)
+    ]
+
+
+def summary(results: list[FuzzResult]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "target": r.target,
+                "cases": r.cases,
+                "failures": len(r.failures),
+                "errors": len(r.errors),
+                "seconds": r.seconds,
+            }
+            for r in results
+        ]
+    ).set_index("target")
+
+
+def failures(results: list[FuzzResult]) -> pd.DataFrame:
+    rows = [{"target": r.target, **f} for r in results for f in r.failures]
+    rows += [{"target": r.target, "check": "error", **e} for r in results for e in r.errors]
+    return pd.DataFrame(rows, columns=["target", "operation", "check", "request", "error"])

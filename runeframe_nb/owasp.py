@@ -1,0 +1,567 @@
+"""The OWASP API Security Top 10 (2023), probed against every service where it applies.
+
+Each probe is a real attack over real sockets, with raw requests: user A against user B's
+data, forged and stale tokens, mass assignment, oversized pages and bodies, admin
+functions as a user, replayed rewards, a URL the services must never fetch, error bodies
+and headers, routes missing from the documents, malformed data passed between services.
+A probe passes when the stack refuses, or behaves safely, in the way its detail says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import jwt
+import pandas as pd
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from .environment import Environment
+
+ITEMS = {
+    "API1": "Broken object level authorization",
+    "API2": "Broken authentication",
+    "API3": "Broken object property level authorization",
+    "API4": "Unrestricted resource consumption",
+    "API5": "Broken function level authorization",
+    "API6": "Unrestricted access to sensitive business flows",
+    "API7": "Server side request forgery",
+    "API8": "Security misconfiguration",
+    "API9": "Improper inventory management",
+    "API10": "Unsafe consumption of APIs",
+}
+PROTECTED = {  # a route of each service that needs a token
+    "api": "/api/v1/users/",
+    "distilera": "/users/",
+    "hoardwell": "/messages/",
+    "mercatrix": "/accounts/",
+    "jonar": "/alerts/",
+}
+UNDOCUMENTED = ("/admin/", "/debug/", "/docs", "/redoc", "/.env", "/swagger.json", "/console/")
+
+
+@dataclass
+class Actors:
+    """Two users, A (the attacker) and B (the victim), and an admin, on one environment."""
+
+    env: Environment
+    http: httpx.AsyncClient
+    admin: str
+    a: str
+    a_token: str
+    b: str
+    b_token: str
+
+    def url(self, service: str, path: str) -> str:
+        return self.env.url(service) + path
+
+    def as_(self, token: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    async def status(
+        self, method: str, service: str, path: str, token: str | None, **kw: Any
+    ) -> int:
+        headers = {**self.as_(token), **kw.pop("headers", {})}
+        reply = await self.http.request(method, self.url(service, path), headers=headers, **kw)
+        return reply.status_code
+
+
+Outcome = tuple[bool, str]
+Probe = Callable[[Actors], Awaitable[Outcome]]
+
+
+@dataclass(frozen=True)
+class Case:
+    item: str
+    service: str
+    name: str
+    probe: Probe
+
+
+async def actors(env: Environment, http: httpx.AsyncClient) -> Actors:
+    """Create A and B (tokens, accounts) with the environment's admin token."""
+    admin = env.token or ""
+    made = []
+    for who in ("a", "b"):
+        email = f"owasp-{who}-{uuid.uuid4().hex[:8]}@{env.run_id or 'probe'}.example"
+        reply = await http.post(
+            env.url("distilera") + "/users/",
+            json={"name": f"Probe {who.upper()}", "email": email},
+            headers={"Authorization": f"Bearer {admin}"},
+        )
+        reply.raise_for_status()
+        user = reply.json()["id"]
+        issued = await http.post(
+            env.url("distilera") + "/auth/tokens/",
+            json={"user_id": user},
+            headers={"Authorization": f"Bearer {admin}"},
+        )
+        issued.raise_for_status()
+        made += [user, issued.json()["token"]]
+    return Actors(env, http, admin, *made)
+
+
+def _every(check: Callable[[int], bool], statuses: dict[str, int]) -> Outcome:
+    """Passed when every status passes `check`; the detail lists them all."""
+    return all(map(check, statuses.values())), ", ".join(f"{s} {c}" for s, c in statuses.items())
+
+
+def _unsigned(claims: dict[str, object]) -> str:
+    def part(value: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+
+
+async def _refused_everywhere(x: Actors, token: str | None) -> Outcome:
+    statuses = {s: await x.status("GET", s, path, token) for s, path in PROTECTED.items()}
+    return _every(lambda code: code == 401, statuses)
+
+
+# API1: one user's token against another user's objects
+async def bola_user(x: Actors) -> Outcome:
+    code = await x.status("PATCH", "distilera", f"/users/{x.b}/", x.a_token, json={"name": "pwned"})
+    edge = await x.status("DELETE", "api", f"/api/v1/users/{x.b}/", x.a_token)
+    return code == 403 and edge == 403, f"change B: {code}; delete B at the edge: {edge}"
+
+
+async def bola_account(x: Actors) -> Outcome:
+    read = await x.status("GET", "mercatrix", f"/accounts/{x.b}/", x.a_token)
+    order = {"from_user": x.b, "to_user": x.a, "amount": 1.0}
+    spend = await x.status("POST", "mercatrix", "/transactions/", x.a_token, json=order)
+    return read == 403 and spend == 403, f"read B's balance: {read}; spend B's money: {spend}"
+
+
+async def bola_vault(x: Actors) -> Outcome:
+    stored = await x.http.post(
+        x.url("distilera", "/vault/"), json={"ssn": "123-45-6789"}, headers=x.as_(x.b_token)
+    )
+    entry = stored.json()["id"]
+    code = await x.status("GET", "distilera", f"/vault/{entry}/", x.a_token)
+    return code == 403, f"read B's vault entry: {code}"
+
+
+async def bola_messages(x: Actors) -> Outcome:
+    code = await x.status("GET", "hoardwell", f"/messages/?user_id={x.b}", x.a_token)
+    return code == 403, f"read B's messages: {code}"
+
+
+# API2: tokens that must not work, on every service
+async def no_token(x: Actors) -> Outcome:
+    return await _refused_everywhere(x, None)
+
+
+async def forged_signature(x: Actors) -> Outcome:
+    return await _refused_everywhere(
+        x, x.a_token[:-4] + ("AAAA" if x.a_token[-4:] != "AAAA" else "BBBB")
+    )
+
+
+async def alg_none(x: Actors) -> Outcome:
+    now = int(time.time())
+    claims = {
+        "sub": x.a,
+        "roles": ["admin"],
+        "iss": "distilera",
+        "aud": "runeframe",
+        "iat": now,
+        "exp": now + 600,
+    }
+    return await _refused_everywhere(x, _unsigned(claims))
+
+
+async def wrong_key(x: Actors) -> Outcome:
+    header = jwt.get_unverified_header(x.a_token)
+    claims = jwt.decode(x.a_token, options={"verify_signature": False})
+    claims["roles"] = ["admin"]
+    token = jwt.encode(
+        claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": header.get("kid")}
+    )
+    return await _refused_everywhere(x, token)
+
+
+async def expired(x: Actors) -> Outcome:
+    issued = await x.http.post(
+        x.url("distilera", "/auth/tokens/"),
+        json={"user_id": x.a, "expires_in": 1},
+        headers=x.as_(x.admin),
+    )
+    await asyncio.sleep(2.1)
+    return await _refused_everywhere(x, issued.json()["token"])
+
+
+async def deleted_user(x: Actors) -> Outcome:
+    reply = await x.http.post(
+        x.url("distilera", "/users/"),
+        json={"name": "Gone", "email": f"gone-{uuid.uuid4().hex[:8]}@probe.example"},
+        headers=x.as_(x.admin),
+    )
+    gone = reply.json()["id"]
+    issued = await x.http.post(
+        x.url("distilera", "/auth/tokens/"), json={"user_id": gone}, headers=x.as_(x.admin)
+    )
+    token = issued.json()["token"]
+    for service, path in PROTECTED.items():  # each service has seen and cached the token
+        await x.status("GET", service, path, token)
+    await x.status("DELETE", "distilera", f"/users/{gone}/", x.admin)
+    await asyncio.sleep(1.0)
+    return await _refused_everywhere(x, token)
+
+
+# API3: properties a user must not set or see
+async def mass_assign_role(x: Actors) -> Outcome:
+    own = await x.status("PATCH", "distilera", f"/users/{x.a}/", x.a_token, json={"role": "admin"})
+    edge = await x.status(
+        "PATCH", "api", f"/api/v1/users/{x.a}/", x.a_token, json={"role": "admin"}
+    )
+    return own == 403 and edge == 403, f"make oneself admin: distilera {own}, edge {edge}"
+
+
+async def mass_assign_balance(x: Actors) -> Outcome:
+    body = {"user_id": x.a, "balance": 1_000_000}
+    code = await x.status("POST", "mercatrix", "/accounts/", x.admin, json=body)
+    balance = (
+        await x.http.get(x.url("mercatrix", f"/accounts/{x.a}/"), headers=x.as_(x.a_token))
+    ).json()
+    return code == 400 and balance[
+        "essence_coins"
+    ] <= 100, f"open with a balance: {code}; A has {balance['essence_coins']}"
+
+
+async def hidden_fields(x: Actors) -> Outcome:
+    user = (
+        await x.http.get(x.url("distilera", f"/users/{x.a}/"), headers=x.as_(x.a_token))
+    ).text.lower()
+    keys = (await x.http.get(x.url("distilera", "/.well-known/jwks.json"))).json()["keys"]
+    leaked = [w for w in ("password", "secret", "hash", "token") if w in user]
+    private = [k for k in keys if "d" in k]
+    return (
+        not leaked and not private,
+        f"user fields leaking: {leaked or 'none'}; private keys published: {len(private)}",
+    )
+
+
+# API4: limits on what one caller may consume
+async def page_size_cap(x: Actors) -> Outcome:
+    statuses = {
+        s: await x.status("GET", s, f"{p}?per_page=100000", x.admin) for s, p in PROTECTED.items()
+    }
+    return _every(lambda code: code == 400, statuses)
+
+
+async def body_size_cap(x: Actors) -> Outcome:
+    big = b'{"pad": "' + b"x" * 2_000_000 + b'"}'
+    posts = {
+        "api": "/api/v1/users/",
+        "distilera": "/users/",
+        "hoardwell": "/messages/",
+        "mercatrix": "/transactions/",
+        "jonar": "/alerts/",
+    }
+    statuses = {
+        s: await x.status(
+            "POST", s, p, x.admin, content=big, headers={"Content-Type": "application/json"}
+        )
+        for s, p in posts.items()
+    }
+    return _every(lambda code: code == 413, statuses)
+
+
+async def rate_limit(x: Actors) -> Outcome:
+    codes = [
+        await x.status("GET", "api", "/api/v1/users/?per_page=1", x.b_token) for _ in range(70)
+    ]
+    reply = await x.http.get(x.url("api", "/api/v1/users/"), headers=x.as_(x.b_token))
+    limited = codes.count(429)
+    return (
+        limited > 0 and "retry-after" in reply.headers,
+        f"{limited} of 70 answered 429; Retry-After {reply.headers.get('retry-after')}",
+    )
+
+
+async def graphql_limits(x: Actors) -> Outcome:
+    aliases = "{ " + " ".join(f"a{i}: users {{ id }}" for i in range(60)) + " }"
+    depth = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }"
+    results = {}
+    for name, query in (("60 aliases", aliases), ("deep introspection", depth)):
+        reply = await x.http.post(
+            x.url("api", "/graphql/"), json={"query": query}, headers=x.as_(x.admin)
+        )
+        results[name] = bool(reply.json().get("errors"))
+    batch = [{"query": "{ users { id } }"}, {"query": "{ users { name } }"}]
+    reply = await x.http.post(x.url("api", "/graphql/"), json=batch, headers=x.as_(x.admin))
+    results["a batch of queries"] = reply.status_code == 400
+    return all(results.values()), ", ".join(
+        f"{k}: {'refused' if v else 'served'}" for k, v in results.items()
+    )
+
+
+# API5: admin and service functions as a plain user
+async def admin_functions(x: Actors) -> Outcome:
+    attempts = {
+        "jonar deploy": (
+            "POST",
+            "jonar",
+            "/deployments/",
+            {"component": "hoardwell", "version": "1.0.0"},
+        ),
+        "jonar alert": (
+            "POST",
+            "jonar",
+            "/alerts/",
+            {"type": "x", "component": "api", "message": "m"},
+        ),
+        "mercatrix reward": (
+            "POST",
+            "mercatrix",
+            "/rewards/",
+            {"user_id": x.a, "amount": 5, "reference": "r"},
+        ),
+        "mercatrix ledger": ("GET", "mercatrix", "/ledger/", None),
+        "hoardwell post": ("POST", "hoardwell", "/messages/", {"type": "x", "content": "c"}),
+        "distilera token for B": ("POST", "distilera", "/auth/tokens/", {"user_id": x.b}),
+    }
+    statuses = {
+        name: await x.status(m, s, p, x.a_token, **({"json": b} if b is not None else {}))
+        for name, (m, s, p, b) in attempts.items()
+    }
+    return _every(lambda code: code == 403, statuses)
+
+
+# API6: flows worth money, abused
+async def welcome_grant_farming(x: Actors) -> Outcome:
+    codes = [
+        await x.status("POST", "mercatrix", "/accounts/", x.admin, json={"user_id": x.a})
+        for _ in range(3)
+    ]
+    grants = (
+        await x.http.get(
+            x.url("mercatrix", f"/transactions/?user_id={x.a}&transaction_type=welcome_grant"),
+            headers=x.as_(x.admin),
+        )
+    ).json()
+    count = grants["meta"]["pagination"]["total_items"]
+    return (
+        count == 1,
+        f"account opened again {len(codes)} times ({', '.join(map(str, codes))}); grants: {count}",
+    )
+
+
+async def reward_replay(x: Actors) -> Outcome:
+    reward = {"user_id": x.b, "amount": 5.0, "reference": f"probe-{uuid.uuid4().hex}"}
+    replies = [
+        await x.http.post(x.url("mercatrix", "/rewards/"), json=reward, headers=x.as_(x.admin))
+        for _ in range(3)
+    ]
+    ids = {r.json()["id"] for r in replies}
+    return len(ids) == 1, f"the same reward sent 3 times: {len(ids)} transaction(s)"
+
+
+# API7: a URL the services must never fetch
+async def ssrf(x: Actors) -> Outcome:
+    hits: list[str] = []
+
+    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        hits.append("connection")
+        writer.close()
+
+    server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    trap = f"http://127.0.0.1:{port}/probe"
+    async with server:
+        await x.status(
+            "PATCH", "distilera", f"/users/{x.a}/", x.a_token, json={"profile": {"avatar": trap}}
+        )
+        await x.status("GET", "jonar", f"/deployments/dep_nothing/service/{trap}", x.admin)
+        await x.status(
+            "POST",
+            "hoardwell",
+            "/messages/",
+            x.admin,
+            json={"type": "note", "content": trap, "sender": "jonar"},
+        )
+        await asyncio.sleep(1.0)
+    return not hits, f"URL inputs given a listener on :{port}; connections to it: {len(hits)}"
+
+
+# API8: what errors and headers give away
+async def error_bodies(x: Actors) -> Outcome:
+    leaks = []
+    for service in PROTECTED:
+        for method, path, body in (
+            ("GET", "/nothing-here/", None),
+            ("DELETE", "/healthz", None),
+            ("POST", "/auth/verify/", b"{oops"),
+        ):
+            reply = await x.http.request(
+                method, x.url(service, path), content=body, headers=x.as_(x.admin)
+            )
+            envelope = (
+                "error" in reply.json()
+                if reply.headers.get("content-type", "").startswith("application/json")
+                else False
+            )
+            if not envelope or "Traceback" in reply.text or 'File "' in reply.text:
+                leaks.append(f"{service} {method} {path} {reply.status_code}")
+    return (
+        not leaks,
+        "404, 405 and 400 on every service in the envelope, no stack trace; "
+        f"bad: {leaks or 'none'}",
+    )
+
+
+async def headers(x: Actors) -> Outcome:
+    problems = []
+    for service, path in PROTECTED.items():
+        reply = await x.http.options(
+            x.url(service, path),
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"},
+        )
+        if reply.headers.get("access-control-allow-origin") in ("*", "https://evil.example"):
+            problems.append(f"{service}: CORS allows any origin")
+        answer = await x.http.get(x.url(service, path), headers=x.as_(x.admin))
+        if answer.headers.get("x-content-type-options") != "nosniff":
+            problems.append(f"{service}: no nosniff")
+        if "server" in answer.headers:
+            problems.append(f"{service}: server banner {answer.headers['server']!r}")
+    return not problems, "; ".join(problems) or "no CORS for strangers, nosniff, no server banner"
+
+
+# API9: routes served and documented are the same
+async def inventory(x: Actors) -> Outcome:
+    stray = []
+    for service in PROTECTED:
+        document = (await x.http.get(x.url(service, "/openapi.json"))).json()
+        for path, item in document["paths"].items():
+            for method in item:
+                if path.endswith("/stream/") or path == "/ws/":
+                    continue
+                concrete = path.replace("{", "").replace("}", "")
+                reply = await x.http.request(
+                    method.upper(), x.url(service, concrete), headers=x.as_(x.admin)
+                )
+                if reply.status_code == 405:
+                    stray.append(f"{service} {method.upper()} {path} documented, not served")
+        for path in UNDOCUMENTED:
+            if (await x.status("GET", service, path, x.admin)) != 404:
+                stray.append(f"{service} {path} served, not documented")
+    return not stray, "; ".join(
+        stray
+    ) or "every documented operation served, no undocumented route found"
+
+
+# API10: malformed data from another service
+async def unsafe_consumption(x: Actors) -> Outcome:
+    odd = [
+        {"type": "user_update", "channel": "user_updates", "content": "no user", "sender": "jonar"},
+        {
+            "type": "user_update",
+            "channel": "user_updates",
+            "content": "no data",
+            "sender": "jonar",
+            "user_id": x.a,
+            "payload": {"x": [1, {"y": None}]},
+        },
+        {
+            "type": "user_update",
+            "channel": "user_updates",
+            "content": "nobody",
+            "sender": "jonar",
+            "user_id": "nobody-" + "x" * 50,
+        },
+    ]
+    for message in odd:
+        await x.status("POST", "hoardwell", "/messages/", x.admin, json=message)
+    import websockets
+
+    ws_url = x.url("api", "/ws/").replace("http", "ws", 1)
+    async with websockets.connect(ws_url) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": x.a_token}))
+        await ws.recv()
+        await ws.send(json.dumps({"type": "subscribe", "channel": "user_updates", "user_id": x.a}))
+        await ws.send(
+            json.dumps({"type": "user_update", "user_id": x.a, "data": {"after": "odd messages"}})
+        )
+        try:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        except TimeoutError:
+            frame = {}
+    healthy = (await x.http.get(x.url("api", "/healthz"))).status_code == 200
+    delivered = frame.get("data") == {"after": "odd messages"}
+    return (
+        healthy and delivered,
+        f"after {len(odd)} malformed relay messages: edge healthy {healthy}, "
+        f"live update delivered {delivered}",
+    )
+
+
+CASES = [
+    Case("API1", "distilera, api", "A changes or deletes B's user", bola_user),
+    Case("API1", "mercatrix", "A reads B's balance or spends B's money", bola_account),
+    Case("API1", "distilera", "A reads B's vault entry", bola_vault),
+    Case("API1", "hoardwell", "A reads B's messages", bola_messages),
+    Case("API2", "all five", "no token", no_token),
+    Case("API2", "all five", "forged signature", forged_signature),
+    Case("API2", "all five", "alg=none", alg_none),
+    Case("API2", "all five", "signed with another key", wrong_key),
+    Case("API2", "all five", "expired token", expired),
+    Case("API2", "all five", "token of a deleted user", deleted_user),
+    Case("API3", "distilera, api", "a user makes themself admin", mass_assign_role),
+    Case("API3", "mercatrix", "an account opened with a balance", mass_assign_balance),
+    Case("API3", "distilera", "secrets in user objects or the key set", hidden_fields),
+    Case("API4", "all five", "a page of 100,000 items", page_size_cap),
+    Case("API4", "all five", "a 2 MB body", body_size_cap),
+    Case("API4", "api", "70 requests a minute from one user", rate_limit),
+    Case("API4", "api", "GraphQL aliases, depth and batches", graphql_limits),
+    Case(
+        "API5",
+        "jonar, mercatrix, hoardwell, distilera",
+        "admin and service functions as a user",
+        admin_functions,
+    ),
+    Case("API6", "mercatrix", "welcome grant farming", welcome_grant_farming),
+    Case("API6", "mercatrix", "reward replay", reward_replay),
+    Case("API7", "distilera, jonar, hoardwell", "URLs in inputs are never fetched", ssrf),
+    Case("API8", "all five", "error bodies without stack traces", error_bodies),
+    Case("API8", "all five", "CORS and response headers", headers),
+    Case("API9", "all five", "served and documented routes agree", inventory),
+    Case("API10", "api, hoardwell", "malformed messages on the live relay", unsafe_consumption),
+]
+
+
+async def _outcome(case: Case, x: Actors) -> Outcome:
+    try:
+        return await case.probe(x)
+    except Exception as exc:  # a probe that cannot run is a failed probe, said plainly
+        return False, f"probe failed: {type(exc).__name__}: {exc}"
+
+
+async def probe(env: Environment) -> pd.DataFrame:
+    """Every case against `env`: item, risk, services, probe, passed, detail."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        x = await actors(env, http)
+        try:
+            outcomes = [(case, await _outcome(case, x)) for case in CASES]
+        finally:
+            for user in (x.a, x.b):  # the attack's users go with it
+                await x.status("DELETE", "distilera", f"/users/{user}/", x.admin)
+    return pd.DataFrame(
+        [
+            {
+                "item": case.item,
+                "risk": ITEMS[case.item],
+                "services": case.service,
+                "probe": case.name,
+                "passed": passed,
+                "detail": detail,
+            }
+            for case, (passed, detail) in outcomes
+        ]
+    )
