@@ -1,0 +1,59 @@
+"""`runeframe-nb lab`: JupyterLab on the notebooks, with a profile's environment live.
+
+The profile's environment is opened once (an embedded profile starts its stack) and
+handed to every kernel through the seed's TEST_*_URL and TEST_TOKEN variables, so a
+notebook's `connect(...)` talks to that stack instead of starting its own. Stopping
+JupyterLab (Ctrl-C) stops the stack.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from .environment import open_environment
+from .errors import KitError
+from .profiles import PARAMS_VARIABLE, URL_VARIABLES, find_params_dir, load_profile
+
+
+def lab_environment(urls: dict[str, str], token: str | None) -> dict[str, str]:
+    """The variables that point a kernel's `connect()` at `urls`."""
+    variables = {variable: urls[service] for variable, service in URL_VARIABLES.items()}
+    if token:
+        variables["TEST_TOKEN"] = token
+    variables[PARAMS_VARIABLE] = str(find_params_dir().resolve())
+    return variables
+
+
+def run_lab(
+    profile_name: str,
+    notebooks: Path,
+    port: int,
+    console: Console,
+    command: Sequence[str] | None = None,
+) -> int:
+    if not notebooks.is_dir():
+        raise KitError(f"no notebooks folder at {notebooks}")
+    if command is None:
+        if shutil.which("jupyter-lab") is None:
+            raise KitError("JupyterLab is not installed: pip install -e '.[lab]'")
+        command = ["jupyter-lab", f"--port={port}", "--no-browser", f"--notebook-dir={notebooks}"]
+    profile = load_profile(profile_name)
+    env = open_environment(profile)
+    try:
+        variables = lab_environment(env.urls, profile.bearer_token())
+        console.print(
+            f"profile {profile.name}: edge {env.urls['api']}; stopping JupyterLab stops it",
+            highlight=False,
+        )
+        try:
+            return subprocess.call(list(command), env={**os.environ, **variables})
+        except KeyboardInterrupt:
+            return 130
+    finally:
+        env.close()

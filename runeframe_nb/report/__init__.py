@@ -1,0 +1,9 @@
+"""What a run leaves for people: report.html, the diff between two runs, the history."""
+
+from __future__ import annotations
+
+from .archive import ArchiveError, Run, history, open_run, prune
+from .diff import diff_runs
+from .html import render
+
+__all__ = ["ArchiveError", "Run", "diff_runs", "history", "open_run", "prune", "render"]

@@ -1,0 +1,102 @@
+"""The report's charts, from what a run archived (results.json and its facts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from .. import charts
+from .archive import Run
+
+PERCENTILES = ["p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms"]
+
+
+def latency_by_area(run: Run) -> go.Figure | None:
+    """One box per notebook of the latencies its requests saw (kept by `rf.checks()`)."""
+    rows = [
+        {"notebook": notebook, "endpoint": endpoint, "ms": ms}
+        for notebook, kept in run.facts.items()
+        for endpoint, samples in (kept.get("latency_ms") or {}).items()
+        for ms in samples
+    ]
+    if not rows:
+        return None
+    fig = px.box(
+        pd.DataFrame(rows),
+        x="ms",
+        y="notebook",
+        points=False,
+        title="Request latency per area",
+        labels={"ms": "latency (ms)", "notebook": ""},
+    )
+    fig.update_layout(xaxis_type="log", height=140 + 40 * len(run.facts))
+    return fig
+
+
+def load_percentiles(run: Run) -> go.Figure | None:
+    summary = run.fact("load_summary")
+    if not summary:
+        return None
+    fig = px.bar(
+        x=[p.removesuffix("_ms") for p in PERCENTILES],
+        y=[summary[p] for p in PERCENTILES],
+        title=f"Load test: {summary['rps']:,.0f} req/s, {summary['requests']:,} requests",
+        labels={"x": "percentile", "y": "latency (ms)"},
+    )
+    return fig
+
+
+def load_throughput(run: Run) -> go.Figure | None:
+    timeline = run.fact("load_timeline")
+    if not timeline:
+        return None
+    return charts.throughput_over_time(pd.DataFrame(timeline), "Load test throughput")
+
+
+def sweep(run: Run) -> go.Figure | None:
+    levels = run.fact("sweep")
+    if not levels:
+        return None
+    return charts.percentiles_by_level(pd.DataFrame(levels), "Scalability sweep: latency per level")
+
+
+def coverage(run: Run) -> go.Figure | None:
+    table = run.fact("api_coverage")
+    if not table:
+        return None
+    return charts.coverage_by_service(pd.DataFrame(table).set_index("service"))
+
+
+def trends(runs: list[Run]) -> go.Figure | None:
+    """Share of checks passed, wall time and load throughput over the archived runs."""
+    if len(runs) < 2:
+        return None
+    rows: list[dict[str, Any]] = []
+    for run in runs:
+        s = run.summary()
+        load = run.fact("load_summary") or {}
+        rows.append(
+            {
+                "run": s["run"],
+                "checks passed (%)": 100 * s["passed"] / s["checks"] if s["checks"] else 0,
+                "duration (s)": s["duration_s"],
+                "load test req/s": load.get("rps"),
+            }
+        )
+    frame = pd.DataFrame(rows).melt(id_vars="run", var_name="measure").dropna()
+    fig = px.line(
+        frame,
+        x="run",
+        y="value",
+        facet_row="measure",
+        markers=True,
+        title="Trends over the archived runs",
+        labels={"value": ""},
+    )
+    fig.update_yaxes(matches=None)
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+    fig.update_layout(height=600, showlegend=False)
+    return fig

@@ -1,0 +1,129 @@
+"""report.html: one self-contained page per run (plotly.js inline, no network), and the
+run's executed notebooks as HTML pages beside it, converted by nbconvert."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import nbformat
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from markupsafe import Markup
+from nbconvert import HTMLExporter
+from plotly.offline import get_plotlyjs
+
+from . import charts
+from .archive import Run, history
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True
+)
+
+
+def _table(frame: pd.DataFrame) -> Markup:
+    """A table whose cells are already escaped (or are our own links and badges)."""
+    return Markup(frame.to_html(index=False, border=0, escape=False, na_rep=""))
+
+
+def _figure(fig: go.Figure) -> Markup:
+    return Markup(pio.to_html(fig, full_html=False, include_plotlyjs=False))
+
+
+def convert_notebook(source: Path, target: Path) -> None:
+    """An executed notebook as HTML; its plotly outputs drawn by plotly.min.js beside it."""
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", ()):
+            figure = output.get("data", {}).get(PLOTLY_MIME)
+            if figure is not None:
+                output["data"]["text/html"] = _figure(go.Figure(figure))
+    exporter = HTMLExporter(template_name="lab", mathjax_url="", require_js_url="")
+    body, _ = exporter.from_notebook_node(nb)
+    body = re.sub(r'<script[^>]*src=""[^>]*>\s*</script>', "", body)
+    body = body.replace("</head>", '<script src="plotly.min.js"></script>\n</head>', 1)
+    target.write_text(body)
+
+
+def _notebook_rows(run: Run, pages: dict[str, str]) -> pd.DataFrame:
+    by_notebook: dict[str, list[dict[str, Any]]] = {}
+    for check in run.results["test_details"]:
+        by_notebook.setdefault(check.get("notebook", ""), []).append(check)
+    rows = []
+    for nb in run.results["notebooks"]:
+        checks = [c for c in by_notebook.get(nb["name"], []) if c.get("area") != "runner"]
+        passed = sum(c["status"] == "passed" for c in checks)
+        name = html.escape(nb["name"])
+        link = f'<a href="{pages[nb["name"]]}">{name}</a>' if nb["name"] in pages else name
+        rows.append(
+            {
+                "notebook": link,
+                "status": f'<span class="status {nb["status"]}">{nb["status"]}</span>',
+                "seconds": round(nb["duration"], 1),
+                "checks": f"{passed}/{len(checks)}",
+                "stopped at": html.escape(nb.get("error") or ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _coverage_rows(coverage: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(coverage)
+    frame["coverage"] = frame["coverage"].map("{:.0%}".format)
+    return frame[["service", "operations", "covered", "coverage"]]
+
+
+def render(run: Run) -> Path:
+    """Write `report.html` (and html/<notebook>.html) into the run's folder."""
+    pages_dir = run.folder / "html"
+    pages_dir.mkdir(exist_ok=True)
+    (pages_dir / "plotly.min.js").write_text(get_plotlyjs())
+    pages = {}
+    for nb in run.results["notebooks"]:
+        executed = run.folder / f"{nb['name']}.ipynb"
+        if executed.exists():
+            convert_notebook(executed, pages_dir / f"{nb['name']}.html")
+            pages[nb["name"]] = f"html/{nb['name']}.html"
+
+    failed = [
+        {
+            "notebook": html.escape(t.get("notebook", "")),
+            "check": html.escape(t["name"]),
+            "detail": html.escape(t.get("detail") or ""),
+        }
+        for t in run.results["test_details"]
+        if t["status"] != "passed"
+    ]
+    quality = run.fact("quality_metrics")
+    coverage = run.fact("api_coverage")
+    earlier = [r for r in history(run.folder.parent) if r.run_id <= run.run_id]
+    figures = [
+        fig
+        for fig in (
+            charts.coverage(run),
+            charts.latency_by_area(run),
+            charts.load_percentiles(run),
+            charts.load_throughput(run),
+            charts.sweep(run),
+            charts.trends(earlier),
+        )
+        if fig is not None
+    ]
+    page = TEMPLATES.get_template("report.html.j2").render(
+        s=run.summary(),
+        stack_version=run.results.get("stack_version", ""),
+        notebooks=_table(_notebook_rows(run, pages)),
+        failed=_table(pd.DataFrame(failed)) if failed else "",
+        quality=_table(pd.DataFrame([quality]).round(3)) if quality else "",
+        coverage=_table(_coverage_rows(coverage)) if coverage else "",
+        figures=[_figure(fig) for fig in figures],
+        plotly_js=Markup(get_plotlyjs()),
+    )
+    target = run.folder / "report.html"
+    target.write_text(page)
+    return target

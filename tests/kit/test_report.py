@@ -1,0 +1,164 @@
+"""Reports on archived runs: report.html, the diff between runs, history and pruning, lab,
+and the report drawn by a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from rich.console import Console
+from test_runner import run_tiny  # tests/kit is on the path: pytest's rootdir import mode
+
+from runeframe_nb.lab import run_lab
+from runeframe_nb.report import diff_runs, history, open_run, prune, render
+
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+
+
+def test_a_report_shows_the_summary_the_notebooks_and_every_failed_check(
+    tmp_path: Path, params_dir: Path
+) -> None:
+    folder = run_tiny(tmp_path, "passes", "fails_check")
+    page = render(open_run(folder)).read_text()
+    assert f"Run {folder.name}" in page and "remote" in page
+    assert '<span class="status failed">failed</span>' in page
+    assert "this check is broken" in page and "1 + 1 is 2, not 3" in page
+    assert (folder / "html" / "passes.html").exists()
+    assert 'href="html/passes.html"' in page
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", page)  # plotly.js is inline
+
+
+def test_a_published_table_is_shown_as_a_table_and_kept_as_records(
+    tmp_path: Path, params_dir: Path
+) -> None:
+    folder = run_tiny(tmp_path, "charts")
+    executed = nbformat.read(folder / "charts.ipynb", as_version=4)
+    published = [
+        output
+        for cell in executed.cells
+        for output in cell.get("outputs", ())
+        if output.get("metadata", {}).get("runeframe", {}).get("fact", {}).get("name")
+        == "api_coverage"
+    ]
+    assert len(published) == 1
+    assert "<table" in published[0]["data"]["text/html"]
+    kept = open_run(folder).fact("api_coverage")
+    assert {row["service"] for row in kept} == {
+        "api",
+        "distilera",
+        "hoardwell",
+        "mercatrix",
+        "jonar",
+    }
+
+
+def test_diff_names_newly_failing_and_newly_passing_checks(
+    tmp_path: Path, params_dir: Path
+) -> None:
+    good = open_run(run_tiny(tmp_path, "passes"))
+    bad = open_run(run_tiny(tmp_path, "passes", answer=3))
+    changes = diff_runs(good, bad)
+    assert changes.checks[["check", "change"]].values.tolist() == [
+        ["one plus one is the answer", "newly failing"]
+    ]
+    back = diff_runs(bad, good)
+    assert back.checks["change"].tolist() == ["newly passing"]
+    assert diff_runs(good, good).empty
+
+
+def test_the_diff_command_prints_and_writes_html(tmp_path: Path, params_dir: Path) -> None:
+    a = run_tiny(tmp_path, "passes")
+    b = run_tiny(tmp_path, "passes", answer=3)
+    output = str(tmp_path / "outputs")
+    done = subprocess.run(
+        [sys.executable, "-m", "runeframe_nb", "diff", a.name, b.name, "--output", output],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "newly failing" in done.stdout
+    assert "newly failing" in (b / "diff.html").read_text()
+
+
+def test_history_lists_runs_and_prunes_by_count(tmp_path: Path, params_dir: Path) -> None:
+    for _ in range(3):
+        run_tiny(tmp_path, "passes")
+    output = tmp_path / "outputs"
+    runs = history(output)
+    assert len(runs) == 3 and all(r.status == "passed" for r in runs)
+    removed = prune(output, keep=1)
+    assert removed == [r.run_id for r in runs[:2]]
+    assert [r.run_id for r in history(output)] == [runs[2].run_id]
+
+
+def test_an_unknown_run_is_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "runeframe_nb", "report", "nope", "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"runeframe-nb: error: no archived run at {tmp_path}/nope (no results.json)"
+    )
+
+
+def test_lab_hands_the_profile_environment_to_jupyter(
+    tmp_path: Path, params_dir: Path, urls: dict[str, str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    show = "import os; print(os.environ['TEST_API_URL'], os.environ['TEST_TOKEN'])"
+    code = run_lab("remote", Path("notebooks"), 0, Console(), command=[sys.executable, "-c", show])
+    assert code == 0
+    assert capfd.readouterr().out.splitlines()[-1] == f"{urls['api']} test_token"
+
+
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing in CI (apt-get install chromium)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return path
+
+
+def test_the_report_renders_its_charts_in_chromium_offline(
+    tmp_path: Path, params_dir: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    browser_path = chromium()
+    run_tiny(tmp_path, "charts")
+    folder = run_tiny(tmp_path, "charts", "fails_check")  # a second run: trends appear
+    report = render(open_run(folder))
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        context.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        context.on("weberror", lambda e: errors.append(str(e.error)))
+        context.on("request", lambda r: requests.append(r.url))
+        page = context.new_page()
+        page.goto(report.as_uri())
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5")
+        plots = page.locator(".js-plotly-plot")
+        drawn = page.locator(".js-plotly-plot .main-svg")
+        # coverage, latency per area, load percentiles, throughput, trends
+        assert plots.count() == 5
+        assert drawn.count() >= 5
+        assert page.locator(".js-plotly-plot .trace").count() >= 5  # data drawn, not empty axes
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+
+        notebook = context.new_page()
+        notebook.goto((folder / "html" / "charts.html").as_uri())
+        notebook.wait_for_selector(".js-plotly-plot .main-svg")
+        browser.close()
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests), requests
