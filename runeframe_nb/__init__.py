@@ -5,7 +5,15 @@ the clients (`ApiClient`, `DistileraClient`, ...), records checks with `check(..
 charts with `charts`, and ends with `checks()`.
 """
 
-from . import charts
+from . import (
+    _tables,  # noqa: F401  (shows tables whole)
+    charts,
+    coverage,
+    fuzz,
+    load,
+    owasp,
+    quality,
+)
 from .clients import (
     Alert,
     ApiClient,
@@ -41,6 +49,7 @@ from .clients import (
     id_of,
     websocket_url,
 )
+from .data import TestDataManager, bounded, reseed
 from .environment import Environment, active, connect
 from .errors import (
     ApiError,
@@ -52,7 +61,7 @@ from .errors import (
     StackStartError,
 )
 from .profiles import Profile, load_profile
-from .recorder import Check, Recorder, check, checks
+from .recorder import Check, Recorder, check, checks, publish
 from .timing import timings
 
 __version__ = "0.1.0"
@@ -95,18 +104,27 @@ __all__ = [
     "Simulation",
     "StackStartError",
     "SystemMetrics",
+    "TestDataManager",
     "Token",
     "Transaction",
     "User",
     "VaultEntry",
     "active",
+    "bounded",
     "charts",
     "check",
     "checks",
     "connect",
     "connect_websocket",
+    "coverage",
+    "fuzz",
     "id_of",
+    "load",
     "load_profile",
+    "owasp",
+    "publish",
+    "quality",
+    "reseed",
     "timings",
     "websocket_url",
 ]

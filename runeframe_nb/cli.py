@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -60,6 +62,9 @@ def run(
     )
     result = run_notebooks(options, console)
     summary = result.as_dict()
+    from .report import open_run, render
+
+    report = render(open_run(result.folder))
     for failure in result.failed:
         console.print(
             f"[red]✘[/red] {failure['notebook']}: {failure['name']} — {failure['detail']}",
@@ -68,10 +73,94 @@ def run(
     colour = "green" if result.ok else "red"
     console.print(
         f"[{colour}]{result.status}[/{colour}]: {summary['passed_tests']}/{summary['total_tests']}"
-        f" checks passed in {result.duration:.1f}s; archive {result.folder}",
+        f" checks passed in {result.duration:.1f}s; report {report}",
         highlight=False,
     )
-    raise typer.Exit(0 if result.ok else (130 if result.interrupted else 1))
+    if result.interrupted:  # the archive is written: leave now, whatever a worker still holds
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+OutputOption = Annotated[Path, typer.Option(help="Where runs are archived.")]
+
+
+@app.command()
+def report(
+    run_ref: Annotated[str, typer.Argument(metavar="RUN", help="Run id or folder.")],
+    output: OutputOption = Path("outputs"),
+) -> None:
+    """Regenerate an archived run's report.html (and its notebooks as HTML)."""
+    from .report import open_run, render
+
+    console.print(f"report {render(open_run(run_ref, output))}", highlight=False)
+
+
+@app.command()
+def diff(
+    before: Annotated[str, typer.Argument(metavar="RUN_A", help="The earlier run.")],
+    after: Annotated[str, typer.Argument(metavar="RUN_B", help="The later run.")],
+    threshold: Annotated[
+        float, typer.Option(min=0, help="Relative change in latency or load that counts.")
+    ] = 0.2,
+    html: Annotated[
+        Path | None, typer.Option(help="Also write the diff here (default: RUN_B/diff.html).")
+    ] = None,
+    output: OutputOption = Path("outputs"),
+) -> None:
+    """What changed from RUN_A to RUN_B: checks, latency, load test, coverage."""
+    from .report import diff_runs, open_run
+
+    a, b = open_run(before, output), open_run(after, output)
+    changes = diff_runs(a, b, threshold=threshold)
+    for title, frame in changes.sections().items():
+        console.print(f"[bold]{title}[/bold]", highlight=False)
+        console.print(
+            frame.to_string(index=False) if not frame.empty else "  none", highlight=False
+        )
+    target = html or b.folder / "diff.html"
+    target.write_text(changes.to_html())
+    console.print(f"diff {target}", highlight=False)
+
+
+@app.command()
+def history(
+    output: OutputOption = Path("outputs"),
+    keep: Annotated[
+        int | None, typer.Option(min=0, help="Prune: keep only the newest N runs.")
+    ] = None,
+    older_than: Annotated[
+        float | None, typer.Option(min=0, help="Prune: delete runs older than N days.")
+    ] = None,
+) -> None:
+    """List the archived runs with their summary; prune old ones with --keep/--older-than."""
+    import pandas as pd
+
+    from .report import history as archived
+    from .report import prune
+
+    if keep is not None or older_than is not None:
+        removed = prune(output, keep=keep, older_than_days=older_than)
+        console.print(f"pruned {len(removed)} runs", highlight=False)
+    runs = archived(output)
+    if not runs:
+        console.print(f"no archived runs in {output}", highlight=False)
+        return
+    table = pd.DataFrame([r.summary() for r in runs]).set_index("run")
+    console.print(table.to_string(), highlight=False)
+
+
+@app.command()
+def lab(
+    env: Annotated[str, typer.Option("--env", help="Profile: params/NAME.yaml.")] = "local",
+    notebooks: Annotated[Path, typer.Option(help="Folder of notebooks.")] = Path("notebooks"),
+    port: Annotated[int, typer.Option(help="JupyterLab's port.")] = 8888,
+) -> None:
+    """JupyterLab on the notebooks with a profile active; an embedded stack runs with it."""
+    from .lab import run_lab
+
+    raise typer.Exit(run_lab(env, notebooks, port, console))
 
 
 @app.command()
@@ -88,7 +177,144 @@ def refresh(
         console.print(f"refreshed {path} ({count} checks passed)", highlight=False)
 
 
+@app.command()
+def fuzz(
+    env: Annotated[str, typer.Option("--env", help="Profile: params/NAME.yaml.")] = "local",
+    only: Annotated[
+        list[str] | None,
+        typer.Option(help="Fuzz only this target: a service, or graphql (repeatable)."),
+    ] = None,
+    max_examples: Annotated[
+        int, typer.Option(min=1, help="Generated cases per operation and phase.")
+    ] = 25,
+    seed: Annotated[int, typer.Option(help="Seed of the generated cases.")] = 42,
+    slow: Annotated[
+        bool, typer.Option(help="Also fuzz Jonar's operations that start real replicas.")
+    ] = False,
+    output: Annotated[Path, typer.Option(help="Where the NDJSON reports go.")] = Path(
+        "outputs/fuzz"
+    ),
+    remote: Annotated[
+        bool,
+        typer.Option(help="Fuzz a remote profile's services, whose data it changes and deletes."),
+    ] = False,
+) -> None:
+    """Fuzz every service's OpenAPI operations and the GraphQL schema with schemathesis."""
+    from . import fuzz as fuzzing
+    from .environment import open_environment
+    from .profiles import load_profile
+
+    profile = load_profile(env)
+    if profile.stack != "embedded" and not remote:
+        raise fuzzing.FuzzError(
+            f"profile {profile.name} is a remote deployment: fuzzing creates, changes and "
+            "deletes data there with the profile's token; pass --remote to go ahead"
+        )
+    environment = open_environment(profile)
+    try:
+        results = fuzzing.fuzz(
+            environment, output, only=only, max_examples=max_examples, seed=seed, slow=slow
+        )
+    finally:
+        environment.close()
+    console.print(fuzzing.summary(results).to_string(), highlight=False)
+    found = fuzzing.failures(results)
+    for row in found.itertuples():
+        what = row.request if isinstance(row.request, str) else row.error
+        console.print(f"[red]✘[/red] {row.target} {row.operation}: {row.check} — {what}")
+    cases = sum(r.cases for r in results)
+    verdict = "no failures" if found.empty else f"{len(found)} failures"
+    console.print(f"{cases:,} cases, {verdict}; reports in {output}", highlight=False)
+    raise typer.Exit(0 if found.empty else 1)
+
+
+@app.command()
+def load(
+    url: Annotated[str, typer.Argument(help="The http:// URL each virtual user requests.")],
+    users: Annotated[int, typer.Option(min=1, help="Virtual users (connections).")] = 50,
+    rate: Annotated[
+        float | None, typer.Option(min=0.001, help="Open model: requests started per second.")
+    ] = None,
+    duration: Annotated[float | None, typer.Option(min=0.001, help="Seconds to run.")] = None,
+    requests: Annotated[int | None, typer.Option(min=1, help="Requests to make in all.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Load processes (default: cores).")
+    ] = os.cpu_count() or 1,
+    header: Annotated[
+        list[str] | None,
+        typer.Option("--header", "-H", help="A header 'Name: value' (repeatable)."),
+    ] = None,
+    tokens_file: Annotated[
+        Path | None, typer.Option(help="Bearer tokens, one per line, one per virtual user.")
+    ] = None,
+    think_time: Annotated[float, typer.Option(min=0, help="Seconds between iterations.")] = 0.0,
+    engine: Annotated[str, typer.Option(help="runeframe, or locust (distributed).")] = "runeframe",
+    remote_workers: Annotated[
+        int, typer.Option(min=0, help="Locust: also wait for this many workers from elsewhere.")
+    ] = 0,
+    master_port: Annotated[
+        int, typer.Option(help="Locust: the port remote workers join (with --remote-workers).")
+    ] = 5557,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Load a URL: a closed model (--users) or an open one (--rate), percentiles from HDR."""
+    import json
+
+    from . import load as engine_module
+
+    headers = {}
+    for item in header or []:
+        name, sep, value = item.partition(":")
+        if not sep or not name.strip():
+            raise engine_module.LoadError(f"header {item!r} is not 'Name: value'")
+        headers[name.strip()] = value.strip()
+    tokens: list[str] = []
+    if tokens_file is not None:
+        try:
+            tokens = [line.strip() for line in tokens_file.read_text().splitlines() if line.strip()]
+        except OSError as exc:
+            raise engine_module.LoadError(f"cannot read {tokens_file}: {exc.strerror}") from None
+    plan = engine_module.LoadPlan(
+        url,
+        users=users,
+        rate=rate,
+        duration=duration,
+        requests=requests,
+        workers=workers,
+        headers=headers,
+        tokens=tokens,
+        think_time=think_time,
+    )
+    if engine == "locust":
+        from .load.locust_engine import run_locust
+
+        result = run_locust(plan, remote_workers=remote_workers, master_port=master_port)
+    else:
+        result = engine_module.run_sync(plan, engine=engine)
+    summary = result.summary()
+    if json_output:
+        print(json.dumps(summary))
+        return
+    console.print(
+        f"{summary['engine']} {summary['model']} model, {summary['users']} users, "
+        f"{summary['workers']} workers: {summary['requests']:,} requests in "
+        f"{summary['duration_s']:.1f}s = {summary['rps']:,.0f} req/s, {summary['errors']} errors",
+        highlight=False,
+    )
+    console.print(
+        "latency ms: "
+        + "  ".join(
+            f"{key[:-3]} {summary[key]:.2f}"
+            for key in ("mean_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms")
+        ),
+        highlight=False,
+    )
+    console.print(result.endpoints().to_string())
+
+
 def main() -> None:
+    # `kill -USR1 <pid>` prints every thread's stack: what a stuck run is waiting for
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         app()
     except KitError as exc:
