@@ -7,6 +7,7 @@ API coverage is measured from is the same series an operator scrapes.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from prometheus_client import (
     CollectorRegistry,
@@ -41,10 +42,17 @@ class Metrics:
         )
         ProcessCollector(registry=self.registry)  # CPU seconds and resident memory
         self.service = service
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(self.service, method, route, str(status)).inc()
-        self.latency.labels(self.service, method, route).observe(seconds)
+        series = self._series.get((method, route, status))
+        if series is None:  # labels() is a lookup under a lock: done once per series
+            series = self._series[method, route, status] = (
+                self.requests.labels(self.service, method, route, str(status)),
+                self.latency.labels(self.service, method, route),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 _PREFIX = re.compile(r"^(/[A-Za-z0-9_.-]+)+$")
 MAX_PER_PAGE = 100
+_PAGING = ("page", "per_page")
 
 
 class PageQuery(BaseModel):
@@ -58,10 +59,12 @@ def page(request: Request, query: PageQuery, items: list[Any], total: int) -> di
     """The page envelope for `items`, which is page `query.page` of `total` items."""
     total_pages = max(1, -(-total // query.per_page))
     base = public_path(request)
-    extra = {k: v for k, v in request.query_params.items() if k not in ("page", "per_page")}
+    kept = urlencode([(k, v) for k, v in request.query_params.items() if k not in _PAGING])
+    start = f"{base}?{kept}&page=" if kept else f"{base}?page="
+    end = f"&per_page={query.per_page}"
 
     def link(number: int) -> str:
-        return f"{base}?{urlencode({**extra, 'page': number, 'per_page': query.per_page})}"
+        return f"{start}{number}{end}"
 
     return {
         "data": items,

@@ -1,7 +1,7 @@
 """How a service talks to the others: over HTTP, as separate processes do.
 
-aiohttp rather than httpx on this path: at 100 concurrent requests httpx's pool
-collapses to under 0.5k req/s on one core, while aiohttp sustains over 10k.
+Requests go through the hop's keep-alive pool (hop.py; benchmarks/peer_hop.py measures
+it against aiohttp and httpx); WebSockets and the probes of Jonar use aiohttp's session.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import jwt
 import orjson
 
 from .errors import ApiError, Unavailable
+from .hop import HopError, Peer, Pool
 from .settings import StackSettings
 
 _FORWARDED_HEADERS = ("authorization", "content-type", "x-request-id")
 _JWKS_REFRESH_SECONDS = 5.0  # an unknown kid refetches the key set at most this often
+_REQUEST_SECONDS = 30.0
 
 
 class PeerReply:
@@ -55,6 +57,8 @@ class Peers:
         token = settings.service_tokens.get(service)
         self.own_headers = {"authorization": f"Bearer {token}"} if token else {}
         self._session: aiohttp.ClientSession | None = None
+        self._pool = Pool(timeout=_REQUEST_SECONDS)
+        self._peers: dict[str, Peer] = {}
         self._keys: dict[str, jwt.PyJWK] = {}
         self._keys_fetched = 0.0
 
@@ -80,17 +84,21 @@ class Peers:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> PeerReply:
-        url = self.settings.url(service) + path + (f"?{query}" if query else "")
+        peer = self._peers.get(service)
+        if peer is None:
+            peer = self._peers[service] = Peer.of(self.settings.url(service))
         sent_headers = dict(self.own_headers if headers is None else headers)
         if json is not None:
             body = orjson.dumps(json)
             sent_headers["content-type"] = "application/json"
+        target = f"{path}?{query}" if query else path
         try:
-            async with self.session.request(method, url, data=body, headers=sent_headers) as resp:
-                payload = await resp.read()
-                return PeerReply(resp.status, payload, resp.headers)
-        except (TimeoutError, aiohttp.ClientError) as exc:
-            raise Unavailable(f"{service} did not answer: {exc.__class__.__name__}") from None
+            answer = await self._pool.request(peer, method, target, sent_headers, body)
+        except TimeoutError:
+            raise Unavailable(f"{service} did not answer in {_REQUEST_SECONDS:.0f} s") from None
+        except HopError as exc:
+            raise Unavailable(f"{service} did not answer: {exc}") from None
+        return PeerReply(answer.status, answer.body, answer.headers)
 
     @staticmethod
     def forwarded_headers(headers: Mapping[str, str], **extra: str) -> dict[str, str]:
@@ -112,6 +120,7 @@ class Peers:
         return key
 
     async def close(self) -> None:
+        self._pool.close()
         if self._session is not None:
             await self._session.close()
             self._session = None

@@ -37,15 +37,18 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
-def _dict_row(cursor: sqlite3.Cursor, row: Sequence[Any]) -> Row:
-    return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
+def _dicts(cursor: sqlite3.Cursor, rows: list[Any]) -> list[Row]:
+    """Rows as dicts, the column names read once per query rather than once per row."""
+    if not rows:
+        return []
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 class SqliteDatabase:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = _dict_row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=5000")
@@ -71,16 +74,19 @@ class SqliteDatabase:
 
     async def fetch_one(self, sql: str, *args: Any) -> Row | None:
         await self._wait_outside_tx()
-        row: Row | None = self._conn.execute(self._translate(sql), args).fetchone()
-        return row
+        cursor = self._conn.execute(self._translate(sql), args)
+        row = cursor.fetchone()
+        return None if row is None else _dicts(cursor, [row])[0]
 
     async def fetch_all(self, sql: str, *args: Any) -> list[Row]:
         await self._wait_outside_tx()
-        return self._conn.execute(self._translate(sql), args).fetchall()
+        cursor = self._conn.execute(self._translate(sql), args)
+        return _dicts(cursor, cursor.fetchall())
 
     async def fetch_value(self, sql: str, *args: Any) -> Any:
-        row = await self.fetch_one(sql, *args)
-        return None if row is None else next(iter(row.values()))
+        await self._wait_outside_tx()
+        row = self._conn.execute(self._translate(sql), args).fetchone()
+        return None if row is None else row[0]
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
