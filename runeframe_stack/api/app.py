@@ -10,7 +10,7 @@ from ..core.auth import TokenVerifier
 from ..core.follow import deletions
 from ..core.lifecycle import lifespan
 from ..core.peers import Peers
-from ..core.ratelimit import RateLimitMiddleware, shared_counters
+from ..core.ratelimit import RateLimitMiddleware
 from ..core.settings import StackSettings
 from .graphql import GraphQLRoutes
 from .live import LiveRoutes
@@ -37,11 +37,8 @@ def build(settings: StackSettings) -> Starlette:
                 RateLimitMiddleware,
                 limit=settings.rate_limit,
                 overrides=settings.rate_limit_overrides,
-                storage=(
-                    shared_counters(settings.redis_url, settings.namespace)
-                    if settings.redis_url
-                    else None
-                ),
+                redis_url=settings.redis_url,
+                namespace=settings.namespace,
             )
         ],
         lifespan=lifespan(
