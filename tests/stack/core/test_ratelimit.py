@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -68,6 +69,13 @@ async def test_a_limit_holds_within_a_window_and_slides_into_the_next(counters: 
     # another identity has its own count; a window later, the old hits are gone
     assert await counters.hit("user:b", 1015.0, SPAN, 3) == (True, 1.0)
     assert await counters.hit("user:a", 1030.0, SPAN, 3) == (True, 1.0)
+
+
+async def test_concurrent_hits_are_each_decided_once(counters: Counters) -> None:
+    """Hits arriving together (in Redis: one pipelined round trip) pass exactly the limit."""
+    hits = await asyncio.gather(*(counters.hit("user:c", 1000.0, SPAN, 30) for _ in range(50)))
+    assert sum(counted for counted, _ in hits) == 30
+    assert sorted(used for counted, used in hits if counted) == [float(n) for n in range(1, 31)]
 
 
 async def test_the_headers_count_down_and_name_the_reset() -> None:
