@@ -52,7 +52,9 @@ def public_path(request: Request) -> str:
     prefix = request.headers.get("x-forwarded-prefix", "")
     if prefix and not _PREFIX.match(prefix):
         prefix = ""
-    return prefix + request.url.path
+    # a matched route's own path: `request.url.path` would build a whole URL to say it
+    path: str = request.scope["path"]
+    return prefix + path
 
 
 def page(request: Request, query: PageQuery, items: list[Any], total: int) -> dict[str, Any]:
