@@ -11,6 +11,7 @@ more on demand, up to a limit. aiohttp remains for WebSockets and one-off probes
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import NamedTuple, cast
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 
 import httptools
 
+_UNSAFE = re.compile(r"[^\x21-\x7e]")
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
@@ -123,7 +125,10 @@ class Pool:
         headers: Mapping[str, str],
         body: bytes | None,
     ) -> Answer:
-        """Send `method target` (path and query) to `peer`; HopError if it cannot answer."""
+        """Send `method target` (path and query, percent-encoded) to `peer`; HopError if
+        it cannot answer."""
+        if _UNSAFE.search(target):  # a space or line break would split the request
+            raise ValueError(f"request target is not percent-encoded: {target!r}")
         lines = [f"{method} {peer.base_path}{target} HTTP/1.1\r\nhost: {peer.host}:{peer.port}\r\n"]
         lines += [f"{name}: {value}\r\n" for name, value in headers.items()]
         if body is not None or method not in ("GET", "HEAD", "DELETE"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import jwt
@@ -91,7 +92,10 @@ class Peers:
         if json is not None:
             body = orjson.dumps(json)
             sent_headers["content-type"] = "application/json"
-        target = f"{path}?{query}" if query else path
+        # ids in paths are decoded text (any Unicode, even control characters): encoded
+        # here, once, so that the peer decodes exactly the id the caller meant
+        encoded = quote(path, safe="/")
+        target = f"{encoded}?{query}" if query else encoded
         try:
             answer = await self._pool.request(peer, method, target, sent_headers, body)
         except TimeoutError:

@@ -33,6 +33,19 @@ def test_alert_details_beyond_64_bit_integers_are_a_400_not_a_500(
     assert reply.status_code == 400, reply.text
 
 
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_an_id_of_any_unicode_and_control_characters_reaches_distilera_intact(
+    admin: httpx.Client, method: str
+) -> None:
+    """Found by fuzzing the edge: a decoded id with non-ASCII or control characters was
+    written into the forwarded request line as it was, and the edge answered 500."""
+    path = "/api/v1/users/%D9%81%C3%B6%F0%AE%81%BB%06%7C%20%0D%0Aa%2541/"
+    body = {"name": "x"} if method == "PATCH" else None
+    reply = admin.request(method, path, json=body)
+    assert reply.status_code == 404, reply.text
+    assert reply.json()["error"]["message"] == "user \u0641\u00f6\U0002e07b\x06| \r\na%41 not found"
+
+
 def test_graphql_marks_refused_input_as_a_validation_error(admin: httpx.Client) -> None:
     reply = admin.post("/graphql/", json={"query": "{ users(page: 0, perPage: 0) { id } }"})
     error = reply.json()["errors"][0]

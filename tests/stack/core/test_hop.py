@@ -136,3 +136,15 @@ def test_peer_urls_are_parsed_once_and_checked() -> None:
     assert Peer.of("http://127.0.0.1:8001") == Peer("127.0.0.1", 8001, False, "")
     with pytest.raises(ValueError, match="not an http"):
         Peer.of("ftp://example.com")
+
+
+async def test_a_target_that_is_not_percent_encoded_is_refused_before_sending(
+    serve: Serve,
+) -> None:
+    target, peer = await serve(lambda head: ok())
+    pool = Pool()
+    for unsafe in ("/users/a b/", "/users/x\r\nX-Injected: 1/", "/users/\u00e9/"):
+        with pytest.raises(ValueError, match="not percent-encoded"):
+            await pool.request(peer, "GET", unsafe, {}, None)
+    assert target.requests == []
+    pool.close()
