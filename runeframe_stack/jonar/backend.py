@@ -8,6 +8,7 @@ with Jonar (PR_SET_PDEATHSIG), so stopping the stack, or killing it, leaves none
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import os
 import signal
@@ -112,12 +113,14 @@ class ProcessBackend:
         process = replica.process
         if process is None or process.returncode is not None:
             return
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), grace)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        # the process may end, and be reaped, at any await: a signal to it is then moot
+        with contextlib.suppress(ProcessLookupError):
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), grace)
+            except TimeoutError:
+                process.kill()
+        await process.wait()
 
 
 BACKENDS = {"processes": ProcessBackend}

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import runeframe_nb as rf
+from runeframe_nb.stack import EmbeddedStack
 from runeframe_stack.core.settings import Autoscaling, JonarSettings, StackSettings
 from runeframe_stack.jonar.autoscaler import Stabilizer, recommend
 from runeframe_stack.jonar.backend import NoFreePort, ProcessBackend
@@ -62,7 +63,7 @@ async def test_a_rollout_returns_when_every_replica_answers(
 
 
 async def test_a_release_that_does_not_exist_times_out_and_leaves_nothing(
-    jonar: rf.JonarClient,
+    jonar: rf.JonarClient, stack: EmbeddedStack
 ) -> None:
     config = {
         "component": "hoardwell",
@@ -73,7 +74,8 @@ async def test_a_release_that_does_not_exist_times_out_and_leaves_nothing(
     started = time.monotonic()
     with pytest.raises(rf.ApiError) as failed:
         await jonar.deploy_component(config)
-    assert failed.value.code == "rollout_failed"
+    log = stack.log_file.read_text(errors="replace")[-3000:]  # a 500's traceback is there
+    assert failed.value.code == "rollout_failed", log
     assert "no release 9.9.9 of hoardwell" in failed.value.message
     assert time.monotonic() - started < 20
     assert processes_with("9.9.9") == []
