@@ -45,7 +45,7 @@ def _ports_free(ports: list[int]) -> bool:
     return True
 
 
-def _ephemeral_ports() -> range:
+def ephemeral_ports() -> range:
     """The kernel's range for outgoing connections, whose ports may be taken at any moment."""
     try:
         low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
@@ -61,7 +61,7 @@ def free_port_offset(rng: random.Random | None = None) -> int:
     take one between this check and the service's bind.
     """
     rng = rng or random.Random()
-    ephemeral = _ephemeral_ports()
+    ephemeral = ephemeral_ports()
     top = ephemeral.start if ephemeral.start > 12000 else 65000
     bottom = 10000 if ephemeral.start > 12000 else ephemeral.stop + 10
     for _ in range(200):
