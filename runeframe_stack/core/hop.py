@@ -72,11 +72,15 @@ class _Connection(asyncio.Protocol):
             self.waiter.set_result(answer)
 
     def _fail(self, error: HopError) -> None:
+        self.abandon()
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(error)
+
+    def abandon(self) -> None:
+        """Never use this connection again, and drop it at once."""
         self.reusable = False
         if self.transport is not None:
             self.transport.abort()
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(error)
 
     async def exchange(self, request: bytes) -> Answer:
         assert self.transport is not None
@@ -160,9 +164,7 @@ class Pool:
         try:
             answer = await connection.exchange(request)
         except BaseException:
-            connection.reusable = False
-            if connection.transport is not None:
-                connection.transport.abort()
+            connection.abandon()
             raise
         if connection.idle_and_open:
             self._idle[peer].append(connection)

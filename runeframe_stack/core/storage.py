@@ -68,24 +68,24 @@ class SqliteDatabase:
             async with self._lock:
                 pass
 
-    async def execute(self, sql: str, *args: Any) -> int:
+    async def _run(self, sql: str, args: tuple[Any, ...]) -> sqlite3.Cursor:
         await self._wait_outside_tx()
-        return self._conn.execute(self._translate(sql), args).rowcount
+        return self._conn.execute(self._translate(sql), args)
+
+    async def execute(self, sql: str, *args: Any) -> int:
+        return (await self._run(sql, args)).rowcount
 
     async def fetch_one(self, sql: str, *args: Any) -> Row | None:
-        await self._wait_outside_tx()
-        cursor = self._conn.execute(self._translate(sql), args)
+        cursor = await self._run(sql, args)
         row = cursor.fetchone()
         return None if row is None else _dicts(cursor, [row])[0]
 
     async def fetch_all(self, sql: str, *args: Any) -> list[Row]:
-        await self._wait_outside_tx()
-        cursor = self._conn.execute(self._translate(sql), args)
+        cursor = await self._run(sql, args)
         return _dicts(cursor, cursor.fetchall())
 
     async def fetch_value(self, sql: str, *args: Any) -> Any:
-        await self._wait_outside_tx()
-        row = self._conn.execute(self._translate(sql), args).fetchone()
+        row = (await self._run(sql, args)).fetchone()
         return None if row is None else row[0]
 
     @asynccontextmanager
