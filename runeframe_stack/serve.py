@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 
@@ -36,4 +37,20 @@ def serve(service: str, settings: StackSettings, port: int | None = None) -> Non
         server_header=False,  # no product banner for a scanner to match
         headers=[("x-content-type-options", "nosniff")],  # JSON stays JSON in a browser
     )
+    settle_heap()
     uvicorn.Server(config).run()
+
+
+def settle_heap() -> None:
+    """Keep the garbage collector's pauses out of the answers' latency.
+
+    A service holds a few hundred thousand objects from its imports (Starlette,
+    pydantic, the drivers) that live as long as it does. Under a hundred concurrent
+    requests, each young collection finds the requests in flight alive and promotes
+    them, which soon triggers a full collection: one that walked all those objects, for
+    45 ms every third of a second, was the edge's p99. Frozen, they are no longer
+    walked; a larger first generation makes the young collections rarer as well.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
