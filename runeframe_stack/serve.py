@@ -44,7 +44,7 @@ def serve(service: str, settings: StackSettings, port: int | None = None) -> Non
 def settle_heap() -> None:
     """Keep the garbage collector's pauses out of the answers' latency.
 
-    A service holds a few hundred thousand objects from its imports (Starlette,
+    A service holds about a hundred thousand objects from its imports (Starlette,
     pydantic, the drivers) that live as long as it does. Under a hundred concurrent
     requests, each young collection finds the requests in flight alive and promotes
     them, which soon triggers a full collection: one that walked all those objects, for
