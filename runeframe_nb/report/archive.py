@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,13 @@ class Run:
     def fact(self, name: str) -> Any:
         """The first value any notebook of the run published under `name`, or None."""
         return next((kept[name] for kept in self.facts.values() if name in kept), None)
+
+    def latencies(self) -> Iterator[tuple[str, str, list[float]]]:
+        """(notebook, endpoint, latencies in ms) for every endpoint a notebook kept samples of
+        (`rf.checks()` publishes them as `latency_ms`)."""
+        for notebook, kept in self.facts.items():
+            for endpoint, samples in (kept.get("latency_ms") or {}).items():
+                yield notebook, endpoint, samples
 
     def checks(self) -> dict[tuple[str, str], dict[str, Any]]:
         """Each check by (notebook, name)."""

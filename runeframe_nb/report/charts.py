@@ -18,8 +18,7 @@ def latency_by_area(run: Run) -> go.Figure | None:
     """One box per notebook of the latencies its requests saw (kept by `rf.checks()`)."""
     rows = [
         {"notebook": notebook, "endpoint": endpoint, "ms": ms}
-        for notebook, kept in run.facts.items()
-        for endpoint, samples in (kept.get("latency_ms") or {}).items()
+        for notebook, endpoint, samples in run.latencies()
         for ms in samples
     ]
     if not rows:

@@ -82,8 +82,7 @@ def _checks(a: Run, b: Run) -> pd.DataFrame:
 def _medians(run: Run) -> dict[tuple[str, str], float]:
     return {
         (notebook, endpoint): statistics.median(samples)
-        for notebook, kept in run.facts.items()
-        for endpoint, samples in (kept.get("latency_ms") or {}).items()
+        for notebook, endpoint, samples in run.latencies()
         if samples
     }
 
