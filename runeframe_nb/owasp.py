@@ -85,26 +85,27 @@ class Case:
     probe: Probe
 
 
+async def _user_with_token(
+    env: Environment, http: httpx.AsyncClient, admin: str, name: str, email: str
+) -> tuple[str, str]:
+    """A new user made by the admin, and a token issued to it: (id, token)."""
+    headers = {"Authorization": f"Bearer {admin}"}
+    base = env.url("distilera")
+    reply = await http.post(f"{base}/users/", json={"name": name, "email": email}, headers=headers)
+    reply.raise_for_status()
+    user = reply.json()["id"]
+    issued = await http.post(f"{base}/auth/tokens/", json={"user_id": user}, headers=headers)
+    issued.raise_for_status()
+    return user, issued.json()["token"]
+
+
 async def actors(env: Environment, http: httpx.AsyncClient) -> Actors:
     """Create A and B (tokens, accounts) with the environment's admin token."""
     admin = env.token or ""
-    made = []
+    made: list[str] = []
     for who in ("a", "b"):
         email = f"owasp-{who}-{uuid.uuid4().hex[:8]}@{env.run_id or 'probe'}.example"
-        reply = await http.post(
-            env.url("distilera") + "/users/",
-            json={"name": f"Probe {who.upper()}", "email": email},
-            headers={"Authorization": f"Bearer {admin}"},
-        )
-        reply.raise_for_status()
-        user = reply.json()["id"]
-        issued = await http.post(
-            env.url("distilera") + "/auth/tokens/",
-            json={"user_id": user},
-            headers={"Authorization": f"Bearer {admin}"},
-        )
-        issued.raise_for_status()
-        made += [user, issued.json()["token"]]
+        made += await _user_with_token(env, http, admin, f"Probe {who.upper()}", email)
     return Actors(env, http, admin, *made)
 
 
@@ -198,16 +199,8 @@ async def expired(x: Actors) -> Outcome:
 
 
 async def deleted_user(x: Actors) -> Outcome:
-    reply = await x.http.post(
-        x.url("distilera", "/users/"),
-        json={"name": "Gone", "email": f"gone-{uuid.uuid4().hex[:8]}@probe.example"},
-        headers=x.as_(x.admin),
-    )
-    gone = reply.json()["id"]
-    issued = await x.http.post(
-        x.url("distilera", "/auth/tokens/"), json={"user_id": gone}, headers=x.as_(x.admin)
-    )
-    token = issued.json()["token"]
+    email = f"gone-{uuid.uuid4().hex[:8]}@probe.example"
+    gone, token = await _user_with_token(x.env, x.http, x.admin, "Gone", email)
     for service, path in PROTECTED.items():  # each service has seen and cached the token
         await x.status("GET", service, path, token)
     await x.status("DELETE", "distilera", f"/users/{gone}/", x.admin)
