@@ -22,6 +22,10 @@ app = typer.Typer(
 )
 console = Console(soft_wrap=True)
 
+EnvOption = Annotated[str, typer.Option("--env", help="Profile: params/NAME.yaml.")]
+NotebooksOption = Annotated[Path, typer.Option(help="Folder of notebooks.")]
+OutputOption = Annotated[Path, typer.Option(help="Where runs are archived.")]
+
 
 @app.callback()
 def _root() -> None:
@@ -30,7 +34,7 @@ def _root() -> None:
 
 @app.command()
 def run(
-    env: Annotated[str, typer.Option("--env", help="Profile: params/NAME.yaml.")] = "local",
+    env: EnvOption = "local",
     only: Annotated[
         list[str] | None, typer.Option(help="Run only notebooks matching this glob (repeatable).")
     ] = None,
@@ -41,8 +45,8 @@ def run(
         list[str] | None,
         typer.Option("-p", "--parameter", help="Override a notebook parameter: key=value."),
     ] = None,
-    output: Annotated[Path, typer.Option(help="Where runs are archived.")] = Path("outputs"),
-    notebooks: Annotated[Path, typer.Option(help="Folder of notebooks.")] = Path("notebooks"),
+    output: OutputOption = Path("outputs"),
+    notebooks: NotebooksOption = Path("notebooks"),
     cell_timeout: Annotated[
         float, typer.Option(help="Seconds a cell may run before it fails.")
     ] = 600.0,
@@ -81,9 +85,6 @@ def run(
         sys.stderr.flush()
         os._exit(130)
     raise typer.Exit(0 if result.ok else 1)
-
-
-OutputOption = Annotated[Path, typer.Option(help="Where runs are archived.")]
 
 
 @app.command()
@@ -153,8 +154,8 @@ def history(
 
 @app.command()
 def lab(
-    env: Annotated[str, typer.Option("--env", help="Profile: params/NAME.yaml.")] = "local",
-    notebooks: Annotated[Path, typer.Option(help="Folder of notebooks.")] = Path("notebooks"),
+    env: EnvOption = "local",
+    notebooks: NotebooksOption = Path("notebooks"),
     port: Annotated[int, typer.Option(help="JupyterLab's port.")] = 8888,
 ) -> None:
     """JupyterLab on the notebooks with a profile active; an embedded stack runs with it."""
@@ -179,7 +180,7 @@ def refresh(
 
 @app.command()
 def fuzz(
-    env: Annotated[str, typer.Option("--env", help="Profile: params/NAME.yaml.")] = "local",
+    env: EnvOption = "local",
     only: Annotated[
         list[str] | None,
         typer.Option(help="Fuzz only this target: a service, or graphql (repeatable)."),
