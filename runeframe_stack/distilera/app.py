@@ -30,6 +30,7 @@ MIGRATIONS = [
     *coordination.MIGRATIONS,
     *collaborations.MIGRATIONS,
     *vault.MIGRATIONS,
+    outbox_module.RETRY_MIGRATION,
 ]
 
 

@@ -19,7 +19,12 @@ from .ledger import Ledger
 from .listings import ListingRoutes
 from .transactions import LedgerRoutes
 
-MIGRATIONS = [*ledger.MIGRATIONS, outbox_module.MIGRATION, *listings.MIGRATIONS]
+MIGRATIONS = [
+    *ledger.MIGRATIONS,
+    outbox_module.MIGRATION,
+    *listings.MIGRATIONS,
+    outbox_module.RETRY_MIGRATION,
+]
 
 
 def build(settings: StackSettings) -> Starlette:
