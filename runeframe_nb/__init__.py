@@ -60,6 +60,7 @@ from .errors import (
     RunError,
     StackStartError,
 )
+from .eventually import eventually
 from .profiles import Profile, load_profile
 from .recorder import Check, Recorder, check, checks, publish
 from .timing import timings
@@ -117,6 +118,7 @@ __all__ = [
     "connect",
     "connect_websocket",
     "coverage",
+    "eventually",
     "fuzz",
     "id_of",
     "load",
