@@ -54,3 +54,14 @@ class RouteMatcher:
             if op.method == method and op.pattern.match(path):
                 return op.template
         return path
+
+
+_shared: RouteMatcher | None = None
+
+
+def shared_matcher() -> RouteMatcher:
+    """One matcher per process, so each service's document is fetched once."""
+    global _shared
+    if _shared is None:
+        _shared = RouteMatcher()
+    return _shared

@@ -8,6 +8,11 @@ never make a stored output unstable.
 
 A check's duration is the time since the previous check or since its cell began,
 whichever is later: the time spent producing the evidence it judges.
+
+A check also keeps the exchanges with the services of its window, since the previous
+check or its cell's start, whichever is earlier (exchanges.py): the operations they
+reached, always; the exchanges themselves, masked and cut, when it failed. `covers`
+names the checklist requirements it serves (requirements.py).
 """
 
 from __future__ import annotations
@@ -15,10 +20,14 @@ from __future__ import annotations
 import html
 import json
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
+
+from . import exchanges
+from .requirements import requirement_ids
 
 METADATA_KEY = "runeframe"
 Status = Literal["passed", "failed"]
@@ -31,6 +40,9 @@ class Check:
     status: Status
     detail: str
     duration: float
+    covers: tuple[str, ...] = ()
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    exchanges: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -53,25 +65,35 @@ class Recorder:
         self.area = area
         self.checks: list[Check] = []
         self._mark = time.perf_counter()
+        # wall clock: the current cell's start and the previous check; the earlier of the
+        # two is where the next check's evidence begins
+        self._cell_began = self._previous = time.time()
         shell = _ipython()
         if shell is not None:
             shell.events.register("pre_run_cell", self._cell_started)
 
     def _cell_started(self, *_: Any) -> None:
         self._mark = time.perf_counter()
+        self._cell_began = time.time()
 
-    def check(self, name: str, condition: object, detail: object = "") -> Check:
+    def check(
+        self, name: str, condition: object, detail: object = "", covers: str | Iterable[str] = ()
+    ) -> Check:
         """Record whether `condition` holds, and show it under the cell."""
-        now = time.perf_counter()
+        now, wall = time.perf_counter(), time.time()
         passed = bool(condition)
+        seen = exchanges.journal.between(min(self._cell_began, self._previous), wall)
         record = Check(
             area=self.area,
             name=name,
             status="passed" if passed else "failed",
             detail=str(detail),
             duration=round(now - self._mark, 6),
+            covers=requirement_ids(covers),
+            evidence=exchanges.evidence(seen),
+            exchanges=[] if passed else [e.as_dict() for e in seen[-exchanges.CAPSULE_LIMIT :]],
         )
-        self._mark = now
+        self._mark, self._previous = now, wall
         self.checks.append(record)
         self._show(record)
         return record
@@ -119,17 +141,21 @@ class Recorder:
     def reset(self) -> None:
         self.checks.clear()
         self._mark = time.perf_counter()
+        self._cell_began = self._previous = time.time()
 
 
 default = Recorder()
 
 
-def check(name: str, condition: object, detail: object = "") -> None:
-    """Record a check in the notebook's recorder (see `Recorder.check`).
+def check(
+    name: str, condition: object, detail: object = "", covers: str | Iterable[str] = ()
+) -> None:
+    """Record a check in the notebook's recorder (see `Recorder.check`); `covers` names
+    the checklist requirements it serves.
 
     Returns nothing, so a check as a cell's last line adds no stray output.
     """
-    default.check(name, condition, detail)
+    default.check(name, condition, detail, covers)
 
 
 def checks(details: bool = True) -> pd.DataFrame | None:

@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 import httpx
 import pandas as pd
 
-from .openapi import RouteMatcher
+from . import exchanges
+from .openapi import RouteMatcher, shared_matcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class TimingLog:
         columns = ["service", "endpoint", "method", "path", "status", "ms", "at"]
         if not rows:
             return pd.DataFrame(columns=columns)
-        matcher = matcher or RouteMatcher()
+        matcher = matcher or shared_matcher()
         for row in rows:
             template = matcher.template(row["base_url"], row["method"], row["path"])
             row["endpoint"] = f"{row['method']} {template}"
@@ -55,7 +56,8 @@ log = TimingLog()
 
 
 class TimedTransport(httpx.AsyncBaseTransport):
-    """Wraps a transport; times each request until its body has been read."""
+    """Wraps a transport; times each request until its body has been read, and keeps the
+    exchange in the journal (exchanges.py)."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport, service: str, base_url: str) -> None:
         self.inner = inner
@@ -63,10 +65,35 @@ class TimedTransport(httpx.AsyncBaseTransport):
         self.base_url = base_url
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        exchange = exchanges.journal.add(
+            exchanges.Exchange(
+                self.service,
+                self.base_url,
+                request.method,
+                request.url.path,
+                request.url.query.decode(),
+                exchanges.mask_headers(request.headers),
+                exchanges.mask_body(body),
+                time.time(),
+                graphql=exchanges.graphql_fields(body)
+                if request.url.path.endswith("/graphql/")
+                else [],
+            )
+        )
         started = time.perf_counter()
-        response = await self.inner.handle_async_request(request)
-        await response.aread()
+        try:
+            response = await self.inner.handle_async_request(request)
+            await response.aread()
+        except Exception as exc:
+            exchange.error = str(exc) or type(exc).__name__
+            exchange.ms = round((time.perf_counter() - started) * 1000, 3)
+            raise
         elapsed = (time.perf_counter() - started) * 1000
+        exchange.ms = round(elapsed, 3)
+        exchange.status = response.status_code
+        exchange.response_headers = exchanges.mask_headers(response.headers)
+        exchange.response_body = exchanges.mask_body(response.content)
         log.record(
             Sample(
                 self.service,

@@ -2,19 +2,66 @@
 
 `connect_websocket()` yields a `websockets` connection (`send`, `recv`) that has already
 authenticated with the environment's token, since the edge accepts nothing before `auth`.
+Every frame each way is kept in the exchange journal with its time, so a failed check
+shows what was said on the socket.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import websockets
 from websockets.asyncio.client import ClientConnection
 
+from .. import exchanges
 from ..environment import Environment, active
 from ..errors import ClientError
+
+
+def _kind(data: str | bytes) -> str:
+    try:
+        frame = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    return str(frame.get("type", "")) if isinstance(frame, dict) else ""
+
+
+class RecordedConnection:
+    """A websockets connection whose frames go to the exchange journal as they pass."""
+
+    def __init__(self, connection: ClientConnection, exchange: exchanges.Exchange) -> None:
+        self._connection = connection
+        self._exchange = exchange
+
+    def _keep(self, direction: str, data: str | bytes) -> None:
+        text = data if isinstance(data, str) else f"<binary {len(data)} bytes>"
+        kind = _kind(data) if isinstance(data, str) else ""
+        frame = exchanges.Frame(direction, time.time(), exchanges.mask_body(text), kind)
+        self._exchange.frames.append(frame)
+
+    async def send(self, message: str | bytes) -> None:
+        self._keep("send", message)
+        await self._connection.send(message)
+
+    async def recv(self, decode: bool | None = None) -> str | bytes:
+        message = await self._connection.recv(decode)
+        self._keep("receive", message)
+        return message
+
+    def __aiter__(self) -> AsyncIterator[str | bytes]:
+        return self._frames()
+
+    async def _frames(self) -> AsyncIterator[str | bytes]:
+        async for message in self._connection:
+            self._keep("receive", message)
+            yield message
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._connection, name)
 
 
 def websocket_url(environment: Environment | None = None) -> str:
@@ -28,9 +75,16 @@ async def connect_websocket(
     environment: Environment | None = None,
     token: str | None = None,
     authenticate: bool = True,
-) -> AsyncIterator[ClientConnection]:
+) -> AsyncIterator[RecordedConnection]:
     env = environment or active()
-    async with websockets.connect(websocket_url(env), max_size=2**20) as connection:
+    url = websocket_url(env)
+    async with websockets.connect(url, max_size=2**20) as raw:
+        base, _, path = url.partition("/ws/")
+        exchange = exchanges.journal.add(
+            exchanges.Exchange("api", base, "WEBSOCKET", "/ws/" + path, "", {}, "", time.time())
+        )
+        exchange.status = 101
+        connection = RecordedConnection(raw, exchange)
         bearer = token or env.token
         if authenticate and bearer:
             await connection.send(json.dumps({"type": "auth", "token": bearer}))

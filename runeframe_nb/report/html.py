@@ -17,6 +17,7 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 from plotly.offline import get_plotlyjs
 
+from ..runner.capsule import as_text
 from . import charts
 from .archive import Run, history
 
@@ -92,9 +93,14 @@ def render(run: Run) -> Path:
 
     failed = [
         {
-            "notebook": html.escape(t.get("notebook", "")),
-            "check": html.escape(t["name"]),
-            "detail": html.escape(t.get("detail") or ""),
+            "notebook": t.get("notebook", ""),
+            "check": t["name"],
+            "detail": t.get("detail") or "",
+            "exchanges": as_text(t.get("exchanges") or []),
+            "count": len(t.get("exchanges") or []),
+            "har": f"{t.get('notebook', '')}.har"
+            if (run.folder / f"{t.get('notebook', '')}.har").exists()
+            else "",
         }
         for t in run.results["test_details"]
         if t["status"] != "passed"
@@ -118,7 +124,7 @@ def render(run: Run) -> Path:
         s=run.summary(),
         stack_version=run.results.get("stack_version", ""),
         notebooks=_table(_notebook_rows(run, pages)),
-        failed=_table(pd.DataFrame(failed)) if failed else "",
+        failed=failed,
         quality=_table(pd.DataFrame([quality]).round(3)) if quality else "",
         coverage=_table(_coverage_rows(coverage)) if coverage else "",
         figures=[_figure(fig) for fig in figures],

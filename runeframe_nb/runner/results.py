@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from junitparser import Error, Failure, JUnitXml, TestCase, TestSuite
+from junitparser import Error, Failure, JUnitXml, Properties, Property, TestCase, TestSuite
 
+from .capsule import as_text, write_har
 from .execute import NotebookResult
+
+KIT_VERSION = version("runeframe-notebooks")
 
 
 def group_of(area: str) -> str:
@@ -107,8 +111,12 @@ class RunResult:
         }
 
     def write(self) -> None:
+        """results.json, junit.xml, and a HAR of the exchanges of each notebook's failed
+        checks (<notebook>.har)."""
         (self.folder / "results.json").write_text(json.dumps(self.as_dict(), indent=2) + "\n")
         self.junit().write(str(self.folder / "junit.xml"), pretty=True)
+        for nb in self.notebooks:
+            write_har(self.folder / f"{nb.name}.har", nb.checks, KIT_VERSION)
 
     def junit(self) -> JUnitXml:
         xml = JUnitXml(f"runeframe-nb {self.run_id}")
@@ -117,8 +125,11 @@ class RunResult:
             for check in nb.checks:
                 case = TestCase(check["name"], classname=f"{nb.name}.{check['area']}")
                 case.time = check["duration"]
+                case.append(_properties(area=check["area"], notebook=nb.name))
                 if check["status"] != "passed":
                     case.result = [Failure(check["detail"] or "check failed")]
+                    exchanges = as_text(check.get("exchanges") or [])
+                    case.system_out = f"{check['detail']}\n\n{exchanges}".strip()
                 suite.add_testcase(case)
             if nb.status != "completed":
                 case = TestCase(f"{nb.name} runs to the end", classname=f"{nb.name}.runner")
@@ -127,3 +138,10 @@ class RunResult:
                 suite.add_testcase(case)
             xml.add_testsuite(suite)
         return xml
+
+
+def _properties(**values: str) -> Properties:
+    properties = Properties()
+    for name, value in values.items():
+        properties.add_property(Property(name, value))
+    return properties

@@ -134,7 +134,8 @@ def test_the_report_renders_its_charts_in_chromium_offline(
 
     browser_path = chromium()
     run_tiny(tmp_path, "charts")
-    folder = run_tiny(tmp_path, "charts", "fails_check")  # a second run: trends appear
+    # a second run: trends appear; a failed check shows its exchanges
+    folder = run_tiny(tmp_path, "charts", "fails_check", "fails_with_exchanges")
     report = render(open_run(folder))
     errors: list[str] = []
     requests: list[str] = []
@@ -153,6 +154,13 @@ def test_the_report_renders_its_charts_in_chromium_offline(
         assert plots.count() == 5
         assert drawn.count() >= 5
         assert page.locator(".js-plotly-plot .trace").count() >= 5  # data drawn, not empty axes
+        capsule = page.locator("details.capsule").first
+        assert not capsule.locator("pre").is_visible()
+        capsule.locator("summary").click()
+        shown = capsule.locator("pre").inner_text()
+        assert "/api/v1/users/999999/ -> 404 Not Found" in shown
+        assert "authorization: Bearer ***" in shown
+        assert page.locator("details.capsule a[href='fails_with_exchanges.har']").count() == 2
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
 
