@@ -3,69 +3,171 @@
 A notebook starts with `env = connect(profile, urls=urls)`, talks to the services with
 the clients (`ApiClient`, `DistileraClient`, ...), records checks with `check(...)`,
 charts with `charts`, and ends with `checks()`.
+
+Names are imported when first used, so `import runeframe_nb.errors`, a load worker or
+the fault proxy does not pay for pandas and plotly.
 """
 
-from . import (
-    _tables,  # noqa: F401  (shows tables whole)
-    charts,
-    coverage,
-    fuzz,
-    load,
-    owasp,
-    quality,
-)
-from .clients import (
-    Alert,
-    ApiClient,
-    AuthResult,
-    Balance,
-    Collaboration,
-    ComponentMetrics,
-    Contribution,
-    Coordination,
-    Deployment,
-    DistileraClient,
-    Entity,
-    Event,
-    GraphQLClient,
-    HoardwellClient,
-    JonarClient,
-    LedgerSummary,
-    Listing,
-    LoadReport,
-    MarketItem,
-    MercatrixClient,
-    Message,
-    Page,
-    Replica,
-    Resource,
-    Simulation,
-    SystemMetrics,
-    Token,
-    Transaction,
-    User,
-    VaultEntry,
-    connect_websocket,
-    id_of,
-    websocket_url,
-)
-from .data import TestDataManager, bounded, reseed
-from .environment import Environment, active, connect
-from .errors import (
-    ApiError,
-    ClientError,
-    EnvironmentUnreachable,
-    KitError,
-    ProfileError,
-    RunError,
-    StackStartError,
-)
-from .eventually import eventually
-from .profiles import Profile, load_profile
-from .recorder import Check, Recorder, check, checks, publish
-from .timing import timings
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from . import charts, coverage, fuzz, load, owasp, quality
+    from .clients import (
+        Alert,
+        ApiClient,
+        AuthResult,
+        Balance,
+        Collaboration,
+        ComponentMetrics,
+        Contribution,
+        Coordination,
+        Deployment,
+        DistileraClient,
+        Entity,
+        Event,
+        GraphQLClient,
+        HoardwellClient,
+        JonarClient,
+        LedgerSummary,
+        Listing,
+        LoadReport,
+        MarketItem,
+        MercatrixClient,
+        Message,
+        Page,
+        Replica,
+        Resource,
+        Simulation,
+        SystemMetrics,
+        Token,
+        Transaction,
+        User,
+        VaultEntry,
+        connect_websocket,
+        id_of,
+        websocket_url,
+    )
+    from .data import (
+        TestDataManager,
+        bounded,
+        reseed,
+    )
+    from .environment import (
+        Environment,
+        active,
+        connect,
+    )
+    from .errors import (
+        ApiError,
+        ClientError,
+        EnvironmentUnreachable,
+        KitError,
+        ProfileError,
+        RunError,
+        StackStartError,
+    )
+    from .eventually import (
+        eventually,
+    )
+    from .profiles import (
+        Profile,
+        load_profile,
+    )
+    from .recorder import (
+        Check,
+        Recorder,
+        check,
+        checks,
+        publish,
+    )
+    from .timing import (
+        timings,
+    )
+
+# where each public name lives: a module (for a submodule) or a module's attribute
+_WHERE = {
+    "Alert": ".clients",
+    "ApiClient": ".clients",
+    "ApiError": ".errors",
+    "AuthResult": ".clients",
+    "Balance": ".clients",
+    "Check": ".recorder",
+    "ClientError": ".errors",
+    "Collaboration": ".clients",
+    "ComponentMetrics": ".clients",
+    "Contribution": ".clients",
+    "Coordination": ".clients",
+    "Deployment": ".clients",
+    "DistileraClient": ".clients",
+    "Entity": ".clients",
+    "Environment": ".environment",
+    "EnvironmentUnreachable": ".errors",
+    "Event": ".clients",
+    "GraphQLClient": ".clients",
+    "HoardwellClient": ".clients",
+    "JonarClient": ".clients",
+    "KitError": ".errors",
+    "LedgerSummary": ".clients",
+    "Listing": ".clients",
+    "LoadReport": ".clients",
+    "MarketItem": ".clients",
+    "MercatrixClient": ".clients",
+    "Message": ".clients",
+    "Page": ".clients",
+    "Profile": ".profiles",
+    "ProfileError": ".errors",
+    "Recorder": ".recorder",
+    "Replica": ".clients",
+    "Resource": ".clients",
+    "RunError": ".errors",
+    "Simulation": ".clients",
+    "StackStartError": ".errors",
+    "SystemMetrics": ".clients",
+    "TestDataManager": ".data",
+    "Token": ".clients",
+    "Transaction": ".clients",
+    "User": ".clients",
+    "VaultEntry": ".clients",
+    "active": ".environment",
+    "bounded": ".data",
+    "charts": ".charts",
+    "check": ".recorder",
+    "checks": ".recorder",
+    "connect": ".environment",
+    "connect_websocket": ".clients",
+    "coverage": ".coverage",
+    "eventually": ".eventually",
+    "fuzz": ".fuzz",
+    "id_of": ".clients",
+    "load": ".load",
+    "load_profile": ".profiles",
+    "owasp": ".owasp",
+    "publish": ".recorder",
+    "quality": ".quality",
+    "reseed": ".data",
+    "timings": ".timing",
+    "websocket_url": ".clients",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'runeframe_nb' has no attribute {name!r}")
+    module = importlib.import_module(where, __name__)
+    value = module if where == f".{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
 
 __all__ = [
     "Alert",

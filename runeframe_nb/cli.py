@@ -230,6 +230,79 @@ def fuzz(
 
 
 @app.command()
+def mutate(
+    env: EnvOption = "local",
+    only: Annotated[
+        list[str] | None, typer.Option(help="Run only mutants matching this glob (repeatable).")
+    ] = None,
+    jobs: Annotated[int, typer.Option(min=1, help="Mutants on separate stacks at once.")] = 1,
+    min_score: Annotated[
+        float, typer.Option(min=0, max=1, help="Fail below this share of mutants killed.")
+    ] = 0.95,
+    tolerated: Annotated[
+        bool, typer.Option(help="Also run the faults the stack absorbs, as controls.")
+    ] = True,
+    list_mutants: Annotated[
+        bool, typer.Option("--list", help="List the catalogue and stop.")
+    ] = False,
+    output: OutputOption = Path("outputs"),
+    notebooks: NotebooksOption = Path("notebooks"),
+    cell_timeout: Annotated[
+        float, typer.Option(help="Seconds a cell may run before it fails (a kill).")
+    ] = 120.0,
+) -> None:
+    """Inject realistic regressions through a fault proxy; the suite must catch each."""
+    from .mutate import registered
+    from .mutate.run import MutateOptions, table
+    from .mutate.run import mutate as run_mutants
+
+    if list_mutants:
+        import pandas as pd
+
+        rows = [
+            {
+                "mutant": m.name,
+                "kind": "tolerated" if m.tolerated else "mutant",
+                "service": m.service,
+                "side": m.side,
+                "breaks": m.breaks,
+            }
+            for m in registered().values()
+        ]
+        console.print(pd.DataFrame(rows).to_string(index=False), highlight=False)
+        return
+    options = MutateOptions(
+        profile=env,
+        only=only or [],
+        jobs=jobs,
+        min_score=min_score,
+        output=output,
+        notebooks=notebooks,
+        cell_timeout=cell_timeout,
+        tolerated=tolerated,
+    )
+    mutation = run_mutants(options, console)
+    console.print(table(mutation).to_string(index=False), highlight=False)
+    from .report import open_run, render
+
+    report = render(open_run(mutation.folder))
+    quiet = (
+        "no false alarm"
+        if not mutation.false_alarms
+        else (f"[red]{mutation.false_alarms} false alarms[/red]")
+    )
+    ok = mutation.score >= min_score and not mutation.false_alarms
+    colour = "green" if ok else "red"
+    console.print(
+        f"[{colour}]score {mutation.score:.2f}[/{colour}]: {mutation.killed} of "
+        f"{len(mutation.mutants)} mutants killed, {quiet}, in {mutation.duration:.0f}s; "
+        f"report {report}",
+        highlight=False,
+    )
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
 def load(
     url: Annotated[str, typer.Argument(help="The http:// URL each virtual user requests.")],
     users: Annotated[int, typer.Option(min=1, help="Virtual users (connections).")] = 50,

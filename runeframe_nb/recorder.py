@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from . import exchanges
+from . import _tables, exchanges  # noqa: F401  (_tables: tables show whole in notebooks)
 from .requirements import requirement_ids
 
 METADATA_KEY = "runeframe"

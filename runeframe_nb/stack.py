@@ -54,8 +54,8 @@ def ephemeral_ports() -> range:
     return range(low, high + 1)
 
 
-def free_port_offset(rng: random.Random | None = None) -> int:
-    """An offset that puts all five services on free ports (8000+offset ...).
+def free_port_block(count: int, rng: random.Random | None = None) -> int:
+    """The first of `count` consecutive free ports.
 
     The ports come from below the ephemeral range, so an outgoing connection cannot
     take one between this check and the service's bind.
@@ -65,10 +65,15 @@ def free_port_offset(rng: random.Random | None = None) -> int:
     top = ephemeral.start if ephemeral.start > 12000 else 65000
     bottom = 10000 if ephemeral.start > 12000 else ephemeral.stop + 10
     for _ in range(200):
-        base = rng.randrange(bottom, top - len(SERVICES), 10)
-        if _ports_free([base + i for i in range(len(SERVICES))]):
-            return base - 8000
-    raise StackStartError(f"no five free consecutive ports found between {bottom} and {top}")
+        base = rng.randrange(bottom, top - count, 10)
+        if _ports_free([base + i for i in range(count)]):
+            return base
+    raise StackStartError(f"no {count} free consecutive ports found between {bottom} and {top}")
+
+
+def free_port_offset(rng: random.Random | None = None) -> int:
+    """An offset that puts all five services on free ports (8000+offset ...)."""
+    return free_port_block(len(SERVICES), rng) - 8000
 
 
 class EmbeddedStack:
@@ -79,8 +84,10 @@ class EmbeddedStack:
         log_path: Path | None = None,
         data_dir: Path | None = None,
         startup_timeout: float = 60.0,
+        port_offset: int | None = None,
     ) -> None:
         self.settings = dict(settings or {})
+        self.port_offset = port_offset  # None: free ports found at start
         self.log_path = log_path
         self.startup_timeout = startup_timeout
         self._own_data_dir = data_dir is None
@@ -109,7 +116,7 @@ class EmbeddedStack:
             settings["namespace"] = f"rf{secrets.token_hex(4)}_"
         config.write_text(yaml.safe_dump(settings))
         for _attempt in range(3):
-            offset = free_port_offset()
+            offset = self.port_offset if self.port_offset is not None else free_port_offset()
             self.urls = {n: f"http://127.0.0.1:{p + offset}" for n, p in BASE_PORTS.items()}
             command = [
                 sys.executable,

@@ -78,7 +78,7 @@ class NotebookResult:
     name: str
     source: str
     output: str
-    status: str = "queued"  # queued, running, completed, failed, interrupted
+    status: str = "queued"  # queued, running, completed, failed, interrupted, skipped
     duration: float = 0.0
     cells_done: int = 0
     cells_total: int = 0

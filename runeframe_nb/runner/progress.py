@@ -22,6 +22,7 @@ _STYLE = {
     "completed": "green",
     "failed": "red",
     "interrupted": "yellow",
+    "skipped": "dim",
 }
 
 

@@ -13,7 +13,16 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from junitparser import Error, Failure, JUnitXml, Properties, Property, TestCase, TestSuite
+from junitparser import (
+    Error,
+    Failure,
+    JUnitXml,
+    Properties,
+    Property,
+    Skipped,
+    TestCase,
+    TestSuite,
+)
 
 from .capsule import as_text, write_har
 from .execute import NotebookResult
@@ -134,7 +143,10 @@ class RunResult:
             if nb.status != "completed":
                 case = TestCase(f"{nb.name} runs to the end", classname=f"{nb.name}.runner")
                 case.time = nb.duration
-                case.result = [Error(nb.error or nb.status, nb.status)]
+                if nb.status == "skipped":
+                    case.result = [Skipped("an earlier notebook failed (fail fast)")]
+                else:
+                    case.result = [Error(nb.error or nb.status, nb.status)]
                 suite.add_testcase(case)
             xml.add_testsuite(suite)
         return xml

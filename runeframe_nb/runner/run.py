@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import secrets
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from rich.console import Console
 from ..environment import open_environment
 from ..errors import RunError
 from ..fixtures import sweep
-from ..profiles import PARAMS_VARIABLE, find_params_dir, load_profile
+from ..profiles import PARAMS_VARIABLE, Profile, find_params_dir, load_profile
 from .execute import NotebookResult, execute
 from .kernels import KernelPool
 from .progress import Progress
@@ -33,13 +34,16 @@ from .results import RunResult
 
 @dataclass
 class RunOptions:
-    profile: str = "local"
+    profile: str | Profile = "local"
     only: list[str] = field(default_factory=list)
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     parameters: dict[str, Any] = field(default_factory=dict)
     output: Path = Path("outputs")
     notebooks: Path = Path("notebooks")
     cell_timeout: float | None = 600.0
+    # stop at the first notebook that fails: those not yet started are skipped
+    fail_fast: bool = False
+    run_id: str | None = None  # given: the archive folder may exist already (it holds logs)
 
 
 def parse_parameters(pairs: list[str]) -> dict[str, Any]:
@@ -82,11 +86,12 @@ def _now() -> str:
 
 def run(options: RunOptions, console: Console | None = None) -> RunResult:
     console = console or Console()
-    profile = load_profile(options.profile)
+    given = options.profile
+    profile = given if isinstance(given, Profile) else load_profile(given)
     sources = discover(options.notebooks, options.only)
-    run_id = new_run_id()
+    run_id = options.run_id or new_run_id()
     folder = options.output / run_id
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=options.run_id is not None)
     result = RunResult(run_id, profile.name, folder, _now())
     result.notebooks = [NotebookResult(p.stem, str(p), str(folder / p.name)) for p in sources]
     started = time.perf_counter()
@@ -149,10 +154,14 @@ def execute_all(
         )
         ex = ThreadPoolExecutor(jobs)
         interrupted = False
+        stop = threading.Event()  # set by the first failure when failing fast
         try:
             with Progress(result.notebooks, console) as progress:
 
                 def one(nb: NotebookResult, given: dict[str, Any]) -> None:
+                    if stop.is_set():
+                        nb.status = "skipped"
+                        return
                     progress.started(nb)
                     execute(
                         nb,
@@ -162,6 +171,8 @@ def execute_all(
                         on_cell=lambda done, total: progress.cell(nb, done, total),
                     )
                     progress.finished(nb)
+                    if options.fail_fast and (nb.status != "completed" or nb.failed_checks):
+                        stop.set()
 
                 interim = {
                     **parameters,

@@ -1,0 +1,139 @@
+"""A mutant: one small, realistic regression of the services, injected by the fault proxy.
+
+A mutant names what it breaks, the service and side it sits on (`front`: between the kit
+and a service; `peer`: between two services) and the routes it changes, and is one of:
+
+- `handle(call)`: answer a request, usually by forwarding it (`await call.forward()`)
+  and changing what goes up or comes back, or by forwarding it twice, or not at all;
+- `frames(direction, text)`: the WebSocket frames to pass on for one frame seen
+  (none to drop it, two to repeat it); `direction` is `send` (client to service) or
+  `receive` (service to client).
+
+A `tolerated` mutant is a fault the stack is designed to absorb (a transient 503 on a
+delivery between services, say): it runs as a control, and the suite must stay green.
+Mutants register themselves where they are written (catalogue/), by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from ..errors import KitError
+
+if TYPE_CHECKING:
+    from .proxy import Call, Reply
+
+Side = Literal["front", "peer"]
+Handler = Callable[["Call"], Awaitable["Reply"]]
+FrameFilter = Callable[[str, str], list[str]]
+
+
+class MutateError(KitError):
+    """`runeframe-nb mutate` cannot go on: an unknown mutant, a control that failed."""
+
+
+def _pattern(route: str) -> tuple[str, re.Pattern[str]]:
+    method, _, template = route.partition(" ")
+    if not template.startswith("/"):
+        raise ValueError(f"route {route!r} is not 'METHOD /path/{{param}}/'")
+    regex = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template))
+    return method, re.compile(f"^{regex}$")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    breaks: str
+    service: str
+    routes: tuple[str, ...]
+    side: Side = "front"
+    handle: Handler | None = None
+    frames: FrameFilter | None = None
+    # where a fault on the peer side shows to the kit ("hoardwell GET /messages/"): the
+    # notebooks that read there are the ones that can catch it
+    reveals: tuple[str, ...] = ()
+    tolerated: bool = False
+
+    def matches(self, service: str, side: str, method: str, path: str) -> bool:
+        if side != self.side or self.service not in ("*", service):
+            return False
+        for route in self.routes:
+            wanted, pattern = _pattern(route)
+            if wanted in (method, "*") and pattern.match(path):
+                return True
+        return False
+
+    def operations(self) -> list[tuple[str, str, str]]:
+        """(service, method, template) the kit reaches where this mutant can be seen."""
+        if self.side == "peer":
+            found = []
+            for reveal in self.reveals:
+                service, method, template = reveal.split(" ", 2)
+                found.append((service, method, template))
+            return found
+        return [(self.service, *r.split(" ", 1)) for r in self.routes]  # type: ignore[misc]
+
+
+CATALOGUE: dict[str, Mutant] = {}
+
+
+def mutant(
+    name: str,
+    breaks: str,
+    service: str,
+    *routes: str,
+    side: Side = "front",
+    reveals: tuple[str, ...] = (),
+    tolerated: bool = False,
+) -> Callable[[Handler], Handler]:
+    """Register the decorated `handle` as mutant `name`."""
+
+    def register(handle: Handler) -> Handler:
+        _register(Mutant(name, breaks, service, routes, side, handle, None, reveals, tolerated))
+        return handle
+
+    return register
+
+
+def frame_mutant(
+    name: str,
+    breaks: str,
+    service: str,
+    route: str,
+    *,
+    side: Side = "front",
+    reveals: tuple[str, ...] = (),
+) -> Callable[[FrameFilter], FrameFilter]:
+    """Register the decorated frame filter as mutant `name` on a WebSocket route."""
+
+    def register(frames: FrameFilter) -> FrameFilter:
+        _register(Mutant(name, breaks, service, (route,), side, None, frames, reveals))
+        return frames
+
+    return register
+
+
+def _register(found: Mutant) -> None:
+    if found.name in CATALOGUE:
+        raise ValueError(f"mutant {found.name!r} is registered twice")
+    for route in found.routes:
+        _pattern(route)
+    CATALOGUE[found.name] = found
+
+
+def registered() -> dict[str, Mutant]:
+    """Every registered mutant by name (importing the catalogue registers them)."""
+    importlib.import_module(f"{__package__}.catalogue")
+
+    return CATALOGUE
+
+
+def find(name: str) -> Mutant:
+    found = registered().get(name)
+    if found is None:
+        raise MutateError(f"unknown mutant {name!r}; `runeframe-nb mutate --list` names them")
+    return found

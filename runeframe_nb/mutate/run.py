@@ -1,0 +1,338 @@
+"""`runeframe-nb mutate`: the suite's power, measured by the regressions it catches.
+
+1. The control: the notebooks run through the fault proxy with no mutant, on a fresh
+   stack. It must pass, or the proxy itself changes behaviour and nothing after it would
+   mean anything. Its archive is the mutation run's archive, and its checks' evidence
+   says which notebooks reach which operations.
+2. The tolerated faults (mutants.py) run the same notebooks as controls: the stack is
+   designed to absorb them, so a failed check there is a false alarm.
+3. Each mutant runs, on a fresh stack of its own, the notebooks that reach what it
+   changes (a notebook that never calls an operation cannot notice it broke), and stops
+   at the first that fails: the mutant is killed; if all pass, it survived.
+
+The score is the share of mutants killed, times the share of tolerated faults that
+raised no alarm. Notebooks marked `"mutate": false` in their metadata do not run here:
+the quality notebook reads the others' results, and the fuzzing notebook fuzzes a stack
+of its own.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import nbformat
+from rich.console import Console
+
+from ..profiles import Profile, load_profile
+from ..runner.results import RunResult
+from ..runner.run import RunOptions, discover, new_run_id, run
+from .harness import proxied_stack
+from .mutants import Mutant, MutateError, registered
+
+Verdict = Literal["passed", "failed", "killed", "survived"]
+Reach = dict[str, set[tuple[str, str, str]]]
+
+
+@dataclass
+class MutateOptions:
+    profile: str = "local"
+    only: list[str] = field(default_factory=list)  # mutant names or globs
+    jobs: int = 1
+    min_score: float = 0.95
+    output: Path = Path("outputs")
+    notebooks: Path = Path("notebooks")
+    cell_timeout: float = 120.0
+    tolerated: bool = True  # run the faults the stack absorbs, as controls
+    seed: int = 0
+
+
+@dataclass
+class Outcome:
+    name: str
+    breaks: str
+    service: str
+    side: str
+    kind: Literal["control", "mutant"]
+    verdict: Verdict
+    notebooks: list[str]
+    caught_by: list[dict[str, str]] = field(default_factory=list)
+    duration: float = 0.0
+    run: str = ""  # its archive, relative to the mutation run's
+
+    @property
+    def alarm(self) -> bool:
+        return self.verdict in ("failed", "killed")
+
+
+@dataclass
+class Mutation:
+    run_id: str
+    folder: Path
+    control: Outcome
+    controls: list[Outcome] = field(default_factory=list)
+    mutants: list[Outcome] = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def killed(self) -> int:
+        return sum(m.verdict == "killed" for m in self.mutants)
+
+    @property
+    def false_alarms(self) -> int:
+        return sum(c.alarm for c in self.controls)
+
+    @property
+    def score(self) -> float:
+        """Mutants killed, as a share, times the share of tolerated faults without alarm."""
+        if not self.mutants:
+            return 0.0
+        caught = self.killed / len(self.mutants)
+        quiet = 1 - self.false_alarms / len(self.controls) if self.controls else 1.0
+        return round(caught * quiet, 4)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "score": self.score,
+            "killed": self.killed,
+            "mutants": len(self.mutants),
+            "false_alarms": self.false_alarms,
+            "duration": round(self.duration, 1),
+            "control": asdict(self.control),
+            "controls": [asdict(c) for c in self.controls],
+            "results": [asdict(m) for m in self.mutants],
+        }
+
+    def write(self) -> Path:
+        path = self.folder / "mutation.json"
+        path.write_text(json.dumps(self.as_dict(), indent=2) + "\n")
+        return path
+
+
+def eligible(folder: Path) -> list[str]:
+    """The notebooks that talk to the stack under test (not marked `"mutate": false`)."""
+    return [
+        path.stem
+        for path in discover(folder, [])
+        if _metadata(path).get("mutate", True)
+    ]
+
+
+def _metadata(path: Path) -> dict[str, Any]:
+    found: dict[str, Any] = nbformat.read(path, as_version=4).metadata.get("runeframe", {})
+    return found
+
+
+def reach(results: RunResult) -> Reach:
+    """Which (service, method, template) each notebook's checks reached, from their evidence."""
+    found: Reach = {}
+    for nb in results.notebooks:
+        ops = found.setdefault(nb.name, set())
+        for check in nb.checks:
+            ops |= {(e["service"], e["method"], e["operation"]) for e in check.get("evidence", [])}
+    return found
+
+
+def selected(mutant: Mutant, reached: Reach) -> list[str]:
+    """The notebooks that reach an operation where `mutant` can be seen."""
+    wanted = mutant.operations()
+    return [
+        notebook
+        for notebook, ops in reached.items()
+        if any(
+            (s, m, t) in ops or (m == "*" and any((s, t) == (o[0], o[2]) for o in ops))
+            for s, m, t in wanted
+        )
+    ]
+
+
+def chosen(only: list[str]) -> list[Mutant]:
+    found = registered()
+    if not only:
+        return list(found.values())
+    picked = [m for m in found.values() if any(fnmatch.fnmatch(m.name, g) for g in only)]
+    if not picked:
+        raise MutateError(f"no mutant matches {', '.join(only)}; `runeframe-nb mutate --list`")
+    return picked
+
+
+class Trials:
+    """Runs notebooks on a fresh proxied stack, for the control and each mutant."""
+
+    def __init__(self, options: MutateOptions, profile: Profile, folder: Path) -> None:
+        self.options = options
+        self.profile = profile
+        self.folder = folder
+        self.quiet = Console(quiet=True)
+
+    def run(
+        self,
+        mutant: Mutant | None,
+        notebooks: list[str],
+        where: Path,
+        *,
+        run_id: str | None = None,
+        fail_fast: bool = False,
+        console: Console | None = None,
+    ) -> RunResult:
+        run_id = run_id or new_run_id()
+        logs = where / run_id / "proxied"
+        with proxied_stack(
+            self.profile, mutant.name if mutant else None, logs, self.options.seed
+        ) as proxied:
+            target = self.profile.model_copy(update={"stack": "remote", "urls": proxied.front})
+            return run(
+                RunOptions(
+                    profile=target,
+                    only=notebooks,
+                    jobs=1 if self.options.jobs > 1 else 2,
+                    output=where,
+                    notebooks=self.options.notebooks,
+                    cell_timeout=self.options.cell_timeout,
+                    fail_fast=fail_fast,
+                    run_id=run_id,
+                ),
+                console or self.quiet,
+            )
+
+    def outcome(
+        self, mutant: Mutant | None, notebooks: list[str], where: Path, fail_fast: bool
+    ) -> Outcome:
+        started = time.perf_counter()
+        result = self.run(mutant, notebooks, where, fail_fast=fail_fast)
+        caught = [
+            {"notebook": t.get("notebook", ""), "check": t["name"], "detail": t.get("detail", "")}
+            for t in result.failed
+        ]
+        is_control = mutant is None or mutant.tolerated
+        if is_control:
+            verdict: Verdict = "passed" if result.ok else "failed"
+        else:
+            verdict = "killed" if not result.ok else "survived"
+        return Outcome(
+            name=mutant.name if mutant else "control",
+            breaks=mutant.breaks if mutant else "nothing: the proxy passes everything on",
+            service=mutant.service if mutant else "all",
+            side=mutant.side if mutant else "both",
+            kind="control" if is_control else "mutant",
+            verdict=verdict,
+            notebooks=notebooks,
+            caught_by=caught,
+            duration=round(time.perf_counter() - started, 1),
+            run=str(result.folder.relative_to(self.folder)),
+        )
+
+
+def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
+    console = console or Console()
+    profile = load_profile(options.profile)
+    if profile.stack != "embedded":
+        raise MutateError(
+            f"profile {profile.name} is not embedded: mutants need a fresh stack each"
+        )
+    mutants = chosen(options.only)
+    notebooks = eligible(options.notebooks)
+    run_id = new_run_id()
+    folder = options.output / run_id
+    trials = Trials(options, profile, folder)
+    started = time.perf_counter()
+    console.print(
+        f"mutate {run_id}: the control, then {len(mutants)} mutants on {len(notebooks)} "
+        f"notebooks, {options.jobs} at once; archive {folder}",
+        highlight=False,
+    )
+    control_started = time.perf_counter()
+    result = trials.run(None, notebooks, options.output, run_id=run_id, console=console)
+    control = Outcome(
+        "control",
+        "nothing: the proxy passes everything on",
+        "all",
+        "both",
+        "control",
+        "passed" if result.ok else "failed",
+        notebooks,
+        [
+            {"notebook": t.get("notebook", ""), "check": t["name"], "detail": t.get("detail", "")}
+            for t in result.failed
+        ],
+        round(time.perf_counter() - control_started, 1),
+        ".",
+    )
+    mutation = Mutation(run_id, folder, control)
+    if not result.ok:
+        mutation.duration = time.perf_counter() - started
+        mutation.write()
+        failed = "; ".join(f"{c['notebook']}: {c['check']}" for c in control.caught_by[:3])
+        raise MutateError(
+            f"the control failed through the proxy with no mutant, so the proxy itself "
+            f"changes behaviour: {failed or result.status}"
+        )
+    reached = reach(result)
+    jobs: list[tuple[Mutant, list[str], Path, bool]] = []
+    if options.tolerated:
+        tolerated = [m for m in registered().values() if m.tolerated]
+        jobs += [(m, notebooks, folder / "controls" / m.name, False) for m in tolerated]
+    for mutant in (m for m in mutants if not m.tolerated):
+        jobs.append((mutant, selected(mutant, reached), folder / "mutants" / mutant.name, True))
+    lock = threading.Lock()
+
+    def trial(job: tuple[Mutant, list[str], Path, bool]) -> Outcome:
+        mutant, chosen_notebooks, where, fail_fast = job
+        if not chosen_notebooks:
+            found = Outcome(
+                mutant.name, mutant.breaks, mutant.service, mutant.side, "mutant", "survived", []
+            )
+        else:
+            found = trials.outcome(mutant, chosen_notebooks, where, fail_fast)
+        with lock:
+            _say(console, found)
+        return found
+
+    with ThreadPoolExecutor(max(1, options.jobs)) as pool:
+        for found in pool.map(trial, jobs):
+            (mutation.controls if found.kind == "control" else mutation.mutants).append(found)
+    mutation.duration = time.perf_counter() - started
+    mutation.write()
+    return mutation
+
+
+def table(mutation: Mutation) -> Any:
+    """One row per control and mutant (a DataFrame): what it breaks, its verdict, and the
+    checks that caught it."""
+    import pandas as pd
+
+    rows = [
+        {
+            "mutant": o.name,
+            "breaks": o.breaks,
+            "verdict": o.verdict,
+            "caught by": "; ".join(f"{c['notebook']}: {c['check']}" for c in o.caught_by[:2])
+            + (f" (+{len(o.caught_by) - 2})" if len(o.caught_by) > 2 else ""),
+        }
+        for o in [mutation.control, *mutation.controls, *mutation.mutants]
+    ]
+    return pd.DataFrame(rows, columns=["mutant", "breaks", "verdict", "caught by"])
+
+
+_COLOURS = {"passed": "green", "killed": "green", "failed": "red", "survived": "red"}
+
+
+def _say(console: Console, found: Outcome) -> None:
+    colour = _COLOURS[found.verdict]
+    first = found.caught_by[0] if found.caught_by else None
+    why = (
+        f"{first['notebook']}: {first['check']}"
+        if first
+        else ", ".join(found.notebooks) or ("no notebook reaches it")
+    )
+    console.print(
+        f"[{colour}]{found.verdict:>8}[/{colour}]  {found.name}  ({why})  {found.duration:.1f}s",
+        highlight=False,
+    )
