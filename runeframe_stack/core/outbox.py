@@ -54,7 +54,15 @@ MAX_BACKOFF = 2.0
 IDLE_SECONDS = 1.0  # how often the background loop looks when nothing is due
 BATCH = 200
 _FINAL = frozenset({400, 401, 403, 404, 409, 413, 422})  # the peer will never take it
-_SUBJECT_FIELDS = ("user_id", "simulation_id", "transaction_id", "coordination_id")
+# most specific first: a transaction's messages are ordered among themselves, not behind
+# every other movement of the treasury that pays it
+_SUBJECT_FIELDS = (
+    "transaction_id",
+    "simulation_id",
+    "coordination_id",
+    "collaboration_id",
+    "user_id",
+)
 
 
 def backoff(attempts: int) -> float:
@@ -63,7 +71,7 @@ def backoff(attempts: int) -> float:
 
 
 def subject_of(body: dict[str, Any]) -> str | None:
-    """What orders a notification among others: the first reference it carries."""
+    """What orders a notification among others: the most specific reference it carries."""
     return next((str(body[f]) for f in _SUBJECT_FIELDS if body.get(f)), None)
 
 

@@ -106,3 +106,11 @@ def test_backoff_is_jittered_under_an_exponential_ceiling() -> None:
     assert max(waits) <= 0.2 and min(waits) >= 0
     assert len({round(w, 6) for w in waits}) > 100
     assert max(backoff(20) for _ in range(50)) <= outbox_module.MAX_BACKOFF
+
+
+def test_the_subject_is_the_most_specific_reference() -> None:
+    grant = {"transaction_id": "tx_1", "user_id": "treasury", "counterparty_id": "alice"}
+    assert outbox_module.subject_of(grant) == "tx_1"
+    assert outbox_module.subject_of({"simulation_id": "s1", "user_id": "alice"}) == "s1"
+    assert outbox_module.subject_of({"user_id": "alice"}) == "alice"
+    assert outbox_module.subject_of({"type": "note"}) is None
