@@ -27,6 +27,10 @@ from ..core.routing import Call, Routes, endpoint
 from .relay import CHANNEL, Relay
 
 MAX_FRAME = 65_536
+FRAMES = {  # by direction, as a client sees it
+    "send": ("auth", "ping", "subscribe", "unsubscribe", "user_update"),
+    "receive": ("auth_response", "pong", "user_update", "error"),
+}
 
 
 class FrameError(Exception):
@@ -113,7 +117,7 @@ class LiveRoutes(Routes):
         self.verifier = verifier
         self.relay = relay
 
-    @endpoint("GET", "/ws/", websocket=True)
+    @endpoint("GET", "/ws/", websocket=True, messages=FRAMES)
     async def live(self, call: Call) -> None:
         """WebSocket: auth, subscribe to a user's updates, publish user_update frames."""
         websocket: WebSocket = call.request

@@ -85,6 +85,8 @@ def _operation(
         }
     if ep.websocket:
         op["responses"]["101"] = {"description": "Switching protocols: a WebSocket follows"}
+        if ep.messages:
+            op["x-messages"] = {way: list(kinds) for way, kinds in ep.messages.items()}
         return op
     for status, model in sorted(ep.responses.items()):
         response: dict[str, Any] = {"description": _STATUS_TEXT.get(status, "OK")}

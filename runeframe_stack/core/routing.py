@@ -68,6 +68,7 @@ class Endpoint:
     tag: str = ""
     on_reject: RejectHook | None = None
     websocket: bool = False
+    messages: Mapping[str, tuple[str, ...]] | None = None  # a WebSocket's frame types
 
     @property
     def template(self) -> str:
@@ -101,7 +102,7 @@ class Endpoint:
             except ApiError as error:
                 if self.on_reject is not None:
                     await self.on_reject(
-                        Call(request, request.path_params, None, None, identity), error
+                        Call(request, request.path_params, None, None, identity, raw), error
                     )
                 raise
             call = Call(request, request.path_params, query, body, identity, raw)
@@ -131,12 +132,15 @@ def endpoint(
     access: Access = "public",
     on_reject: str | None = None,
     websocket: bool = False,
+    messages: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Callable[[Callable[..., Awaitable[Any]]], Any]:
     """Mark a `Routes` method as an endpoint; its docstring's first line is the summary.
 
     `on_reject` names a method of the group called with the refusal when the request's
     query or body is invalid, before the 400 goes out. A `websocket` endpoint is a GET
-    that upgrades; its handler gets the accepted-or-not WebSocket as `call.request`.
+    that upgrades; its handler gets the accepted-or-not WebSocket as `call.request`, and
+    `messages` names the frame types it takes (`send`) and answers (`receive`), which its
+    OpenAPI operation documents as `x-messages`.
     """
 
     def mark(func: Callable[..., Awaitable[Response]]) -> Any:
@@ -149,6 +153,7 @@ def endpoint(
             access=access,
             on_reject=on_reject,
             websocket=websocket,
+            messages=messages,
         )
         return func
 

@@ -87,11 +87,26 @@ class SimulationPage(BaseModel):
     links: PageLinks
 
 
+class StatsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str | None = Field(None, max_length=64, description="Only this user's simulations.")
+
+
 class SimulationStats(BaseModel):
     total_simulations: int
     running: int
     completed: int
     successful: int
+
+
+def _named_user(raw: bytes) -> str | None:
+    """The `user_id` a refused request's body names, when it is readable and names one."""
+    try:
+        named = orjson.loads(raw).get("user_id") if raw else None
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return named if isinstance(named, str) and named else None
 
 
 def _public(row: Row) -> dict[str, Any]:
@@ -126,15 +141,18 @@ class SimulationRoutes(Routes):
         return _public(row)
 
     async def report_invalid(self, call: Call, error: ApiError) -> None:
-        """A refused simulation: an error message in Hoardwell, an alert in Jonar."""
-        who = call.identity.user_id if call.identity else None
+        """A refused simulation: an error message in Hoardwell, an alert in Jonar, both
+        naming the user it was for (the caller, unless the request named another)."""
+        who = _named_user(call.raw_body) or (call.identity.user_id if call.identity else None)
         text = f"distilera_error: simulation refused: {error.message}"
         async with self.db.transaction():
             await self.notify.message(
                 "error", text, user_id=who, payload={"code": error.code, "details": error.details}
             )
             await self.notify.alert(
-                "distilera_error", text, details={"code": error.code, "status": error.status}
+                "distilera_error",
+                text,
+                details={"code": error.code, "status": error.status, "user_id": who},
             )
         await self.outbox.flush()
 
@@ -198,14 +216,22 @@ class SimulationRoutes(Routes):
         where = Where().equals(user_id=owner, status=query.status)
         return json(await page_of(self.db, call.request, query, "simulations", where, _public))
 
-    @endpoint("GET", "/simulations/stats/", responses={200: SimulationStats}, access="trusted")
+    @endpoint(
+        "GET",
+        "/simulations/stats/",
+        query=StatsQuery,
+        responses={200: SimulationStats},
+        access="trusted",
+    )
     async def simulation_stats(self, call: Call) -> Response:
-        """Counts of simulations by state, for Jonar's system metrics."""
+        """Counts of simulations by state (of one user's, if asked), for Jonar's metrics."""
+        where = Where().equals(user_id=call.query.user_id)
         row = await self.db.fetch_one(
             "SELECT COUNT(*) AS total,"
             " COUNT(*) FILTER (WHERE status = 'running') AS running,"
             " COUNT(*) FILTER (WHERE status = 'completed') AS completed,"
-            " COUNT(*) FILTER (WHERE success = 1) AS successful FROM simulations"
+            f" COUNT(*) FILTER (WHERE success = 1) AS successful FROM simulations {where.sql}",
+            *where.args,
         )
         assert row is not None
         return json(

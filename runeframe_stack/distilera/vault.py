@@ -20,7 +20,7 @@ from starlette.responses import Response
 from ..core.clock import now_iso
 from ..core.errors import Conflict, Forbidden, NotFound
 from ..core.notify import new_id
-from ..core.routing import Call, Routes, endpoint, json
+from ..core.routing import Call, Routes, endpoint, json, no_content
 from ..core.storage import Database
 
 MIGRATIONS = [
@@ -134,3 +134,16 @@ class VaultRoutes(Routes):
         except Exception:
             raise Conflict("the entry was sealed under another vault key") from None
         return json({"id": entry_id, **plain})
+
+    @endpoint("DELETE", "/vault/{entry_id}/", responses={204: None}, access="user")
+    async def erase_sensitive_data(self, call: Call) -> Response:
+        """Erase an entry for good: its owner (or an admin) may."""
+        entry_id = call.path["entry_id"]
+        owner = await self.db.fetch_value("SELECT owner FROM vault_entries WHERE id = $1", entry_id)
+        if owner is None:
+            raise NotFound(f"vault entry {entry_id} not found")
+        identity = call.require_identity()
+        if identity.user_id != owner and not identity.is_admin:
+            raise Forbidden("only the owner may erase a vault entry")
+        await self.db.execute("DELETE FROM vault_entries WHERE id = $1", entry_id)
+        return no_content()

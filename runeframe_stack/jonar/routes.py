@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import aiohttp
 from pydantic import BaseModel, ConfigDict, Field
@@ -137,6 +138,14 @@ class SystemMetrics(BaseModel):
     alerts: int
     events: int
     requests_per_second: float
+
+
+class MetricsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str | None = Field(
+        None, max_length=64, description="Count only this user's simulations."
+    )
 
 
 class InfrastructureRoutes(Routes):
@@ -342,9 +351,16 @@ class InfrastructureRoutes(Routes):
         )
         return json(event, status=201 if created else 200)
 
-    @endpoint("GET", "/system/metrics/", responses={200: SystemMetrics}, access="user")
+    @endpoint(
+        "GET",
+        "/system/metrics/",
+        query=MetricsQuery,
+        responses={200: SystemMetrics},
+        access="user",
+    )
     async def get_system_metrics(self, call: Call) -> Response:
-        """The ecosystem at a glance: services up, simulations, replicas, alerts, traffic."""
+        """The ecosystem at a glance: services up, simulations (all, or one user's),
+        replicas, alerts, traffic."""
         services = {}
         for name in SERVICES:
             try:
@@ -355,7 +371,13 @@ class InfrastructureRoutes(Routes):
             except Exception:
                 services[name] = "down"
         stats: dict[str, Any] = {}
-        answer = await self.peers.request("distilera", "GET", "/simulations/stats/")
+        user = call.query.user_id
+        answer = await self.peers.request(
+            "distilera",
+            "GET",
+            "/simulations/stats/",
+            query=urlencode({"user_id": user} if user else {}),
+        )
         if answer.status == 200:
             stats = answer.json()
         active = [d for d in self.controller.deployments.values() if d.status == "ready"]

@@ -12,7 +12,7 @@ from ..core.errors import NotFound
 from ..core.listing import Where, page_of
 from ..core.notify import new_id
 from ..core.pagination import PageLinks, PageMeta, PageQuery
-from ..core.routing import Call, Routes, endpoint, json
+from ..core.routing import Call, Routes, endpoint, json, no_content
 from ..core.storage import Database, Row
 from .ledger import Ledger, cents, coins
 from .transactions import Amount
@@ -120,3 +120,11 @@ class ListingRoutes(Routes):
     async def get_listing(self, call: Call) -> Response:
         """One listing."""
         return json(await self._get(call.path["listing_id"]))
+
+    @endpoint("DELETE", "/listings/{listing_id}/", responses={204: None}, access="user")
+    async def withdraw_listing(self, call: Call) -> Response:
+        """Withdraw a listing from the market: its seller (or an admin) may."""
+        listing = await self._get(call.path["listing_id"])
+        call.require_self_or_admin(listing["seller"])
+        await self.db.execute("DELETE FROM listings WHERE id = $1", listing["id"])
+        return no_content()
