@@ -3,8 +3,10 @@ GraphQL schema, checking that no generated request gets a server error (5xx) and
 every answer conforms to its documented schema.
 
 Each target runs as a `schemathesis run` process with a seed, so a run is reproducible;
-its NDJSON event log is read back for the number of cases and the failures, each with
-the request that shows it. Jonar's operations that start real replica processes (deploy,
+its NDJSON event log is read back for the number of cases (per operation) and the
+failures, each with the request that shows it. A run that schemathesis could not finish
+(a fatal error, an interruption, an exit code that no recorded failure explains) fails
+too: an empty log is not a clean one. Jonar's operations that start real replica processes (deploy,
 scale, delete, load, the service proxy) take seconds per case: they are left out unless
 asked for.
 """
@@ -47,11 +49,13 @@ class FuzzResult:
     cases: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    fatal: list[str] = field(default_factory=list)  # why the run did not finish
+    operations: dict[str, int] = field(default_factory=dict)  # cases per operation label
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not self.failures and not self.errors
+        return not self.failures and not self.errors and not self.fatal and self.cases > 0
 
 
 def targets(env: Environment, only: list[str] | None = None) -> list[Target]:
@@ -121,6 +125,9 @@ def run_target(
         reason = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         raise FuzzError(f"schemathesis did not run against {target.name}: {reason[0]}")
     result = read_report(target.name, report)
+    if done.returncode != 0 and not (result.failures or result.errors or result.fatal):
+        said = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["nothing"]
+        result.fatal.append(f"schemathesis exited with code {done.returncode}: {said[0][:300]}")
     result.seconds = round(time.perf_counter() - started, 1)
     return result
 
@@ -137,11 +144,18 @@ def read_report(name: str, path: Path) -> FuzzResult:
             result.errors.append(
                 {"operation": body.get("label", ""), "error": f"{error.get('type')}: {message}"}
             )
+        if kind == "FatalError":
+            error = body.get("exception") or body.get("value") or body
+            result.fatal.append(f"fatal error: {str(error)[:300]}")
+        if kind == "Interrupted":
+            result.fatal.append("interrupted before the end")
         if kind != "ScenarioFinished":
             continue
         recorder = body.get("recorder") or {}
         cases = recorder.get("cases") or {}
         result.cases += len(cases)
+        label = str(recorder.get("label", ""))
+        result.operations[label] = result.operations.get(label, 0) + len(cases)
         for case_id, checks in (recorder.get("checks") or {}).items():
             for check in checks:
                 if check["status"] != "failure":
@@ -195,6 +209,7 @@ def summary(results: list[FuzzResult]) -> pd.DataFrame:
                 "cases": r.cases,
                 "failures": len(r.failures),
                 "errors": len(r.errors),
+                "fatal": len(r.fatal),
                 "seconds": r.seconds,
             }
             for r in results
@@ -205,4 +220,5 @@ def summary(results: list[FuzzResult]) -> pd.DataFrame:
 def failures(results: list[FuzzResult]) -> pd.DataFrame:
     rows = [{"target": r.target, **f} for r in results for f in r.failures]
     rows += [{"target": r.target, "check": "error", **e} for r in results for e in r.errors]
+    rows += [{"target": r.target, "check": "fatal", "error": f} for r in results for f in r.fatal]
     return pd.DataFrame(rows, columns=["target", "operation", "check", "request", "error"])
