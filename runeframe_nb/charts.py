@@ -145,18 +145,24 @@ def replica_counts(samples: pd.DataFrame, title: str = "Replicas over time") -> 
 
 
 def coverage_by_service(
-    summary: pd.DataFrame, title: str = "API coverage per service"
+    summary: pd.DataFrame, title: str = "API coverage per service, from the checks' evidence"
 ) -> go.Figure:
-    """Share of each service's documented operations that the run exercised."""
+    """Share of each service's documented operations, and of its documented responses,
+    that a functional check received."""
     frame = summary.reset_index()
+    shares = ["coverage", "response coverage"] if "response coverage" in frame else ["coverage"]
+    long = frame.melt(id_vars="service", value_vars=shares, var_name="of", value_name="share")
+    long["of"] = long["of"].map({"coverage": "operations", "response coverage": "responses"})
     fig = px.bar(
-        frame,
+        long,
         x="service",
-        y="coverage",
-        text="coverage",
+        y="share",
+        color="of",
+        barmode="group",
+        text="share",
         title=title,
         range_y=[0, 1.05],
-        labels={"coverage": "operations exercised"},
+        labels={"share": "covered by a functional check", "of": ""},
     )
     fig.update_traces(texttemplate="%{text:.0%}")
     fig.update_layout(yaxis_tickformat=".0%")

@@ -1,60 +1,124 @@
-"""Real API coverage: which documented operations the stack actually served during a run.
+"""API coverage from evidence: which documented responses a functional check received.
 
-Each service publishes its operations (method + path template) in /openapi.json and
-counts the requests it served per operation and status in /metrics. An operation is
-covered when it answered at least one request without a server error. Nothing here
-looks at test names: the services' own counters are the evidence.
+The map has a row for every documented response of every service (operation x status,
+from its OpenAPI document), every query and mutation of the GraphQL schema (from
+introspection) and every WebSocket message type (the /ws/ operation's `x-messages`).
+A row is covered when a check's evidence (the exchanges of its window, exchanges.py)
+holds a request to that operation answered with that status. An operation is covered
+when one of its rows is. What the OWASP probes and the schema fuzzer sent is counted
+in columns of their own and never as coverage: a sweep of placeholder requests says
+nothing about whether the answers were checked.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
 
 import httpx
 import pandas as pd
-from prometheus_client.parser import text_string_to_metric_families
 
 from .environment import Environment, active
-from .openapi import operations
 
-REQUESTS = "http_requests_total"
-
-
-def served(metrics_text: str) -> dict[tuple[str, str], int]:
-    """Requests answered without a 5xx, per (method, route template)."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for family in text_string_to_metric_families(metrics_text):
-        for sample in family.samples:
-            if sample.name != REQUESTS or sample.labels.get("status", "").startswith("5"):
-                continue
-            counts[(sample.labels["method"], sample.labels["route"])] += int(sample.value)
-    return counts
+COLUMNS = ["service", "kind", "operation", "response", "functional", "owasp", "fuzz", "covered"]
+INTROSPECTION = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
+_METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def operation_table(environment: Environment | None = None) -> pd.DataFrame:
-    """One row per documented operation of every service: requests served, covered or not."""
-    env = environment or active()
+def documented_rows(
+    documents: dict[str, dict[str, Any]], graphql: dict[str, Any] | None
+) -> list[tuple[str, str, str, str]]:
+    """(service, kind, operation, response) for everything the services document."""
     rows = []
-    with httpx.Client(timeout=10) as client:
-        for service, url in env.urls.items():
-            document = client.get(f"{url}/openapi.json").json()
-            counts = served(client.get(f"{url}/metrics").text)
-            for op in operations(document):
-                requests = counts.get((op.method, op.template), 0)
-                rows.append(
-                    {
-                        "service": service,
-                        "operation": f"{op.method} {op.template}",
-                        "requests": requests,
-                        "covered": requests > 0,
-                    }
-                )
-    return pd.DataFrame(rows, columns=["service", "operation", "requests", "covered"])
+    for service, document in documents.items():
+        for template, item in document.get("paths", {}).items():
+            for method, op in item.items():
+                if method not in _METHODS:
+                    continue
+                for way, kinds in (op.get("x-messages") or {}).items():
+                    rows += [(service, "websocket", f"{way} {kind}", "-") for kind in kinds]
+                for status in op.get("responses", {}):
+                    rows.append((service, "rest", f"{method.upper()} {template}", status))
+    schema = (graphql or {}).get("__schema") or {}
+    for kind, root in (("query", "queryType"), ("mutation", "mutationType")):
+        for field in (schema.get(root) or {}).get("fields") or []:
+            rows.append(("api", "graphql", f"{kind} {field['name']}", "200"))
+    return rows
 
 
-def by_service(table: pd.DataFrame) -> pd.DataFrame:
-    """Operations, covered operations and coverage (0..1) per service."""
-    grouped = table.groupby("service", sort=False)["covered"]
-    summary = pd.DataFrame({"operations": grouped.size(), "covered": grouped.sum()})
+def documents(environment: Environment | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every service's OpenAPI document, and the GraphQL schema's root fields."""
+    env = environment or active()
+    with httpx.Client(timeout=10, headers=env.headers) as client:
+        found = {s: client.get(f"{url}/openapi.json").json() for s, url in env.urls.items()}
+        answer = client.post(f"{env.url('api')}/graphql/", json={"query": INTROSPECTION})
+    return found, (answer.json().get("data") or {})
+
+
+def _key(kind: str, method: str, operation: str) -> tuple[str, str]:
+    """The map's (kind, operation) for an evidence entry's (method, operation)."""
+    if method == "GRAPHQL":
+        return "graphql", operation
+    if method == "WS":
+        return "websocket", operation
+    return kind, f"{method} {operation}"
+
+
+def response_map(
+    rows: Iterable[tuple[str, str, str, str]],
+    checks: Iterable[dict[str, Any]],
+    fuzzed: dict[tuple[str, str], int] | None = None,
+) -> pd.DataFrame:
+    """The coverage map: each documented row with what reached it, by whom.
+
+    `checks` are a run's checks with their `evidence`; `fuzzed` counts the fuzzer's
+    cases per (service, operation)."""
+    functional: Counter[tuple[str, str, str, str]] = Counter()
+    owasp: Counter[tuple[str, str, str, str]] = Counter()
+    for check in checks:
+        for e in check.get("evidence") or []:
+            kind, operation = _key("rest", e["method"], e["operation"])
+            response = "-" if kind == "websocket" else str(e["status"])
+            tally = owasp if e.get("sweep") == "owasp" else functional
+            tally[(e["service"], kind, operation, response)] += e.get("count", 1)
+    frame = pd.DataFrame(list(rows), columns=["service", "kind", "operation", "response"])
+    keys = list(frame.itertuples(index=False, name=None))
+    frame["functional"] = [functional.get(k, 0) for k in keys]
+    frame["owasp"] = [owasp.get(k, 0) for k in keys]
+    frame["fuzz"] = [(fuzzed or {}).get((k[0], k[2]), 0) for k in keys]
+    frame["covered"] = frame["functional"] > 0
+    return frame[COLUMNS]
+
+
+def by_service(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Per service: operations and responses documented and covered, and their shares."""
+    ops = coverage.groupby(["service", "operation"], sort=False)["covered"].any().reset_index()
+    per_op = ops.groupby("service", sort=False)["covered"]
+    per_response = coverage.groupby("service", sort=False)["covered"]
+    summary = pd.DataFrame(
+        {
+            "operations": per_op.size(),
+            "covered": per_op.sum(),
+            "responses": per_response.size(),
+            "responses covered": per_response.sum(),
+        }
+    )
     summary["coverage"] = (summary["covered"] / summary["operations"]).round(4)
+    summary["response coverage"] = (summary["responses covered"] / summary["responses"]).round(4)
     return summary
+
+
+def fuzzed_operations(published: dict[str, dict[str, int]] | None) -> dict[tuple[str, str], int]:
+    """The fuzzer's cases per (service, operation), from what its notebook published
+    (cases per target and schemathesis label: `GET /users/{user_id}/`, `Query.user`)."""
+    found: dict[tuple[str, str], int] = {}
+    for target, labels in (published or {}).items():
+        for label, cases in labels.items():
+            if target == "graphql":
+                root, _, name = label.partition(".")
+                service, operation = "api", f"{root.lower()} {name}"
+            else:
+                service, operation = target, label
+            found[(service, operation)] = found.get((service, operation), 0) + cases
+    return found

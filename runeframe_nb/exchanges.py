@@ -11,6 +11,10 @@ frames their message types, so those are covered the same way.
 
 While a sweep runs (`with sweep("owasp"): ...`) its exchanges are marked with its name:
 attacks and fuzzing are shown beside coverage, never counted as it.
+
+Whatever a request created (a 201 answer naming an `id`, or a GraphQL `createUser`) is
+remembered in `created`, so that a clean-up knows everything the notebook made
+(residue.py), through whichever client it was made.
 """
 
 from __future__ import annotations
@@ -142,6 +146,15 @@ class Exchange:
         return self.method == "WEBSOCKET"
 
     @property
+    def http_base(self) -> str:
+        """The service's HTTP base URL (a WebSocket's is ws://)."""
+        return (
+            self.base_url.replace("ws", "http", 1)
+            if self.base_url.startswith("ws")
+            else self.base_url
+        )
+
+    @property
     def url(self) -> str:
         return f"{self.base_url}{self.path}" + (f"?{self.query}" if self.query else "")
 
@@ -165,7 +178,9 @@ class Exchange:
         WebSocket message types as operations of the edge."""
         if self.websocket:
             kinds = {(f.direction, f.kind) for f in self.frames if f.kind}
-            return [(self.service, "WS", f"{d} {k}", 0) for d, k in sorted(kinds)]
+            template = shared_matcher().template(self.http_base, "GET", self.path)
+            handshake = [(self.service, "GET", template, self.status)] if self.status else []
+            return handshake + [(self.service, "WS", f"{d} {k}", 0) for d, k in sorted(kinds)]
         if self.status == 0:
             return []
         template = shared_matcher().template(self.base_url, self.method, self.path)
@@ -200,6 +215,45 @@ class Journal:
 
 
 journal = Journal()
+
+
+@dataclass(frozen=True)
+class Made:
+    """A resource a request created: where it lives, and the path that reads it."""
+
+    service: str
+    base_url: str
+    path: str  # its own URL's path: /users/u1/, /api/v1/users/u1/
+
+    @property
+    def kind(self) -> str:
+        """Its collection: users, listings, vault, ..."""
+        return self.path.strip("/").split("/")[-2]
+
+
+created: list[Made] = []
+
+
+def remember_created(exchange: Exchange, location: str | None, body: bytes) -> None:
+    """Keep what `exchange` created, if anything."""
+    if exchange.method != "POST":
+        return
+    try:
+        answer = json.loads(body) if body else None
+    except ValueError:
+        return
+    if exchange.graphql and exchange.status == 200 and isinstance(answer, dict):
+        made = ((answer.get("data") or {}).get("createUser") or {}).get("user") or {}
+        if made.get("id"):
+            prefix = exchange.path.removesuffix("/graphql/")
+            created.append(
+                Made(exchange.service, exchange.base_url, f"{prefix}/api/v1/users/{made['id']}/")
+            )
+        return
+    if exchange.status != 201 or not isinstance(answer, dict) or not answer.get("id"):
+        return
+    path = location if location and location.startswith("/") else f"{exchange.path}{answer['id']}/"
+    created.append(Made(exchange.service, exchange.base_url, path))
 
 
 def evidence(exchanges: list[Exchange]) -> list[dict[str, Any]]:

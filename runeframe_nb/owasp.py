@@ -24,6 +24,8 @@ import pandas as pd
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .environment import Environment
+from .exchanges import sweep
+from .timing import TimedTransport
 
 ITEMS = {
     "API1": "Broken object level authorization",
@@ -537,14 +539,19 @@ async def _outcome(case: Case, x: Actors) -> Outcome:
 
 
 async def probe(env: Environment) -> pd.DataFrame:
-    """Every case against `env`: item, risk, services, probe, passed, detail."""
-    async with httpx.AsyncClient(timeout=30) as http:
-        x = await actors(env, http)
-        try:
-            outcomes = [(case, await _outcome(case, x)) for case in CASES]
-        finally:
-            for user in (x.a, x.b):  # the attack's users go with it
-                await x.status("DELETE", "distilera", f"/users/{user}/", x.admin)
+    """Every case against `env`: item, risk, services, probe, passed, detail.
+
+    The attacks' requests are kept in the exchange journal as the `owasp` sweep: shown
+    beside API coverage, never counted as it."""
+    transport = TimedTransport(httpx.AsyncHTTPTransport(), "", "", urls=env.urls)
+    with sweep("owasp"):
+        async with httpx.AsyncClient(timeout=30, transport=transport) as http:
+            x = await actors(env, http)
+            try:
+                outcomes = [(case, await _outcome(case, x)) for case in CASES]
+            finally:
+                for user in (x.a, x.b):  # the attack's users go with it
+                    await x.status("DELETE", "distilera", f"/users/{user}/", x.admin)
     return pd.DataFrame(
         [
             {

@@ -59,17 +59,32 @@ class TimedTransport(httpx.AsyncBaseTransport):
     """Wraps a transport; times each request until its body has been read, and keeps the
     exchange in the journal (exchanges.py)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, service: str, base_url: str) -> None:
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        service: str,
+        base_url: str,
+        urls: dict[str, str] | None = None,
+    ) -> None:
         self.inner = inner
         self.service = service
         self.base_url = base_url
+        self.urls = urls or {}  # for a client of every service: its request's URL says which
+
+    def _where(self, request: httpx.Request) -> tuple[str, str]:
+        url = str(request.url)
+        for service, base in self.urls.items():
+            if url.startswith(base):
+                return service, base
+        return self.service, self.base_url
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
+        service, base_url = self._where(request)
         exchange = exchanges.journal.add(
             exchanges.Exchange(
-                self.service,
-                self.base_url,
+                service,
+                base_url,
                 request.method,
                 request.url.path,
                 request.url.query.decode(),
@@ -94,10 +109,11 @@ class TimedTransport(httpx.AsyncBaseTransport):
         exchange.status = response.status_code
         exchange.response_headers = exchanges.mask_headers(response.headers)
         exchange.response_body = exchanges.mask_body(response.content)
+        exchanges.remember_created(exchange, response.headers.get("location"), response.content)
         log.record(
             Sample(
-                self.service,
-                self.base_url,
+                service,
+                base_url,
                 request.method,
                 request.url.path,
                 response.status_code,

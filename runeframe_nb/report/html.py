@@ -75,21 +75,25 @@ def _notebook_rows(run: Run, pages: dict[str, str]) -> pd.DataFrame:
 
 def _coverage_rows(coverage: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(coverage)
-    frame["coverage"] = frame["coverage"].map("{:.0%}".format)
-    return frame[["service", "operations", "covered", "coverage"]]
+    for share in ("coverage", "response coverage"):
+        if share in frame:
+            frame[share] = frame[share].map("{:.0%}".format)
+    return frame.drop(columns=[c for c in ("index",) if c in frame])
 
 
-def render(run: Run) -> Path:
-    """Write `report.html` (and html/<notebook>.html) into the run's folder."""
+def render(run: Run, *, pages: bool = True) -> Path:
+    """Write `report.html` (and, with `pages`, html/<notebook>.html) into the run's folder."""
     pages_dir = run.folder / "html"
-    pages_dir.mkdir(exist_ok=True)
-    (pages_dir / "plotly.min.js").write_text(get_plotlyjs())
-    pages = {}
+    links = {}
+    if pages:
+        pages_dir.mkdir(exist_ok=True)
+        (pages_dir / "plotly.min.js").write_text(get_plotlyjs())
     for nb in run.results["notebooks"]:
         executed = run.folder / f"{nb['name']}.ipynb"
         if executed.exists():
-            convert_notebook(executed, pages_dir / f"{nb['name']}.html")
-            pages[nb["name"]] = f"html/{nb['name']}.html"
+            if pages:
+                convert_notebook(executed, pages_dir / f"{nb['name']}.html")
+            links[nb["name"]] = f"html/{nb['name']}.html"
 
     failed = [
         {
@@ -123,7 +127,7 @@ def render(run: Run) -> Path:
     page = TEMPLATES.get_template("report.html.j2").render(
         s=run.summary(),
         stack_version=run.results.get("stack_version", ""),
-        notebooks=_table(_notebook_rows(run, pages)),
+        notebooks=_table(_notebook_rows(run, links)),
         failed=failed,
         quality=_table(pd.DataFrame([quality]).round(3)) if quality else "",
         coverage=_table(_coverage_rows(coverage)) if coverage else "",

@@ -181,7 +181,12 @@ def execute_all(
                 for batch in batches:
                     given = parameters
                     if batch and batch is by_phase[2]:
-                        result.write()  # what the summary notebooks read
+                        # what the summary notebooks read: the results, junit.xml and the
+                        # report so far (the notebooks' own pages come at the end)
+                        result.write()
+                        from ..report import open_run, render
+
+                        render(open_run(result.folder), pages=False)
                         given = interim
                     futures: list[Future[None]] = [ex.submit(one, nb, given) for nb in batch]
                     try:
