@@ -71,9 +71,6 @@ if TYPE_CHECKING:
         RunError,
         StackStartError,
     )
-    from .eventually import (
-        eventually,
-    )
     from .profiles import (
         Profile,
         load_profile,
@@ -85,11 +82,14 @@ if TYPE_CHECKING:
         checks,
         publish,
     )
+    from .residue import clean_up
     from .timing import (
         timings,
     )
+    from .waits import eventually
 
-# where each public name lives: a module (for a submodule) or a module's attribute
+_SUBMODULES = frozenset({"charts", "coverage", "fuzz", "load", "owasp", "quality"})
+# the module each public name lives in (a submodule is its own)
 _WHERE = {
     "Alert": ".clients",
     "ApiClient": ".clients",
@@ -138,10 +138,11 @@ _WHERE = {
     "charts": ".charts",
     "check": ".recorder",
     "checks": ".recorder",
+    "clean_up": ".residue",
     "connect": ".environment",
     "connect_websocket": ".clients",
     "coverage": ".coverage",
-    "eventually": ".eventually",
+    "eventually": ".waits",
     "fuzz": ".fuzz",
     "id_of": ".clients",
     "load": ".load",
@@ -160,7 +161,7 @@ def __getattr__(name: str) -> Any:
     if where is None:
         raise AttributeError(f"module 'runeframe_nb' has no attribute {name!r}")
     module = importlib.import_module(where, __name__)
-    value = module if where == f".{name}" else getattr(module, name)
+    value = module if name in _SUBMODULES else getattr(module, name)
     globals()[name] = value
     return value
 
@@ -217,6 +218,7 @@ __all__ = [
     "charts",
     "check",
     "checks",
+    "clean_up",
     "connect",
     "connect_websocket",
     "coverage",

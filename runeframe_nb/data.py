@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Iterable
 from decimal import Decimal
+from functools import partial
 from typing import Any, TypeVar
 
 import factory
@@ -24,6 +25,7 @@ from .clients import DistileraClient, HoardwellClient, JonarClient, MercatrixCli
 from .clients.models import Deployment, Message, Simulation, Transaction, User
 from .environment import Environment, active
 from .errors import ApiError
+from .waits import eventually
 
 ELEMENTS = ["fire", "water", "earth", "air"]
 TARGETS = ["phoenix_essence", "dragon_scale", "crystal_shard"]
@@ -170,6 +172,8 @@ class TestDataManager:
         users = await self._owners(2)
         created = []
         async with MercatrixClient(environment=self.env) as mercatrix:
+            for user in users:  # each account opens through Distilera's outbox
+                await eventually(partial(mercatrix.get_user_balance, user), ignoring=ApiError)
             for n, spec in enumerate(TransactionFactory.build_batch(count)):
                 source, target = users[n % len(users)], users[(n + 1) % len(users)]
                 amount = min(Decimal(spec["amount"]), TRANSFER_CAP)

@@ -120,6 +120,23 @@ class ServiceClient:
             link = page["links"]["next"]
         return items[:limit]
 
+    async def health(self) -> dict[str, Any]:
+        """The service's /healthz answer (status, version, what it depends on)."""
+        found: dict[str, Any] = await self.call("GET", "/healthz")
+        return found
+
+    async def metrics(self) -> str:
+        """The service's Prometheus metrics, as text."""
+        reply = await self.http.get("/metrics")
+        if reply.status_code != 200:
+            raise _api_error(reply, f"{self.service} GET /metrics")
+        return reply.text
+
+    async def document(self) -> dict[str, Any]:
+        """The service's OpenAPI document."""
+        found: dict[str, Any] = await self.call("GET", "/openapi.json")
+        return found
+
     async def authenticate(self, token: str) -> AuthResult:
         """Whether this service accepts `token`, and whose it is (never raises for a bad one)."""
         return await self.fetch(AuthResult, "POST", "/auth/verify/", json={"token": token})

@@ -81,8 +81,15 @@ class DistileraClient(ServiceClient):
     ) -> list[Simulation]:
         return await self.collect(Simulation, "/simulations/", user_id=user_id, status=status)
 
-    async def simulation_stats(self) -> Resource:
-        return await self.fetch(Resource, "GET", "/simulations/stats/")
+    async def simulation_stats(self, user_id: Entity | str | None = None) -> Resource:
+        """Counts of simulations by state: all, or one user's."""
+        params = {"user_id": id_of(user_id)} if user_id is not None else None
+        return await self.fetch(Resource, "GET", "/simulations/stats/", params=params)
+
+    async def get_public_keys(self) -> list[dict[str, Any]]:
+        """The keys Distilera signs tokens with, as every service fetches them (JWKS)."""
+        keys: list[dict[str, Any]] = (await self.call("GET", "/.well-known/jwks.json"))["keys"]
+        return keys
 
     async def create_test_simulation(self, **overrides: Any) -> Simulation:
         """A simulation of known outcome, started and completed (so it is rewarded)."""
@@ -135,3 +142,6 @@ class DistileraClient(ServiceClient):
 
     async def retrieve_sensitive_data(self, entry_id: Entity | str) -> VaultEntry:
         return await self.fetch(VaultEntry, "GET", f"/vault/{id_of(entry_id)}/")
+
+    async def erase_sensitive_data(self, entry_id: Entity | str) -> None:
+        await self.call("DELETE", f"/vault/{id_of(entry_id)}/")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlencode
 
 from ._service import ServiceClient
 from .models import Entity, Message, id_of
+from .websocket import RecordedConnection, open_socket
 
 
 class HoardwellClient(ServiceClient):
@@ -41,3 +45,14 @@ class HoardwellClient(ServiceClient):
     async def post_message(self, type: str, content: str, **fields: Any) -> Message:
         body = {"type": type, "content": content, **fields}
         return await self.fetch(Message, "POST", "/messages/", json=body)
+
+    @asynccontextmanager
+    async def follow(self, **filters: Any) -> AsyncIterator[RecordedConnection]:
+        """Hoardwell's live stream of messages matching `filters` (as `query_messages`);
+        with `after_seq=0` it first replays every matching message there is. Each
+        frame is one message, as JSON."""
+        query = urlencode({k: v for k, v in filters.items() if v is not None})
+        url = f"{self.http.base_url}".rstrip("/").replace("http", "ws", 1)
+        bearer = {k: v for k, v in self.http.headers.items() if k.lower() == "authorization"}
+        async with open_socket("hoardwell", f"{url}/messages/stream/?{query}", bearer) as s:
+            yield s

@@ -120,8 +120,10 @@ class JonarClient(ServiceClient):
         """scale_up and scale_down events of a component, oldest first."""
         return await self.get_component_events(component, type="scaling")
 
-    async def get_system_metrics(self) -> SystemMetrics:
-        return await self.fetch(SystemMetrics, "GET", "/system/metrics/")
+    async def get_system_metrics(self, user_id: Entity | str | None = None) -> SystemMetrics:
+        """The ecosystem's metrics; with `user_id`, simulations count that user's alone."""
+        params = {"user_id": id_of(user_id)} if user_id is not None else None
+        return await self.fetch(SystemMetrics, "GET", "/system/metrics/", params=params)
 
     async def get_system_alerts(
         self, component: str | None = None, type: str | None = None
@@ -129,6 +131,13 @@ class JonarClient(ServiceClient):
         return await self.collect(
             Alert, "/alerts/", since=self.since, component=component, type=type
         )
+
+    async def report_event(
+        self, component: str, type: str, reason: str, message: str, **fields: Any
+    ) -> Event:
+        """A component's own report of something that happened to it (idempotent on `id`)."""
+        body = {"component": component, "type": type, "reason": reason, "message": message}
+        return await self.fetch(Event, "POST", "/events/", json={**body, **fields})
 
     async def raise_alert(self, type: str, component: str, message: str, **fields: Any) -> Alert:
         body = {"type": type, "component": component, "message": message, **fields}

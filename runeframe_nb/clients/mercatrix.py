@@ -48,6 +48,9 @@ class MercatrixClient(ServiceClient):
     async def get_listing(self, listing_id: Entity | str) -> Listing:
         return await self.fetch(Listing, "GET", f"/listings/{id_of(listing_id)}/")
 
+    async def withdraw_listing(self, listing_id: Entity | str) -> None:
+        await self.call("DELETE", f"/listings/{id_of(listing_id)}/")
+
     async def get_listings(self, **filters: Any) -> list[Listing]:
         return await self.collect(Listing, "/listings/", **filters)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -38,9 +38,11 @@ class RecordedConnection:
         self._exchange = exchange
 
     def _keep(self, direction: str, data: str | bytes) -> None:
-        text = data if isinstance(data, str) else f"<binary {len(data)} bytes>"
-        kind = _kind(data) if isinstance(data, str) else ""
-        frame = exchanges.Frame(direction, time.time(), exchanges.mask_body(text), kind)
+        try:
+            text = data if isinstance(data, str) else data.decode()
+        except UnicodeDecodeError:
+            text = f"<binary {len(data)} bytes>"
+        frame = exchanges.Frame(direction, time.time(), exchanges.mask_body(text), _kind(text))
         self._exchange.frames.append(frame)
 
     async def send(self, message: str | bytes) -> None:
@@ -70,6 +72,31 @@ def websocket_url(environment: Environment | None = None) -> str:
 
 
 @asynccontextmanager
+async def open_socket(
+    service: str, url: str, headers: Mapping[str, str] | None = None
+) -> AsyncIterator[RecordedConnection]:
+    """A WebSocket to `url`, its frames kept in the exchange journal."""
+    async with websockets.connect(url, max_size=2**20, additional_headers=headers) as raw:
+        base, _, rest = url.partition("://")
+        host, _, path = rest.partition("/")
+        target, _, query = f"/{path}".partition("?")
+        exchange = exchanges.journal.add(
+            exchanges.Exchange(
+                service,
+                f"{base}://{host}",
+                "WEBSOCKET",
+                target,
+                query,
+                exchanges.mask_headers(headers or {}),
+                "",
+                time.time(),
+            )
+        )
+        exchange.status = 101
+        yield RecordedConnection(raw, exchange)
+
+
+@asynccontextmanager
 async def connect_websocket(
     *,
     environment: Environment | None = None,
@@ -77,14 +104,7 @@ async def connect_websocket(
     authenticate: bool = True,
 ) -> AsyncIterator[RecordedConnection]:
     env = environment or active()
-    url = websocket_url(env)
-    async with websockets.connect(url, max_size=2**20) as raw:
-        base, _, path = url.partition("/ws/")
-        exchange = exchanges.journal.add(
-            exchanges.Exchange("api", base, "WEBSOCKET", "/ws/" + path, "", {}, "", time.time())
-        )
-        exchange.status = 101
-        connection = RecordedConnection(raw, exchange)
+    async with open_socket("api", websocket_url(env)) as connection:
         bearer = token or env.token
         if authenticate and bearer:
             await connection.send(json.dumps({"type": "auth", "token": bearer}))

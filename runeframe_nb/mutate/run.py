@@ -118,11 +118,7 @@ class Mutation:
 
 def eligible(folder: Path) -> list[str]:
     """The notebooks that talk to the stack under test (not marked `"mutate": false`)."""
-    return [
-        path.stem
-        for path in discover(folder, [])
-        if _metadata(path).get("mutate", True)
-    ]
+    return [path.stem for path in discover(folder, []) if _metadata(path).get("mutate", True)]
 
 
 def _metadata(path: Path) -> dict[str, Any]:

@@ -19,3 +19,23 @@ def test_the_export_lists_are_sorted() -> None:
     for module in (runeframe_nb, clients):
         names = list(module.__all__)
         assert names == sorted(names, key=lambda n: (n[0].islower(), n)), module.__name__
+
+
+def test_names_resolve_lazily_to_what_they_name() -> None:
+    """A submodule's name gives the module; every other name gives the object itself
+    (`rf.eventually` is the function, though its module has the same name)."""
+    import types
+
+    for name in runeframe_nb.__all__:
+        value = getattr(runeframe_nb, name)
+        is_module = isinstance(value, types.ModuleType)
+        assert is_module == (name in runeframe_nb._SUBMODULES), name
+
+
+def test_importing_the_kit_loads_neither_pandas_nor_plotly() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, runeframe_nb.errors; print(sorted({'pandas', 'plotly'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

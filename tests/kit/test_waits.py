@@ -32,6 +32,11 @@ async def test_it_reads_until_the_answer_holds() -> None:
     assert len(read.calls) == 3  # type: ignore[attr-defined]
 
 
+async def test_a_lambda_that_returns_a_coroutine_is_awaited() -> None:
+    read = reader([], ["message"])
+    assert await eventually(lambda: read(), within=5) == ["message"]
+
+
 async def test_after_the_bound_the_last_answer_comes_back() -> None:
     read = reader([])
     started = time.monotonic()

@@ -48,5 +48,9 @@ async def eventually(
         retry=retry_if_result(lambda answer: not until(answer)) | retry_if_exception_type(ignoring),
         retry_error_callback=last,
     )
-    result: T = await retrying(read)
+
+    async def attempt() -> T:  # `read` may be a lambda that returns a coroutine
+        return await read()
+
+    result: T = await retrying(attempt)
     return result
