@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
@@ -21,6 +22,7 @@ from ..core.notify import new_id
 from ..core.peers import Peers
 
 CHANNEL = "user_updates"
+log = logging.getLogger("runeframe_stack.relay")
 Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -72,12 +74,19 @@ class Relay:
         return message_id
 
     async def _dispatch(self, message: dict[str, Any]) -> None:
+        """Hand an update to its subscribers, if it is one: a message on the channel that
+        names no user, or carries no `data`, was not published here and is dropped."""
+        payload = message.get("payload")
+        user_id = message.get("user_id")
+        if not isinstance(user_id, str) or not isinstance(payload, dict) or "data" not in payload:
+            log.warning("dropped a malformed user update from the stream: %s", message.get("id"))
+            return
         frame = {
             "type": "user_update",
-            "user_id": message["user_id"],
-            "data": (message.get("payload") or {}).get("data"),
-            "id": message["id"],
-            "sender": message["sender"],
+            "user_id": user_id,
+            "data": payload["data"],
+            "id": message.get("id"),
+            "sender": message.get("sender"),
         }
         for deliver in list(self.subscribers.get(message["user_id"], {}).values()):
             with contextlib.suppress(Exception):  # a closed socket must not stop the others
