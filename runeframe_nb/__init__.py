@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     )
     from .errors import (
         ApiError,
+        CheckFailed,
         ClientError,
         EnvironmentUnreachable,
         KitError,
@@ -97,6 +98,7 @@ _WHERE = {
     "AuthResult": ".clients",
     "Balance": ".clients",
     "Check": ".recorder",
+    "CheckFailed": ".errors",
     "ClientError": ".errors",
     "Collaboration": ".clients",
     "ComponentMetrics": ".clients",
@@ -177,6 +179,7 @@ __all__ = [
     "AuthResult",
     "Balance",
     "Check",
+    "CheckFailed",
     "ClientError",
     "Collaboration",
     "ComponentMetrics",

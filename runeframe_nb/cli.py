@@ -50,6 +50,9 @@ def run(
     cell_timeout: Annotated[
         float, typer.Option(help="Seconds a cell may run before it fails.")
     ] = 600.0,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", "-x", help="Stop at the first failed check.")
+    ] = False,
 ) -> None:
     """Execute the notebooks with papermill, archive them, write results.json and junit.xml."""
     from .runner import RunOptions, parse_parameters
@@ -63,6 +66,7 @@ def run(
         output=output,
         notebooks=notebooks,
         cell_timeout=cell_timeout,
+        fail_fast=fail_fast,
     )
     result = run_notebooks(options, console)
     summary = result.as_dict()

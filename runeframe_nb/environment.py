@@ -159,6 +159,11 @@ def connect(
     return env
 
 
+def current() -> Environment | None:
+    """The active environment, if one is (without connecting to a default)."""
+    return _active
+
+
 def active() -> Environment:
     """The environment clients use; connects to $RUNEFRAME_PROFILE (or local) if none is."""
     if _active is None:

@@ -6,6 +6,7 @@ KitError                   base; the CLI prints it as one line, a notebook as on
 ├── StackStartError        the embedded stack did not start
 ├── ClientError            a client call failed (refused, timed out, answered an error)
 │   └── ApiError           the service answered an error envelope (status, code, message)
+├── CheckFailed            a check failed in a notebook told to stop at the first one
 └── RunError               the runner cannot run (no notebook matched, bad -p value)
 """
 
@@ -49,6 +50,10 @@ class ApiError(ClientError):
         self.code = code
         self.message = message
         self.details = details
+
+
+class CheckFailed(KitError):
+    pass
 
 
 class RunError(KitError):

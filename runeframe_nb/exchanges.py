@@ -140,6 +140,7 @@ class Exchange:
     sweep: str | None = None
     graphql: list[str] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)  # a WebSocket's, in order
+    count: int = 1  # more than one: a tally of like requests (the load engine's)
 
     @property
     def websocket(self) -> bool:
@@ -217,6 +218,18 @@ class Journal:
 journal = Journal()
 
 
+def tally(service: str, base_url: str, endpoint: str, status: int, count: int) -> None:
+    """Keep `count` like requests as one exchange: how the load engine's work becomes a
+    check's evidence without a journal entry per request."""
+    method, _, path = endpoint.partition(" ")
+    if not path.startswith("/"):
+        method, path = "GET", endpoint
+    path = path.partition("?")[0]
+    exchange = Exchange(service, base_url, method, path, "", {}, "", time.time(), status=status)
+    exchange.count = count
+    journal.add(exchange)
+
+
 @dataclass(frozen=True)
 class Made:
     """A resource a request created: where it lives, and the path that reads it."""
@@ -262,7 +275,7 @@ def evidence(exchanges: list[Exchange]) -> list[dict[str, Any]]:
     for exchange in exchanges:
         for op in exchange.operations():
             key = (*op, exchange.sweep)
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] = counts.get(key, 0) + exchange.count
     return [
         {
             "service": s,

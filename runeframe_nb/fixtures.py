@@ -2,12 +2,14 @@
 
 Seeding is idempotent: a fixture that already exists is left as it is. Sweeping removes
 the users a run created (their ids and emails carry the run's id), whatever its
-notebooks managed to clean up themselves.
+notebooks managed to clean up themselves, in a bounded number of passes: what it cannot
+remove is the run's residue.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import httpx
 
@@ -32,22 +34,26 @@ def seed(env: Environment) -> int:
     return created
 
 
-def sweep(env: Environment, marker: str) -> int:
-    """Delete every user whose id or email contains `marker` (a run's leftovers)."""
+SWEEP_PASSES = 5
+
+
+def sweep(env: Environment, marker: str) -> list[str]:
+    """Delete every user whose id or email contains `marker` (a run's leftovers); the ids
+    of those still there after a bounded number of passes (a delete that answers 204
+    but does not take effect leaves them), so the run reports them as residue."""
     if not marker:
-        return 0
-    removed = 0
+        return []
+    left: list[str] = []
     with httpx.Client(base_url=env.url("distilera"), headers=env.headers, timeout=10) as client:
-        while True:
+        for _ in range(SWEEP_PASSES):
             page = client.get("/users/", params={"q": marker, "per_page": 100})
             if page.status_code != 200:
                 raise ClientError(f"cannot list users to sweep {marker}: {page.status_code}")
-            users = page.json()["data"]
-            if not users:
-                return removed
-            for user in users:
-                reply = client.delete(f"/users/{user['id']}/")
-                if reply.status_code in (204, 404):
-                    removed += 1
-                else:
-                    raise ClientError(f"cannot delete {user['id']}: {reply.status_code}")
+            left = [user["id"] for user in page.json()["data"]]
+            if not left:
+                return []
+            for user_id in left:
+                reply = client.delete(f"/users/{quote(user_id, safe='')}/")
+                if reply.status_code not in (204, 404):
+                    raise ClientError(f"cannot delete {user_id}: {reply.status_code}")
+    return left

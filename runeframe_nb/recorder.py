@@ -3,8 +3,10 @@
 `check(name, condition, detail)` shows one line under the cell (✔ or ✘, the name, the
 detail) and stores the full record (area, status, detail, duration) in that output's
 metadata, so the runner reads every check back from the executed notebook, even one
-that stopped half-way. nbval compares the line and ignores the metadata, so durations
-never make a stored output unstable.
+that stopped half-way. nbval compares each check's status and name; its detail (often a
+measurement) is masked by the sanitize rules (ci/nbval_sanitize.cfg: after " — " in the
+text, inside `rf-detail` spans in the HTML), and the metadata is not compared, so a
+stored output pins the verdicts and never the numbers.
 
 A check's duration is the time since the previous check or since its cell began,
 whichever is later: the time spent producing the evidence it judges.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -27,9 +30,13 @@ from typing import Any, Literal
 import pandas as pd
 
 from . import _tables, exchanges  # noqa: F401  (_tables: tables show whole in notebooks)
+from .errors import CheckFailed
 from .requirements import requirement_ids
 
 METADATA_KEY = "runeframe"
+# set (by `runeframe-nb run --fail-fast` and `mutate`): the first failed check stops the
+# notebook, since one failure is all the verdict needs
+STOP_VARIABLE = "RUNEFRAME_STOP_AT_FAILED_CHECK"
 Status = Literal["passed", "failed"]
 
 
@@ -96,6 +103,8 @@ class Recorder:
         self._mark, self._previous = now, wall
         self.checks.append(record)
         self._show(record)
+        if not passed and os.environ.get(STOP_VARIABLE):
+            raise CheckFailed(f"{name}: {record.detail}" if record.detail else name)
         return record
 
     def _show(self, record: Check) -> None:
@@ -109,13 +118,17 @@ class Recorder:
         markup = (
             f'<span style="color:{colour};font-weight:bold">{mark}</span> '
             f"{html.escape(record.name)}"
-            f'<span style="color:#57606a">{html.escape(detail)}</span>'
+            f'<span class="rf-detail" style="color:#57606a">{html.escape(detail)}</span>'
         )
         display(
             {"text/plain": text, "text/html": markup},
             raw=True,
             metadata={METADATA_KEY: {"check": record.as_dict()}},
         )
+
+    def checks_as_dicts(self) -> list[dict[str, Any]]:
+        """Every check so far as a run's results hold them (with their evidence)."""
+        return [c.as_dict() for c in self.checks]
 
     @property
     def failed(self) -> list[Check]:
@@ -173,9 +186,29 @@ def checks(details: bool = True) -> pd.DataFrame | None:
             endpoint: [round(ms, 3) for ms in group["ms"].head(LATENCY_SAMPLES)]
             for endpoint, group in requests.groupby("endpoint")
         }
-        publish("latency_ms", samples, show=table)
+        publish("latency_ms", samples, show=_Verdicts(default, details))
         return None  # shown, with the latencies in its metadata
     return table
+
+
+class _Verdicts:
+    """The check table as a notebook shows it: HTML with the details (each in an
+    `rf-detail` span, which nbval's sanitizing masks), text with verdicts only."""
+
+    def __init__(self, recorder: Recorder, details: bool) -> None:
+        self.recorder = recorder
+        self.details = details
+
+    def _repr_mimebundle_(self, **_: Any) -> dict[str, str]:
+        shown = self.recorder.table(self.details)
+        if "detail" in shown:
+            shown["detail"] = [
+                f'<span class="rf-detail">{html.escape(d)}</span>' for d in shown["detail"]
+            ]
+        return {
+            "text/plain": self.recorder.table(details=False).to_string(),
+            "text/html": shown.to_html(escape=False, index=True),
+        }
 
 
 LATENCY_SAMPLES = 500  # per endpoint, enough for a distribution, small in the archive

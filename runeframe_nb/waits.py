@@ -21,7 +21,7 @@ from tenacity import (
 )
 
 T = TypeVar("T")
-DEFAULT_WITHIN = 10.0
+DEFAULT_WITHIN = 5.0  # a delivery retried with backoff arrives well within this
 
 
 async def eventually(

@@ -33,13 +33,32 @@ __all__ = [
 
 
 async def run(plan: LoadPlan) -> LoadResult:
-    """Run a plan from async code (a notebook): in this loop, or in worker processes."""
+    """Run a plan from async code (a notebook): in this loop, or in worker processes.
+
+    The requests it made are kept, tallied per endpoint and status, as evidence for the
+    checks that judge the result (exchanges.tally)."""
     if plan.workers == 1:
         recorder = await run_plan(plan)
-        return LoadResult(plan.model, "runeframe", recorder, plan.users, 1, plan.rate)
-    import asyncio
+        result = LoadResult(plan.model, "runeframe", recorder, plan.users, 1, plan.rate)
+    else:
+        import asyncio
 
-    return await asyncio.to_thread(run_in_workers, plan)
+        result = await asyncio.to_thread(run_in_workers, plan)
+    _keep_evidence(plan, result)
+    return result
+
+
+def _keep_evidence(plan: LoadPlan, result: LoadResult) -> None:
+    from ..environment import current
+    from ..exchanges import tally
+
+    env = current()
+    found = [(s, u) for s, u in (env.urls.items() if env else ()) if plan.url.startswith(u)]
+    if not found:
+        return
+    service, base_url = found[0]
+    for (endpoint, status), count in result.recorder.statuses.items():
+        tally(service, base_url, endpoint, status, count)
 
 
 def run_sync(plan: LoadPlan, engine: str = "runeframe") -> LoadResult:

@@ -5,9 +5,9 @@ and a service; `peer`: between two services) and the routes it changes, and is o
 
 - `handle(call)`: answer a request, usually by forwarding it (`await call.forward()`)
   and changing what goes up or comes back, or by forwarding it twice, or not at all;
-- `frames(direction, text)`: the WebSocket frames to pass on for one frame seen
+- `frames(state, direction, text)`: the WebSocket frames to pass on for one frame seen
   (none to drop it, two to repeat it); `direction` is `send` (client to service) or
-  `receive` (service to client).
+  `receive` (service to client), `state` a dict kept for the connection.
 
 A `tolerated` mutant is a fault the stack is designed to absorb (a transient 503 on a
 delivery between services, say): it runs as a control, and the suite must stay green.
@@ -20,7 +20,7 @@ import importlib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import KitError
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 Side = Literal["front", "peer"]
 Handler = Callable[["Call"], Awaitable["Reply"]]
-FrameFilter = Callable[[str, str], list[str]]
+FrameFilter = Callable[[dict[str, Any], str, str], list[str]]
 
 
 class MutateError(KitError):
@@ -37,10 +37,14 @@ class MutateError(KitError):
 
 
 def _pattern(route: str) -> tuple[str, re.Pattern[str]]:
+    """A route's method and path pattern; `*` stands for any method, or any path."""
     method, _, template = route.partition(" ")
+    if template == "*":
+        return method, re.compile(".*")
     if not template.startswith("/"):
         raise ValueError(f"route {route!r} is not 'METHOD /path/{{param}}/'")
-    regex = re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template))
+    escaped = re.escape(template).replace(r"\{path\}", ".+")  # a path parameter spans slashes
+    regex = re.sub(r"\\\{\w+\\\}", "[^/]+", escaped)
     return method, re.compile(f"^{regex}$")
 
 
@@ -67,15 +71,13 @@ class Mutant:
                 return True
         return False
 
-    def operations(self) -> list[tuple[str, str, str]]:
-        """(service, method, template) the kit reaches where this mutant can be seen."""
-        if self.side == "peer":
-            found = []
-            for reveal in self.reveals:
-                service, method, template = reveal.split(" ", 2)
-                found.append((service, method, template))
-            return found
-        return [(self.service, *r.split(" ", 1)) for r in self.routes]  # type: ignore[misc]
+    def seen_at(self, service: str, method: str, template: str) -> bool:
+        """Whether a check that reached this operation (its evidence) could notice the
+        mutant: the operation is one it changes, or, for a fault between services or in
+        a socket's frames, one where it `reveals` itself."""
+        if self.side == "peer" or self.frames is not None:
+            return f"{service} {method} {template}" in self.reveals
+        return self.matches(service, self.side, method, template)
 
 
 CATALOGUE: dict[str, Mutant] = {}

@@ -290,7 +290,12 @@ class FaultProxy:
             await send({"type": "websocket.close", "code": 1011})
             return
         mutant = self._matching(route, "GET", scope["path"])
-        passing = mutant.frames if mutant is not None and mutant.frames is not None else None
+        change = mutant.frames if mutant is not None and mutant.frames is not None else None
+        state: dict[str, Any] = {"admin_token": self.admin_token}
+
+        def passing(direction: str, text: str) -> list[str]:
+            return change(state, direction, text) if change is not None else [text]
+
         await send({"type": "websocket.accept", "subprotocol": upstream.protocol})
 
         async def to_service() -> None:
@@ -299,7 +304,7 @@ class FaultProxy:
                 if message["type"] == "websocket.disconnect":
                     return
                 if message.get("text") is not None:
-                    for text in passing("send", message["text"]) if passing else [message["text"]]:
+                    for text in passing("send", message["text"]):
                         await upstream.send_str(text)
                 elif message.get("bytes") is not None:
                     await upstream.send_bytes(message["bytes"])
@@ -307,10 +312,13 @@ class FaultProxy:
         async def to_client() -> None:
             async for frame in upstream:
                 if frame.type == aiohttp.WSMsgType.TEXT:
-                    for text in passing("receive", frame.data) if passing else [frame.data]:
+                    for text in passing("receive", frame.data):
                         await send({"type": "websocket.send", "text": text})
-                elif frame.type == aiohttp.WSMsgType.BINARY:
+                elif frame.type == aiohttp.WSMsgType.BINARY and change is None:
                     await send({"type": "websocket.send", "bytes": frame.data})
+                elif frame.type == aiohttp.WSMsgType.BINARY:  # JSON as bytes (Hoardwell's)
+                    for text in passing("receive", frame.data.decode("utf-8", "replace")):
+                        await send({"type": "websocket.send", "bytes": text.encode()})
             code = upstream.close_code or 1000
             with contextlib.suppress(Exception):
                 await send({"type": "websocket.close", "code": code})

@@ -18,6 +18,7 @@ of its own.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
 import threading
@@ -31,6 +32,7 @@ import nbformat
 from rich.console import Console
 
 from ..profiles import Profile, load_profile
+from ..runner.gate import Gate
 from ..runner.results import RunResult
 from ..runner.run import RunOptions, discover, new_run_id, run
 from .harness import proxied_stack
@@ -138,15 +140,7 @@ def reach(results: RunResult) -> Reach:
 
 def selected(mutant: Mutant, reached: Reach) -> list[str]:
     """The notebooks that reach an operation where `mutant` can be seen."""
-    wanted = mutant.operations()
-    return [
-        notebook
-        for notebook, ops in reached.items()
-        if any(
-            (s, m, t) in ops or (m == "*" and any((s, t) == (o[0], o[2]) for o in ops))
-            for s, m, t in wanted
-        )
-    ]
+    return [notebook for notebook, ops in reached.items() if any(mutant.seen_at(*op) for op in ops)]
 
 
 def chosen(only: list[str]) -> list[Mutant]:
@@ -167,6 +161,7 @@ class Trials:
         self.profile = profile
         self.folder = folder
         self.quiet = Console(quiet=True)
+        self.gate = Gate()  # a notebook marked alone runs alone across every trial
 
     def run(
         self,
@@ -180,9 +175,13 @@ class Trials:
     ) -> RunResult:
         run_id = run_id or new_run_id()
         logs = where / run_id / "proxied"
-        with proxied_stack(
-            self.profile, mutant.name if mutant else None, logs, self.options.seed
-        ) as proxied:
+        with contextlib.ExitStack() as stack:
+            with self.gate.shared():  # starting a stack is work an `alone` notebook would feel
+                proxied = stack.enter_context(
+                    proxied_stack(
+                        self.profile, mutant.name if mutant else None, logs, self.options.seed
+                    )
+                )
             target = self.profile.model_copy(update={"stack": "remote", "urls": proxied.front})
             return run(
                 RunOptions(
@@ -194,6 +193,7 @@ class Trials:
                     cell_timeout=self.options.cell_timeout,
                     fail_fast=fail_fast,
                     run_id=run_id,
+                    gate=self.gate,
                 ),
                 console or self.quiet,
             )

@@ -81,6 +81,27 @@ def _coverage_rows(coverage: list[dict[str, Any]]) -> pd.DataFrame:
     return frame.drop(columns=[c for c in ("index",) if c in frame])
 
 
+def _residue_rows(run: Run) -> pd.DataFrame:
+    """What the notebooks made, by service and kind: deleted, left behind, kept as history."""
+    rows = [
+        {**row, "notebook": notebook}
+        for notebook, kept in run.facts.items()
+        for row in kept.get("residue") or []
+    ]
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows)
+    summed = frame.groupby(["service", "kind"], sort=False)[["made", "deleted", "left", "kept"]]
+    table = summed.sum().reset_index()
+    table["left by"] = [
+        ", ".join(
+            frame[(frame["service"] == s) & (frame["kind"] == k) & (frame["left"] > 0)]["notebook"]
+        )
+        for s, k in zip(table["service"], table["kind"], strict=True)
+    ]
+    return table
+
+
 def render(run: Run, *, pages: bool = True) -> Path:
     """Write `report.html` (and, with `pages`, html/<notebook>.html) into the run's folder."""
     pages_dir = run.folder / "html"
@@ -110,6 +131,7 @@ def render(run: Run, *, pages: bool = True) -> Path:
         if t["status"] != "passed"
     ]
     quality = run.fact("quality_metrics")
+    residue = _residue_rows(run)
     coverage = run.fact("api_coverage")
     earlier = [r for r in history(run.folder.parent) if r.run_id <= run.run_id]
     figures = [
@@ -131,6 +153,8 @@ def render(run: Run, *, pages: bool = True) -> Path:
         failed=failed,
         quality=_table(pd.DataFrame([quality]).round(3)) if quality else "",
         coverage=_table(_coverage_rows(coverage)) if coverage else "",
+        residue=_table(residue) if not residue.empty else "",
+        swept=run.results.get("residue") or [],
         figures=[_figure(fig) for fig in figures],
         plotly_js=Markup(get_plotlyjs()),
     )

@@ -41,6 +41,9 @@ def as_text(exchanges: list[dict[str, Any]]) -> str:
             ]
         else:
             answer = f"{e['status']} {_reason(e['status'])}" if e["status"] else e["error"]
+            if e.get("count", 1) > 1:
+                blocks.append(f"{e['method']} {e['url']} -> {answer} x{e['count']:,} (a tally)")
+                continue
             lines = [f"{e['method']} {e['url']} -> {answer} in {e['ms']:.1f} ms"]
             lines += [f"  > {k}: {v}" for k, v in e["request_headers"].items()]
             if e["request_body"]:

@@ -53,6 +53,7 @@ class RunResult:
     stack_version: str = ""
     notebooks: list[NotebookResult] = field(default_factory=list)
     parameters: dict[str, Any] = field(default_factory=dict)
+    residue: list[str] = field(default_factory=list)  # users the final sweep could not remove
 
     @property
     def test_details(self) -> list[dict[str, Any]]:
@@ -69,6 +70,18 @@ class RunResult:
                         "duration": nb.duration,
                     }
                 )
+        if self.residue:
+            details.append(
+                {
+                    "area": "runner",
+                    "notebook": "",
+                    "name": "the run leaves nothing behind",
+                    "status": "failed",
+                    "detail": f"{len(self.residue)} users still there after the final sweep: "
+                    + ", ".join(self.residue[:5]),
+                    "duration": 0.0,
+                }
+            )
         return details
 
     @property
@@ -116,6 +129,7 @@ class RunResult:
             "stack_version": self.stack_version,
             "notebooks": [nb.as_dict() for nb in self.notebooks],
             "facts": {nb.name: nb.facts for nb in self.notebooks if nb.facts},
+            "residue": self.residue,
             "test_details": details,
         }
 
@@ -148,6 +162,14 @@ class RunResult:
                 else:
                     case.result = [Error(nb.error or nb.status, nb.status)]
                 suite.add_testcase(case)
+            xml.add_testsuite(suite)
+        if self.residue:
+            suite = TestSuite("runner")
+            case = TestCase("the run leaves nothing behind", classname="runner")
+            case.result = [
+                Failure(f"{len(self.residue)} users left: {', '.join(self.residue[:5])}")
+            ]
+            suite.add_testcase(case)
             xml.add_testsuite(suite)
         return xml
 

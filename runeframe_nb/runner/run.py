@@ -26,7 +26,9 @@ from ..environment import open_environment
 from ..errors import RunError
 from ..fixtures import sweep
 from ..profiles import PARAMS_VARIABLE, Profile, find_params_dir, load_profile
+from ..recorder import STOP_VARIABLE
 from .execute import NotebookResult, execute
+from .gate import Gate
 from .kernels import KernelPool
 from .progress import Progress
 from .results import RunResult
@@ -41,9 +43,11 @@ class RunOptions:
     output: Path = Path("outputs")
     notebooks: Path = Path("notebooks")
     cell_timeout: float | None = 600.0
-    # stop at the first notebook that fails: those not yet started are skipped
+    # stop at the first failed check: its notebook stops there, those not yet started
+    # are skipped
     fail_fast: bool = False
     run_id: str | None = None  # given: the archive folder may exist already (it holds logs)
+    gate: Gate = field(default_factory=Gate)  # shared by runs that must not skew each other
 
 
 def parse_parameters(pairs: list[str]) -> dict[str, Any]:
@@ -111,7 +115,7 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
         parameters.update(options.parameters)
         result.parameters = parameters
         execute_all(result, parameters, options, console)
-        sweep(env, run_id)
+        result.residue = sweep(env, run_id)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
@@ -144,6 +148,8 @@ def execute_all(
     batches = [by_phase[0], *([nb] for nb in by_phase[1]), by_phase[2]]
     jobs = max(1, min(options.jobs, len(result.notebooks)))
     kernel_env = {PARAMS_VARIABLE: str(find_params_dir().resolve())}
+    if options.fail_fast:
+        kernel_env[STOP_VARIABLE] = "1"
     with (result.folder / "kernels.log").open("ab") as kernel_log:
         pool = KernelPool(
             jobs,
@@ -159,17 +165,19 @@ def execute_all(
             with Progress(result.notebooks, console) as progress:
 
                 def one(nb: NotebookResult, given: dict[str, Any]) -> None:
-                    if stop.is_set():
-                        nb.status = "skipped"
-                        return
-                    progress.started(nb)
-                    execute(
-                        nb,
-                        given,
-                        pool,
-                        cell_timeout=options.cell_timeout,
-                        on_cell=lambda done, total: progress.cell(nb, done, total),
-                    )
+                    alone = phases[result.notebooks.index(nb)] == 1
+                    with options.gate.exclusive() if alone else options.gate.shared():
+                        if stop.is_set():
+                            nb.status = "skipped"
+                            return
+                        progress.started(nb)
+                        execute(
+                            nb,
+                            given,
+                            pool,
+                            cell_timeout=options.cell_timeout,
+                            on_cell=lambda done, total: progress.cell(nb, done, total),
+                        )
                     progress.finished(nb)
                     if options.fail_fast and (nb.status != "completed" or nb.failed_checks):
                         stop.set()

@@ -36,6 +36,7 @@ def test_importing_the_kit_loads_neither_pandas_nor_plotly() -> None:
     import subprocess
     import sys
 
-    probe = "import sys, runeframe_nb.errors; print(sorted({'pandas', 'plotly'} & set(sys.modules)))"
+    heavy = "{'pandas', 'plotly'}"
+    probe = f"import sys, runeframe_nb.errors; print(sorted({heavy} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -1,3 +1,26 @@
-"""The catalogue of mutants, one module per part of the system; importing it registers them."""
+"""The catalogue of mutants, one module per part of the system; importing it registers them.
 
-from . import economy, faults  # noqa: F401
+edge            the public REST contract: statuses, envelope, pagination, rate limits
+identity        authentication and authorization
+economy         Mercatrix: money, rewards, balances
+messages        Hoardwell: messages lost, reordered, repeated
+infrastructure  Jonar: scaling, status, alerts, events, load
+simulations     Distilera: outcomes, states, users, the vault
+graphql         the edge's GraphQL
+websocket       the live WebSocket and the stream behind it
+security        the holes the OWASP API Top 10 names
+faults          faults the stack absorbs: run as controls
+"""
+
+from . import (  # noqa: F401
+    economy,
+    edge,
+    faults,
+    graphql,
+    identity,
+    infrastructure,
+    messages,
+    security,
+    simulations,
+    websocket,
+)

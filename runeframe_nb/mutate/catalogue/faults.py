@@ -12,7 +12,13 @@ import asyncio
 from ..mutants import mutant
 from ..proxy import Call, Reply, error_reply, lost_reply
 
-DELIVERIES = ("POST /messages/", "POST /alerts/", "POST /accounts/", "POST /rewards/")
+DELIVERIES = (
+    "POST /messages/",
+    "POST /alerts/",
+    "POST /events/",
+    "POST /accounts/",
+    "POST /rewards/",
+)
 SHARE = 0.1  # of deliveries that meet the fault
 
 
