@@ -143,6 +143,20 @@ def selected(mutant: Mutant, reached: Reach) -> list[str]:
     return [notebook for notebook, ops in reached.items() if any(mutant.seen_at(*op) for op in ops)]
 
 
+def _caught(result: RunResult) -> list[dict[str, str]]:
+    """The checks that failed: those of the notebooks; the runner's own entry for a
+    notebook only when it stopped with no failed check (a crash, a timeout)."""
+    failed = [t for t in result.failed if t.get("area") != "runner"]
+    stopped = {t.get("notebook") for t in failed}
+    failed += [
+        t for t in result.failed if t.get("area") == "runner" and t.get("notebook") not in stopped
+    ]
+    return [
+        {"notebook": t.get("notebook", ""), "check": t["name"], "detail": t.get("detail", "")}
+        for t in failed
+    ]
+
+
 def chosen(only: list[str]) -> list[Mutant]:
     found = registered()
     if not only:
@@ -187,7 +201,7 @@ class Trials:
                 RunOptions(
                     profile=target,
                     only=notebooks,
-                    jobs=1 if self.options.jobs > 1 else 2,
+                    jobs=1 if self.options.jobs > 1 and mutant is not None else 2,
                     output=where,
                     notebooks=self.options.notebooks,
                     cell_timeout=self.options.cell_timeout,
@@ -203,10 +217,7 @@ class Trials:
     ) -> Outcome:
         started = time.perf_counter()
         result = self.run(mutant, notebooks, where, fail_fast=fail_fast)
-        caught = [
-            {"notebook": t.get("notebook", ""), "check": t["name"], "detail": t.get("detail", "")}
-            for t in result.failed
-        ]
+        caught = _caught(result)
         is_control = mutant is None or mutant.tolerated
         if is_control:
             verdict: Verdict = "passed" if result.ok else "failed"
@@ -254,10 +265,7 @@ def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
         "control",
         "passed" if result.ok else "failed",
         notebooks,
-        [
-            {"notebook": t.get("notebook", ""), "check": t["name"], "detail": t.get("detail", "")}
-            for t in result.failed
-        ],
+        _caught(result),
         round(time.perf_counter() - control_started, 1),
         ".",
     )
@@ -273,7 +281,9 @@ def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
     reached = reach(result)
     jobs: list[tuple[Mutant, list[str], Path, bool]] = []
     if options.tolerated:
-        tolerated = [m for m in registered().values() if m.tolerated]
+        # every tolerated fault, or those --only names when it names any
+        named = [m for m in mutants if m.tolerated]
+        tolerated = named or [m for m in registered().values() if m.tolerated]
         jobs += [(m, notebooks, folder / "controls" / m.name, False) for m in tolerated]
     for mutant in (m for m in mutants if not m.tolerated):
         jobs.append((mutant, selected(mutant, reached), folder / "mutants" / mutant.name, True))

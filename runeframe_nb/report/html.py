@@ -4,6 +4,7 @@ run's executed notebooks as HTML pages beside it, converted by nbconvert."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,32 @@ def _residue_rows(run: Run) -> pd.DataFrame:
     return table
 
 
+def _mutation(run: Run) -> dict[str, Any] | None:
+    """The mutation run archived with this one (mutation.json), with its table."""
+    path = run.folder / "mutation.json"
+    if not path.exists():
+        return None
+    found: dict[str, Any] = json.loads(path.read_text())
+    rows = [
+        {
+            "mutant": html.escape(o["name"]),
+            "kind": o["kind"],
+            "breaks": html.escape(o["breaks"]),
+            "verdict": f'<span class="status {_VERDICT_STYLE[o["verdict"]]}">{o["verdict"]}</span>',
+            "caught by": html.escape(
+                "; ".join(f"{c['notebook']}: {c['check']}" for c in o["caught_by"][:2])
+            ),
+            "seconds": o["duration"],
+        }
+        for o in [found["control"], *found["controls"], *found["results"]]
+    ]
+    found["table"] = _table(pd.DataFrame(rows))
+    return found
+
+
+_VERDICT_STYLE = {"passed": "passed", "killed": "passed", "failed": "failed", "survived": "failed"}
+
+
 def render(run: Run, *, pages: bool = True) -> Path:
     """Write `report.html` (and, with `pages`, html/<notebook>.html) into the run's folder."""
     pages_dir = run.folder / "html"
@@ -155,6 +182,7 @@ def render(run: Run, *, pages: bool = True) -> Path:
         coverage=_table(_coverage_rows(coverage)) if coverage else "",
         residue=_table(residue) if not residue.empty else "",
         swept=run.results.get("residue") or [],
+        mutation=_mutation(run),
         figures=[_figure(fig) for fig in figures],
         plotly_js=Markup(get_plotlyjs()),
     )

@@ -63,12 +63,12 @@ async def reset_once(call: Call) -> Reply:
 
 @mutant(
     "slow-delivery",
-    "every delivery between services takes 300 ms more",
+    "every delivery between services takes 200 ms more",
     "*",
     *DELIVERIES,
     side="peer",
     tolerated=True,
 )
 async def slow(call: Call) -> Reply:
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.2)
     return await call.forward()

@@ -1,0 +1,153 @@
+"""`runeframe-nb mutate`: the catalogue, the proxy, notebook selection, the score, and a
+sample of mutants with the controls on the real notebooks and a real stack."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import websockets
+
+from runeframe_nb.mutate import find, registered
+from runeframe_nb.mutate.harness import ProxyProcess
+from runeframe_nb.mutate.mutants import Mutant
+from runeframe_nb.mutate.proxy import Route
+from runeframe_nb.mutate.run import MutateOptions, Mutation, Outcome, mutate, selected
+from runeframe_nb.profiles import SERVICES
+from runeframe_nb.stack import free_port_block
+
+NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
+HEADERS = {"Authorization": "Bearer test_token"}
+
+
+def test_the_catalogue_covers_every_part_of_the_system() -> None:
+    found = registered()
+    mutants = [m for m in found.values() if not m.tolerated]
+    assert len(mutants) >= 30
+    assert {m.service for m in mutants} >= {"api", "distilera", "hoardwell", "mercatrix", "jonar"}
+    assert any(m.frames for m in mutants) and any(m.side == "peer" for m in mutants)
+    assert sum(m.tolerated for m in found.values()) >= 3
+    assert all(m.reveals for m in mutants if m.side == "peer" or m.frames)
+
+
+def test_routes_match_paths_and_templates_alike() -> None:
+    m = Mutant("x", "", "jonar", ("GET /deployments/{deployment_id}/service/{path}",))
+    assert m.matches("jonar", "front", "GET", "/deployments/d1/service/http://host:1/a")
+    assert m.matches("jonar", "front", "GET", "/deployments/{deployment_id}/service/{path}")
+    assert not m.matches("jonar", "peer", "GET", "/deployments/d1/service/x")
+    assert not m.matches("api", "front", "GET", "/deployments/d1/service/x")
+    anywhere = Mutant("y", "", "*", ("POST *",))
+    assert anywhere.matches("hoardwell", "front", "POST", "/messages/")
+    assert not anywhere.matches("hoardwell", "front", "GET", "/messages/")
+
+
+def test_a_mutant_runs_the_notebooks_whose_checks_reached_it() -> None:
+    reached = {
+        "01": {("mercatrix", "POST", "/transactions/"), ("hoardwell", "GET", "/messages/")},
+        "02": {("api", "GET", "/api/v1/users/{user_id}/")},
+    }
+    assert selected(find("transfer-double-applied"), reached) == ["01"]
+    assert selected(find("message-lost"), reached) == ["01"]  # a peer fault, revealed there
+    assert selected(find("edge-unknown-user-200"), reached) == ["02"]
+    assert selected(find("ws-update-dropped"), reached) == []
+
+
+def outcome(name: str, kind: str, verdict: str) -> Outcome:
+    return Outcome(name, "", "api", "front", kind, verdict, ["01"])  # type: ignore[arg-type]
+
+
+def test_the_score_is_the_share_killed_times_the_share_without_false_alarm() -> None:
+    mutation = Mutation("r", Path("."), outcome("control", "control", "passed"))
+    mutation.mutants = [outcome(f"m{i}", "mutant", "killed") for i in range(19)]
+    mutation.mutants.append(outcome("m19", "mutant", "survived"))
+    mutation.controls = [outcome("c1", "control", "passed"), outcome("c2", "control", "passed")]
+    assert mutation.score == 0.95
+    mutation.controls[1] = outcome("c2", "control", "failed")
+    assert (mutation.false_alarms, mutation.score) == (1, 0.475)
+
+
+@pytest.fixture
+def proxy(
+    request: pytest.FixtureRequest, urls: dict[str, str], tmp_path: Path
+) -> Iterator[dict[str, str]]:
+    """The session stack behind the fault proxy, with the mutant `request.param` (or none)."""
+    first = free_port_block(len(SERVICES))
+    routes = [Route(s, "front", first + i, urls[s]) for i, s in enumerate(SERVICES)]
+    process = ProxyProcess(
+        routes, getattr(request, "param", None), "test_token", tmp_path / "p.log"
+    )
+    process.start()
+    try:
+        yield {r.service: f"http://127.0.0.1:{r.port}" for r in routes}
+    finally:
+        process.stop()
+
+
+def test_with_no_mutant_the_proxy_changes_nothing(
+    proxy: dict[str, str], urls: dict[str, str], environment: object
+) -> None:
+    for path in ("/api/v1/users/user_123/", "/api/v1/users/nobody/", "/nothing/"):
+        direct = httpx.get(urls["api"] + path, headers=HEADERS)
+        relayed = httpx.get(proxy["api"] + path, headers=HEADERS)
+        assert (relayed.status_code, relayed.json()) == (direct.status_code, direct.json())
+        kept = {"content-type", "x-content-type-options", "x-ratelimit-limit"}
+        assert {k: relayed.headers.get(k) for k in kept} == {k: direct.headers.get(k) for k in kept}
+        assert "server" not in relayed.headers
+
+
+async def test_the_proxy_relays_the_websocket(proxy: dict[str, str], environment: object) -> None:
+    async with websockets.connect(proxy["api"].replace("http", "ws", 1) + "/ws/") as ws:
+        await ws.send(json.dumps({"type": "auth", "token": "test_token"}))
+        assert json.loads(await ws.recv())["status"] == "authenticated"
+        await ws.send(json.dumps({"type": "ping"}))
+        assert json.loads(await ws.recv()) == {"type": "pong"}
+
+
+@pytest.mark.parametrize("proxy", ["edge-create-200"], indirect=True)
+def test_a_mutant_changes_what_it_names_and_nothing_else(
+    proxy: dict[str, str], environment: object
+) -> None:
+    made = httpx.post(
+        proxy["api"] + "/api/v1/users/",
+        json={"name": "Mutant Probe", "email": "mutant-probe@runeframe.example"},
+        headers=HEADERS,
+    )
+    assert made.status_code == 200 and "location" not in made.headers
+    read = httpx.get(proxy["api"] + f"/api/v1/users/{made.json()['id']}/", headers=HEADERS)
+    assert read.status_code == 200
+    assert (
+        httpx.delete(
+            proxy["api"] + f"/api/v1/users/{made.json()['id']}/", headers=HEADERS
+        ).status_code
+        == 204
+    )
+
+
+def test_a_sample_of_mutants_is_killed_and_the_controls_raise_no_alarm(
+    tmp_path: Path, environment: object
+) -> None:
+    """The control and one absorbed fault pass through the proxy; a lost transfer, a lost
+    message between services and a dropped WebSocket update are each caught."""
+    options = MutateOptions(
+        only=[
+            "transfer-acknowledged-not-applied",
+            "message-lost",
+            "ws-update-dropped",
+            "delivery-503-once",
+        ],
+        jobs=2,
+        output=tmp_path,
+        notebooks=NOTEBOOKS,
+    )
+    mutation = mutate(options)
+    assert mutation.control.verdict == "passed"
+    assert [(c.name, c.verdict) for c in mutation.controls] == [("delivery-503-once", "passed")]
+    verdicts = {m.name: m.verdict for m in mutation.mutants}
+    assert verdicts == dict.fromkeys(
+        ["transfer-acknowledged-not-applied", "message-lost", "ws-update-dropped"], "killed"
+    )
+    written = json.loads((mutation.folder / "mutation.json").read_text())
+    assert (written["score"], written["false_alarms"]) == (1.0, 0)
