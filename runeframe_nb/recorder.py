@@ -11,10 +11,10 @@ stored output pins the verdicts and never the numbers.
 A check's duration is the time since the previous check or since its cell began,
 whichever is later: the time spent producing the evidence it judges.
 
-A check also keeps the exchanges with the services of its window, since the previous
-check or its cell's start, whichever is earlier (exchanges.py): the operations they
-reached, always; the exchanges themselves, masked and cut, when it failed. `covers`
-names the checklist requirements it serves (requirements.py).
+A check also keeps the exchanges with the services it judged (exchanges.py): the
+operations reached since the previous check, always; when it failed, the exchanges of
+its cell (since the cell began or the previous check, whichever is earlier), masked and
+cut. `covers` names the checklist requirements it serves (requirements.py).
 """
 
 from __future__ import annotations
@@ -89,7 +89,10 @@ class Recorder:
         """Record whether `condition` holds, and show it under the cell."""
         now, wall = time.perf_counter(), time.time()
         passed = bool(condition)
-        seen = exchanges.journal.between(min(self._cell_began, self._previous), wall)
+        # the evidence since the previous check is this check's alone; a failed check
+        # shows the whole of its cell, what a tester reads to see what went wrong
+        since = exchanges.journal.between(self._previous, wall)
+        cell = exchanges.journal.between(min(self._cell_began, self._previous), wall)
         record = Check(
             area=self.area,
             name=name,
@@ -97,8 +100,8 @@ class Recorder:
             detail=str(detail),
             duration=round(now - self._mark, 6),
             covers=requirement_ids(covers),
-            evidence=exchanges.evidence(seen),
-            exchanges=[] if passed else [e.as_dict() for e in seen[-exchanges.CAPSULE_LIMIT :]],
+            evidence=exchanges.evidence(since),
+            exchanges=[] if passed else [e.as_dict() for e in cell[-exchanges.CAPSULE_LIMIT :]],
         )
         self._mark, self._previous = now, wall
         self.checks.append(record)
