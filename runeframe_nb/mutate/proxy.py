@@ -20,12 +20,13 @@ import random
 import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import orjson
+from yarl import URL
 
 from .mutants import Mutant, find
 
@@ -119,7 +120,6 @@ class Call:
     query: str
     headers: list[tuple[str, str]]
     body: bytes
-    state: dict[str, Any] = field(default_factory=dict)
 
     @property
     def service(self) -> str:
@@ -146,11 +146,6 @@ class Call:
             return orjson.loads(self.body) if self.body else None
         except orjson.JSONDecodeError:
             return None
-
-    def params(self) -> dict[str, str]:
-        from urllib.parse import parse_qsl
-
-        return dict(parse_qsl(self.query, keep_blank_values=True))
 
     async def forward(
         self,
@@ -207,7 +202,11 @@ class FaultProxy:
         sent = [(k, v) for k, v in headers if k.lower() not in _DROPPED]
         try:
             async with self.session.request(
-                method, url, headers=sent, data=body or None, allow_redirects=False
+                method,
+                URL(url, encoded=True),  # the path exactly as it came: no re-quoting
+                headers=sent,
+                data=body or None,
+                allow_redirects=False,
             ) as answer:
                 content = await answer.read()
                 kept = [(k, v) for k, v in answer.headers.items() if k.lower() not in _DROPPED]
