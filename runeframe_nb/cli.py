@@ -286,10 +286,18 @@ def mutate(
         tolerated=tolerated,
     )
     mutation = run_mutants(options, console)
-    console.print(table(mutation).to_string(index=False), highlight=False)
     from .report import open_run, render
 
     report = render(open_run(mutation.folder))
+    if mutation.control.verdict != "passed":
+        failed = "; ".join(f"{c['notebook']}: {c['check']}" for c in mutation.control.caught_by[:3])
+        console.print(
+            f"[red]the control failed through the proxy with no mutant: the proxy itself "
+            f"changes behaviour, so no mutant was run[/red] ({failed}); report {report}",
+            highlight=False,
+        )
+        raise typer.Exit(1)
+    console.print(table(mutation).to_string(index=False), highlight=False)
     quiet = (
         "no false alarm"
         if not mutation.false_alarms

@@ -270,14 +270,10 @@ def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
         ".",
     )
     mutation = Mutation(run_id, folder, control)
-    if not result.ok:
+    if not result.ok:  # the proxy itself changes behaviour: nothing after it would mean anything
         mutation.duration = time.perf_counter() - started
         mutation.write()
-        failed = "; ".join(f"{c['notebook']}: {c['check']}" for c in control.caught_by[:3])
-        raise MutateError(
-            f"the control failed through the proxy with no mutant, so the proxy itself "
-            f"changes behaviour: {failed or result.status}"
-        )
+        return mutation
     reached = reach(result)
     jobs: list[tuple[Mutant, list[str], Path, bool]] = []
     if options.tolerated:

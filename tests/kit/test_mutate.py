@@ -151,3 +151,59 @@ def test_a_sample_of_mutants_is_killed_and_the_controls_raise_no_alarm(
     )
     written = json.loads((mutation.folder / "mutation.json").read_text())
     assert (written["score"], written["false_alarms"]) == (1.0, 0)
+
+
+def test_a_failed_control_stops_the_command_before_any_mutant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the suite fails through the proxy with no mutant, the proxy itself changes
+    behaviour: no mutant runs, and the command says so and fails."""
+    from typer.testing import CliRunner
+
+    from runeframe_nb.cli import app
+    from runeframe_nb.mutate import run as mutate_run
+    from runeframe_nb.runner.execute import NotebookResult
+    from runeframe_nb.runner.results import RunResult
+
+    tried: list[str | None] = []
+
+    def fake_run(
+        self: object, mutant: object, notebooks: list[str], where: Path, **kw: object
+    ) -> RunResult:
+        tried.append(getattr(mutant, "name", None))
+        folder = where / str(kw.get("run_id") or "trial")
+        folder.mkdir(parents=True, exist_ok=True)
+        result = RunResult(folder.name, "local", folder, "2026-01-01T00:00:00Z")
+        nb = NotebookResult("01_component_integration", "", str(folder / "01.ipynb"), "completed")
+        nb.checks = [
+            {
+                "area": "x",
+                "notebook": nb.name,
+                "name": "the payment moves",
+                "status": "failed",
+                "detail": "",
+                "duration": 0.0,
+            }
+        ]
+        result.notebooks = [nb]
+        result.write()
+        return result
+
+    monkeypatch.setattr(mutate_run.Trials, "run", fake_run)
+    done = CliRunner().invoke(
+        app,
+        [
+            "mutate",
+            "--only",
+            "transfer-double-applied",
+            "--output",
+            str(tmp_path),
+            "--notebooks",
+            str(NOTEBOOKS),
+        ],
+    )
+    assert done.exit_code == 1
+    assert "the proxy itself changes behaviour" in done.output
+    assert tried == [None]  # the control alone
+    (written,) = tmp_path.glob("*/mutation.json")
+    assert json.loads(written.read_text())["control"]["verdict"] == "failed"
