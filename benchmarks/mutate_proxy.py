@@ -25,21 +25,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from _measure import free_port, wrk
+from _measure import TARGET, free_port, wrk
 
-BODY = b'{"data":[' + b'{"id":"user-1","name":"User 1"},' * 19 + b'{"id":"user-2"}]}'
-TARGET = f"""
-import asyncio, sys, uvloop
-HEAD = b"HTTP/1.1 200 OK\\r\\ncontent-type: application/json\\r\\n"
-ANSWER = HEAD + b"content-length: {len(BODY)}\\r\\n\\r\\n" + {BODY!r}
-class Answer(asyncio.Protocol):
-    def connection_made(self, transport): self.transport = transport
-    def data_received(self, data): self.transport.write(ANSWER * data.count(b"\\r\\n\\r\\n"))
-async def main():
-    server = await asyncio.get_running_loop().create_server(Answer, "127.0.0.1", int(sys.argv[1]))
-    await server.serve_forever()
-uvloop.run(main())
-"""
 PATH = "/users/?page=1&per_page=20"
 
 

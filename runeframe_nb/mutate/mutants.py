@@ -5,6 +5,8 @@ and a service; `peer`: between two services) and the routes it changes, and is o
 
 - `handle(call)`: answer a request, usually by forwarding it (`await call.forward()`)
   and changing what goes up or comes back, or by forwarding it twice, or not at all;
+- `answer_mutant`: a `handle` that forwards the request and rewrites the JSON object of
+  a successful answer (`change(body, call)` returns the new body, or None to leave it);
 - `frames(state, direction, text)`: the WebSocket frames to pass on for one frame seen
   (none to drop it, two to repeat it); `direction` is `send` (client to service) or
   `receive` (service to client), `state` a dict kept for the connection.
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 Side = Literal["front", "peer"]
 Handler = Callable[["Call"], Awaitable["Reply"]]
+Change = Callable[[dict[str, Any], "Call"], dict[str, Any] | None]
 FrameFilter = Callable[[dict[str, Any], str, str], list[str]]
 
 
@@ -97,6 +100,28 @@ def mutant(
     def register(handle: Handler) -> Handler:
         _register(Mutant(name, breaks, service, routes, side, handle, None, reveals, tolerated))
         return handle
+
+    return register
+
+
+def answer_mutant(
+    name: str,
+    breaks: str,
+    service: str,
+    *routes: str,
+    statuses: tuple[int, ...] = (200, 201),
+) -> Callable[[Change], Change]:
+    """Register the decorated `change` of a successful answer's JSON object as mutant `name`."""
+
+    def register(change: Change) -> Change:
+        async def handle(call: Call) -> Reply:
+            answer = await call.forward()
+            body = answer.json() if answer.status in statuses else None
+            changed = change(body, call) if isinstance(body, dict) else None
+            return answer if changed is None else answer.with_json(changed)
+
+        _register(Mutant(name, breaks, service, routes, "front", handle))
+        return change
 
     return register
 

@@ -73,7 +73,11 @@ class Reply:
     body: bytes
 
     def json(self) -> Any:
-        return orjson.loads(self.body) if self.body else None
+        """The body as JSON; None when it is empty or not JSON."""
+        try:
+            return orjson.loads(self.body) if self.body else None
+        except orjson.JSONDecodeError:
+            return None
 
     def with_json(self, data: Any, status: int | None = None) -> Reply:
         """This reply with `data` as its JSON body (and `status`, if given)."""

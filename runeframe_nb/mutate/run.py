@@ -213,17 +213,28 @@ class Trials:
             )
 
     def outcome(
-        self, mutant: Mutant | None, notebooks: list[str], where: Path, fail_fast: bool
-    ) -> Outcome:
+        self,
+        mutant: Mutant | None,
+        notebooks: list[str],
+        where: Path,
+        *,
+        fail_fast: bool,
+        run_id: str | None = None,
+        console: Console | None = None,
+    ) -> tuple[Outcome, RunResult]:
+        """A trial's verdict (a control passes or fails, a mutant is killed or survives),
+        and its run."""
         started = time.perf_counter()
-        result = self.run(mutant, notebooks, where, fail_fast=fail_fast)
+        result = self.run(
+            mutant, notebooks, where, run_id=run_id, fail_fast=fail_fast, console=console
+        )
         caught = _caught(result)
         is_control = mutant is None or mutant.tolerated
         if is_control:
             verdict: Verdict = "passed" if result.ok else "failed"
         else:
             verdict = "killed" if not result.ok else "survived"
-        return Outcome(
+        found = Outcome(
             name=mutant.name if mutant else "control",
             breaks=mutant.breaks if mutant else "nothing: the proxy passes everything on",
             service=mutant.service if mutant else "all",
@@ -235,6 +246,7 @@ class Trials:
             duration=round(time.perf_counter() - started, 1),
             run=str(result.folder.relative_to(self.folder)),
         )
+        return found, result
 
 
 def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
@@ -255,19 +267,8 @@ def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
         f"notebooks, {options.jobs} at once; archive {folder}",
         highlight=False,
     )
-    control_started = time.perf_counter()
-    result = trials.run(None, notebooks, options.output, run_id=run_id, console=console)
-    control = Outcome(
-        "control",
-        "nothing: the proxy passes everything on",
-        "all",
-        "both",
-        "control",
-        "passed" if result.ok else "failed",
-        notebooks,
-        _caught(result),
-        round(time.perf_counter() - control_started, 1),
-        ".",
+    control, result = trials.outcome(
+        None, notebooks, options.output, fail_fast=False, run_id=run_id, console=console
     )
     mutation = Mutation(run_id, folder, control)
     if not result.ok:  # the proxy itself changes behaviour: nothing after it would mean anything
@@ -292,7 +293,7 @@ def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
                 mutant.name, mutant.breaks, mutant.service, mutant.side, "mutant", "survived", []
             )
         else:
-            found = trials.outcome(mutant, chosen_notebooks, where, fail_fast)
+            found, _ = trials.outcome(mutant, chosen_notebooks, where, fail_fast=fail_fast)
         with lock:
             _say(console, found)
         return found

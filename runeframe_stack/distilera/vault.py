@@ -21,7 +21,7 @@ from ..core.clock import now_iso
 from ..core.errors import Conflict, Forbidden, NotFound
 from ..core.notify import new_id
 from ..core.routing import Call, Routes, endpoint, json, no_content
-from ..core.storage import Database
+from ..core.storage import Database, Row
 
 MIGRATIONS = [
     """
@@ -118,16 +118,22 @@ class VaultRoutes(Routes):
         )
         return json({"id": entry_id, **sealed}, status=201)
 
-    @endpoint("GET", "/vault/{entry_id}/", responses={200: VaultEntry}, access="user")
-    async def retrieve_sensitive_data(self, call: Call) -> Response:
-        """The fields decrypted, for their owner (or an admin)."""
+    async def _owned(self, call: Call) -> Row:
+        """The entry the path names, for its owner or an admin."""
         entry_id = call.path["entry_id"]
         row = await self.db.fetch_one("SELECT * FROM vault_entries WHERE id = $1", entry_id)
         if row is None:
             raise NotFound(f"vault entry {entry_id} not found")
         identity = call.require_identity()
         if identity.user_id != row["owner"] and not identity.is_admin:
-            raise Forbidden("only the owner may read a vault entry")
+            raise Forbidden("only the owner may read or erase a vault entry")
+        return row
+
+    @endpoint("GET", "/vault/{entry_id}/", responses={200: VaultEntry}, access="user")
+    async def retrieve_sensitive_data(self, call: Call) -> Response:
+        """The fields decrypted, for their owner (or an admin)."""
+        row = await self._owned(call)
+        entry_id = row["id"]
         sealed: dict[str, Any] = orjson.loads(row["sealed"])
         try:
             plain = {name: self.vault.open(entry_id, name, token) for name, token in sealed.items()}
@@ -138,12 +144,6 @@ class VaultRoutes(Routes):
     @endpoint("DELETE", "/vault/{entry_id}/", responses={204: None}, access="user")
     async def erase_sensitive_data(self, call: Call) -> Response:
         """Erase an entry for good: its owner (or an admin) may."""
-        entry_id = call.path["entry_id"]
-        owner = await self.db.fetch_value("SELECT owner FROM vault_entries WHERE id = $1", entry_id)
-        if owner is None:
-            raise NotFound(f"vault entry {entry_id} not found")
-        identity = call.require_identity()
-        if identity.user_id != owner and not identity.is_admin:
-            raise Forbidden("only the owner may erase a vault entry")
-        await self.db.execute("DELETE FROM vault_entries WHERE id = $1", entry_id)
+        row = await self._owned(call)
+        await self.db.execute("DELETE FROM vault_entries WHERE id = $1", row["id"])
         return no_content()

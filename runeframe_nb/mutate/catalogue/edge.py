@@ -4,10 +4,13 @@ validation, deletes and updates that do not take, rate limits and their headers.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from ..mutants import mutant
+from ..mutants import answer_mutant, mutant
 from ..proxy import Call, Reply
+
+Body = dict[str, Any]
 
 USER = "/api/v1/users/{user_id}/"
 USERS = "/api/v1/users/"
@@ -50,39 +53,35 @@ async def validation_422(call: Call) -> Reply:
     return Reply(422, answer.headers, answer.body) if answer.status == 400 else answer
 
 
-@mutant(
+@answer_mutant(
     "pagination-total-pages-floor",
     "total_pages rounds down: the last, partial page is never announced",
     "api",
     f"GET {USERS}",
 )
-async def total_pages_floor(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict) and "meta" in body:
-        pages = body["meta"]["pagination"]
-        pages["total_pages"] = pages["total_items"] // max(pages["per_page"], 1)
-        return answer.with_json(body)
-    return answer
+def total_pages_floor(body: Body, call: Call) -> Body | None:
+    pages = (body.get("meta") or {}).get("pagination")
+    if not pages:
+        return None
+    pages["total_pages"] = pages["total_items"] // max(pages["per_page"], 1)
+    return body
 
 
-@mutant(
+@answer_mutant(
     "pagination-next-skips-a-page",
     "links.next points two pages on: a page is never visited",
     "api",
     f"GET {USERS}",
 )
-async def next_skips(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    following = body.get("links", {}).get("next") if isinstance(body, dict) else None
-    if body and following:
-        path, _, query = following.partition("?")
-        params = dict(parse_qsl(query))
-        params["page"] = str(int(params.get("page", "1")) + 1)
-        body["links"]["next"] = f"{path}?{urlencode(params)}"
-        return answer.with_json(body)
-    return answer
+def next_skips(body: Body, call: Call) -> Body | None:
+    following = (body.get("links") or {}).get("next")
+    if not following:
+        return None
+    path, _, query = following.partition("?")
+    params = dict(parse_qsl(query))
+    params["page"] = str(int(params.get("page", "1")) + 1)
+    body["links"]["next"] = f"{path}?{urlencode(params)}"
+    return body
 
 
 @mutant(

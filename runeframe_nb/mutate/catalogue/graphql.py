@@ -4,8 +4,9 @@ createUser that answers but does not create."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from ..mutants import mutant
+from ..mutants import answer_mutant, mutant
 from ..proxy import Call, Reply
 
 
@@ -13,34 +14,31 @@ def _asks(call: Call, field: str) -> bool:
     return field in str((call.json() or {}).get("query", ""))
 
 
-@mutant(
+@answer_mutant(
     "graphql-errors-swallowed",
     "createUser answers bad input with no user and no errors",
     "api",
     "POST /graphql/",
+    statuses=(200,),
 )
-async def errors_swallowed(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 and _asks(call, "createUser") else None
-    made = (body.get("data") or {}).get("createUser") if isinstance(body, dict) else None
-    if isinstance(body, dict) and isinstance(made, dict) and made.get("errors"):
-        body["data"]["createUser"] = {**made, "errors": []}
-        return answer.with_json(body)
-    return answer
+def errors_swallowed(body: dict[str, Any], call: Call) -> dict[str, Any] | None:
+    made = (body.get("data") or {}).get("createUser")
+    if not _asks(call, "createUser") or not isinstance(made, dict) or not made.get("errors"):
+        return None
+    return {**body, "data": {**body["data"], "createUser": {**made, "errors": []}}}
 
 
-@mutant(
+@answer_mutant(
     "graphql-unknown-user-error",
     "user(id) for nobody answers an error instead of null",
     "api",
     "POST /graphql/",
+    statuses=(200,),
 )
-async def nobody_error(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict) and body.get("data") == {"user": None}:
-        return answer.with_json({"data": None, "errors": [{"message": "user not found"}]})
-    return answer
+def nobody_error(body: dict[str, Any], call: Call) -> dict[str, Any] | None:
+    if body.get("data") != {"user": None}:
+        return None
+    return {"data": None, "errors": [{"message": "user not found"}]}
 
 
 @mutant(

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
-from ..mutants import mutant
+from ..mutants import answer_mutant, mutant
 from ..proxy import Call, Reply
 
 SERVICES = ("api", "distilera", "hoardwell", "mercatrix", "jonar")
@@ -46,37 +47,30 @@ async def signature_unchecked(call: Call) -> Reply:
     return answer
 
 
-@mutant(
+@answer_mutant(
     "token-expiry-unchecked",
     "token verification ignores expiry: an expired token is valid",
     "*",
     "POST /auth/verify/",
+    statuses=(200,),
 )
-async def expiry_unchecked(call: Call) -> Reply:
-    answer = await call.forward()
-    body, sent = answer.json(), call.json() or {}
-    if answer.status == 200 and isinstance(body, dict) and not body.get("is_valid"):
-        reason = str(body.get("error") or body.get("reason") or "")
-        if "expire" in reason.lower():
-            claims = _claims(str(sent.get("token", "")))
-            return answer.with_json(
-                {**body, "is_valid": True, "user_id": claims.get("sub"), "error": None}
-            )
-    return answer
+def expiry_unchecked(body: dict[str, Any], call: Call) -> dict[str, Any] | None:
+    reason = str(body.get("error") or "")
+    if body.get("is_valid") or "expire" not in reason.lower():
+        return None
+    claims = _claims(str((call.json() or {}).get("token", "")))
+    return {**body, "is_valid": True, "user_id": claims.get("sub"), "error": None}
 
 
-@mutant(
+@answer_mutant(
     "permission-check-lies",
     "a permission check allows what the caller may not do",
     "*",
     "POST /auth/permissions/check/",
+    statuses=(200,),
 )
-async def permission_lies(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json()
-    if answer.status == 200 and isinstance(body, dict) and body.get("allowed") is False:
-        return answer.with_json({**body, "allowed": True})
-    return answer
+def permission_lies(body: dict[str, Any], call: Call) -> dict[str, Any] | None:
+    return {**body, "allowed": True} if body.get("allowed") is False else None
 
 
 async def _as_admin_when_refused(call: Call) -> Reply:

@@ -4,9 +4,12 @@ events that are lost on the way, load that is reported but never sent."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from ..mutants import mutant
+from ..mutants import answer_mutant, mutant
 from ..proxy import Call, Reply
+
+Body = dict[str, Any]
 
 
 @mutant(
@@ -19,36 +22,28 @@ async def scale_ignored(call: Call) -> Reply:
     return await call.forward(method="GET", body=b"")
 
 
-@mutant(
+@answer_mutant(
     "deployment-status-lies",
     "a deployment reports every replica ready, whatever they are doing",
     "jonar",
     "GET /deployments/{deployment_id}/",
 )
-async def status_lies(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict) and body.get("status") == "deleted":
-        replicas = len(body.get("members") or []) or 2
-        return answer.with_json(
-            {**body, "status": "ready", "replicas": replicas, "ready_replicas": replicas}
-        )
-    return answer
+def status_lies(body: Body, call: Call) -> Body | None:
+    if body.get("status") != "deleted":
+        return None
+    replicas = len(body.get("members") or []) or 2
+    return {**body, "status": "ready", "replicas": replicas, "ready_replicas": replicas}
 
 
-@mutant(
+@answer_mutant(
     "service-health-lies",
     "Jonar's system metrics report every service up without asking them",
     "jonar",
     "GET /system/metrics/",
 )
-async def health_lies(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict):
-        services = dict.fromkeys(body.get("services") or (), "up")
-        return answer.with_json({**body, "services": services, "total_simulations": 0})
-    return answer
+def health_lies(body: Body, call: Call) -> Body | None:
+    services = dict.fromkeys(body.get("services") or (), "up")
+    return {**body, "services": services, "total_simulations": 0}
 
 
 @mutant(

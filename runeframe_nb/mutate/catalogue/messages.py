@@ -4,9 +4,12 @@ or repeated when read, error reports that never arrive."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from ..mutants import mutant
+from ..mutants import answer_mutant, mutant
 from ..proxy import Call, Reply
+
+Body = dict[str, Any]
 
 READS = ("hoardwell GET /messages/",)
 
@@ -45,43 +48,34 @@ async def error_lost(call: Call) -> Reply:
     return await call.forward()
 
 
-@mutant(
+@answer_mutant(
     "messages-reordered",
     "messages are listed newest first, not in the order they were stored",
     "hoardwell",
     "GET /messages/",
 )
-async def reordered(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict) and len(body.get("data") or []) > 1:
-        return answer.with_json({**body, "data": body["data"][::-1]})
-    return answer
+def reordered(body: Body, call: Call) -> Body | None:
+    found = body.get("data") or []
+    return {**body, "data": found[::-1]} if len(found) > 1 else None
 
 
-@mutant(
+@answer_mutant(
     "messages-duplicated",
     "every message is listed twice",
     "hoardwell",
     "GET /messages/",
 )
-async def duplicated(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict) and body.get("data"):
-        return answer.with_json({**body, "data": [m for m in body["data"] for _ in (0, 1)]})
-    return answer
+def duplicated(body: Body, call: Call) -> Body | None:
+    found = body.get("data") or []
+    return {**body, "data": [m for m in found for _ in (0, 1)]} if found else None
 
 
-@mutant(
+@answer_mutant(
     "message-content-truncated",
     "a message read by its id comes back with its content cut short",
     "hoardwell",
     "GET /messages/{message_id}/",
 )
-async def truncated(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict) and isinstance(body.get("content"), str):
-        return answer.with_json({**body, "content": body["content"][:12]})
-    return answer
+def truncated(body: Body, call: Call) -> Body | None:
+    content = body.get("content")
+    return {**body, "content": content[:12]} if isinstance(content, str) else None

@@ -5,11 +5,12 @@ routes served that no document names, malformed messages relayed as they came.""
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 
-from ..mutants import frame_mutant, mutant
+from ..mutants import answer_mutant, frame_mutant, mutant
 from ..proxy import Call, Reply
 
 TRACE = (
@@ -41,18 +42,15 @@ async def fields_dropped(call: Call) -> Reply:
     return answer
 
 
-@mutant(
+@answer_mutant(
     "user-leaks-password-hash",
     "a user object carries its password hash",
     "distilera",
     "GET /users/{user_id}/",
+    statuses=(200,),
 )
-async def leaks_hash(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict):
-        return answer.with_json({**body, "password_hash": "$2b$12$" + "x" * 53})
-    return answer
+def leaks_hash(body: dict[str, Any], call: Call) -> dict[str, Any] | None:
+    return {**body, "password_hash": "$2b$12$" + "x" * 53}
 
 
 @mutant(

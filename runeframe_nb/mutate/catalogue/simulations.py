@@ -3,75 +3,68 @@ outcomes, stale states, failures reported as successes, deletes that do not take
 
 from __future__ import annotations
 
-from ..mutants import mutant
+from typing import Any
+
+from ..mutants import answer_mutant, mutant
 from ..proxy import Call, Reply
 
+Body = dict[str, Any]
 
-@mutant(
+
+@answer_mutant(
     "simulation-wrong-product",
     "a completed simulation reports another product than the alchemy table gives",
     "distilera",
     "POST /simulations/{simulation_id}/complete/",
 )
-async def wrong_product(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict) and body.get("result"):
-        other = "dragon_scale" if body["result"] != "dragon_scale" else "phoenix_essence"
-        return answer.with_json({**body, "result": other})
-    return answer
+def wrong_product(body: Body, call: Call) -> Body | None:
+    if not body.get("result"):
+        return None
+    return {
+        **body,
+        "result": "dragon_scale" if body["result"] != "dragon_scale" else "phoenix_essence",
+    }
 
 
-@mutant(
+@answer_mutant(
     "simulation-status-stale",
     "a simulation reads as pending whatever its state",
     "distilera",
     "GET /simulations/{simulation_id}/",
     "GET /simulations/",
 )
-async def status_stale(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    if isinstance(body, dict) and "status" in body:
-        return answer.with_json({**body, "status": "pending"})
-    if isinstance(body, dict) and isinstance(body.get("data"), list):
-        return answer.with_json(
-            {**body, "data": [{**s, "status": "pending"} for s in body["data"]]}
-        )
-    return answer
+def status_stale(body: Body, call: Call) -> Body | None:
+    if "status" in body:
+        return {**body, "status": "pending"}
+    if isinstance(body.get("data"), list):
+        return {**body, "data": [{**s, "status": "pending"} for s in body["data"]]}
+    return None
 
 
-@mutant(
+@answer_mutant(
     "coordination-failure-hidden",
     "a coordination missing a role reports completed instead of failed",
     "distilera",
     "POST /coordinations/",
 )
-async def failure_hidden(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status in (200, 201) else None
-    if isinstance(body, dict) and body.get("status") == "failed":
-        return answer.with_json({**body, "status": "completed", "reason": None})
-    return answer
+def failure_hidden(body: Body, call: Call) -> Body | None:
+    if body.get("status") != "failed":
+        return None
+    return {**body, "status": "completed", "reason": None}
 
 
-@mutant(
+@answer_mutant(
     "collaboration-reward-unequal",
     "a completed collaboration gives its leader the whole reward on paper",
     "distilera",
     "POST /collaborations/{collaboration_id}/complete/",
 )
-async def reward_unequal(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 200 else None
-    rewards = body.get("rewards") if isinstance(body, dict) else None
-    if isinstance(body, dict) and isinstance(rewards, dict) and len(rewards) > 1:
-        total = round(sum(rewards.values()), 2)
-        first = next(iter(rewards))
-        return answer.with_json(
-            {**body, "rewards": {u: total if u == first else 0.0 for u in rewards}}
-        )
-    return answer
+def reward_unequal(body: Body, call: Call) -> Body | None:
+    rewards = body.get("rewards")
+    if not isinstance(rewards, dict) or len(rewards) < 2:
+        return None
+    total, leader = round(sum(rewards.values()), 2), next(iter(rewards))
+    return {**body, "rewards": {u: total if u == leader else 0.0 for u in rewards}}
 
 
 @mutant(
@@ -84,15 +77,11 @@ async def delete_ignored(call: Call) -> Reply:
     return Reply(204, [], b"")
 
 
-@mutant(
+@answer_mutant(
     "vault-stores-plaintext",
     "the vault answers a stored entry with its fields in the clear",
     "distilera",
     "POST /vault/",
 )
-async def plaintext(call: Call) -> Reply:
-    answer = await call.forward()
-    body = answer.json() if answer.status == 201 else None
-    if isinstance(body, dict):
-        return answer.with_json({**(call.json() or {}), "id": body.get("id")})
-    return answer
+def plaintext(body: Body, call: Call) -> Body | None:
+    return {**(call.json() or {}), "id": body.get("id")}
