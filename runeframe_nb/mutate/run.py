@@ -139,8 +139,11 @@ def reach(results: RunResult) -> Reach:
 
 
 def selected(mutant: Mutant, reached: Reach) -> list[str]:
-    """The notebooks that reach an operation where `mutant` can be seen."""
-    return [notebook for notebook, ops in reached.items() if any(mutant.seen_at(*op) for op in ops)]
+    """The notebooks that reach an operation where `mutant` can be seen, those reaching
+    the most such operations first: a trial stops at its first failure, so the notebook
+    most likely to fail should not wait behind the others."""
+    seen = {nb: sum(mutant.seen_at(*op) for op in ops) for nb, ops in reached.items()}
+    return sorted((nb for nb, n in seen.items() if n), key=lambda nb: -seen[nb])
 
 
 def _caught(result: RunResult) -> list[dict[str, str]]:

@@ -65,6 +65,8 @@ def parse_parameters(pairs: list[str]) -> dict[str, Any]:
 
 
 def discover(folder: Path, only: list[str]) -> list[Path]:
+    """The notebooks of `folder` that `only` picks (all when empty), in name order; when
+    `only` names notebooks exactly, in the order it names them."""
     if not folder.is_dir():
         raise RunError(f"no notebooks folder at {folder}")
     found = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
@@ -74,6 +76,9 @@ def discover(folder: Path, only: list[str]) -> list[Path]:
             for p in found
             if any(fnmatch.fnmatch(p.name, g) or fnmatch.fnmatch(p.stem, g) for g in only)
         ]
+        if not any(glob in "".join(only) for glob in "*?["):
+            named = [g.removesuffix(".ipynb") for g in only]
+            found.sort(key=lambda p: named.index(p.stem) if p.stem in named else len(named))
     if not found:
         wanted = f" matching {', '.join(only)}" if only else ""
         raise RunError(f"no notebooks{wanted} in {folder}")

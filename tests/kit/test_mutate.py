@@ -53,6 +53,8 @@ def test_a_mutant_runs_the_notebooks_whose_checks_reached_it() -> None:
     assert selected(find("message-lost"), reached) == ["01"]  # a peer fault, revealed there
     assert selected(find("edge-unknown-user-200"), reached) == ["02"]
     assert selected(find("ws-update-dropped"), reached) == []
+    reached["09"] = {("api", m, "/api/v1/users/{user_id}/") for m in ("GET", "PATCH", "DELETE")}
+    assert selected(find("headers-insecure"), reached) == ["09", "01", "02"]  # most reached first
 
 
 def outcome(name: str, kind: str, verdict: str) -> Outcome:
