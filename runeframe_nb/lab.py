@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,19 +31,40 @@ def lab_environment(urls: dict[str, str], token: str | None) -> dict[str, str]:
     return variables
 
 
+def jupyter_lab() -> str:
+    """JupyterLab beside this interpreter (a venv's bin/, whether or not it is activated),
+    else on the PATH."""
+    beside = Path(sys.executable).parent / "jupyter-lab"
+    found = str(beside) if beside.exists() else shutil.which("jupyter-lab")
+    if found is None:
+        raise KitError("JupyterLab is not installed: pip install -e '.[lab]'")
+    return found
+
+
+def lab_command(
+    notebooks: Path, port: int, extra: Sequence[str] = (), root: bool | None = None
+) -> list[str]:
+    """JupyterLab on `notebooks`; as root (a container) it must be allowed to run as root."""
+    as_root = os.geteuid() == 0 if root is None else root
+    command = [jupyter_lab(), f"--port={port}", "--no-browser", f"--notebook-dir={notebooks}"]
+    if as_root and "--allow-root" not in extra:
+        command.append("--allow-root")
+    return [*command, *extra]
+
+
 def run_lab(
     profile_name: str,
     notebooks: Path,
     port: int,
     console: Console,
     command: Sequence[str] | None = None,
+    extra: Sequence[str] = (),
 ) -> int:
+    """JupyterLab (or `command`) with the profile's environment; `extra` options go to it."""
     if not notebooks.is_dir():
         raise KitError(f"no notebooks folder at {notebooks}")
     if command is None:
-        if shutil.which("jupyter-lab") is None:
-            raise KitError("JupyterLab is not installed: pip install -e '.[lab]'")
-        command = ["jupyter-lab", f"--port={port}", "--no-browser", f"--notebook-dir={notebooks}"]
+        command = lab_command(notebooks, port, extra)
     profile = load_profile(profile_name)
     env = open_environment(profile)
     try:

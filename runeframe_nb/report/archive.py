@@ -66,10 +66,9 @@ class Run:
 
 
 def open_run(reference: str | Path, output: Path = Path("outputs")) -> Run:
-    """A run by folder path or by id under `output`."""
-    folder = Path(reference)
-    if not folder.is_dir():
-        folder = output / str(reference)
+    """A run by its folder (a path, as given) or by its id (a folder of `output`)."""
+    given = Path(reference)
+    folder = given if given.is_dir() or len(given.parts) > 1 else output / given
     path = folder / "results.json"
     try:
         return Run(folder, json.loads(path.read_text()))

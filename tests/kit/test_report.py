@@ -170,3 +170,39 @@ def test_the_report_renders_its_charts_in_chromium_offline(
         browser.close()
     assert errors == []
     assert all(url.startswith("file://") for url in requests), requests
+
+
+def test_a_run_is_found_by_its_folder_or_by_its_id(
+    tmp_path: Path, params_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = run_tiny(tmp_path, "passes")
+    monkeypatch.chdir(tmp_path)
+    relative = Path("outputs") / folder.name
+    assert open_run(relative).folder == relative  # a path means that path
+    assert open_run(folder.name, tmp_path / "outputs").folder == folder  # an id, under output
+    missing = subprocess.run(
+        [sys.executable, "-m", "runeframe_nb", "report", "outputs/nope"],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.stderr.strip() == (
+        "runeframe-nb: error: no archived run at outputs/nope (no results.json)"
+    )
+
+
+def test_lab_finds_jupyterlab_beside_the_kits_interpreter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run as .venv/bin/runeframe-nb without the venv activated, JupyterLab is still found;
+    as root (a container) it is allowed to run; options after -- reach it."""
+    from runeframe_nb import lab
+
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "jupyter-lab").write_text("#!/bin/sh\n")
+    monkeypatch.setattr(lab.sys, "executable", str(bin_dir / "python"))
+    monkeypatch.setenv("PATH", "/nonexistent")
+    command = lab.lab_command(Path("notebooks"), 8888, ["--ip=0.0.0.0"], root=True)
+    assert command[0] == str(bin_dir / "jupyter-lab")
+    assert command[-2:] == ["--allow-root", "--ip=0.0.0.0"]
+    assert "--allow-root" not in lab.lab_command(Path("notebooks"), 8888, root=False)
