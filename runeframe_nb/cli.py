@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -25,6 +25,10 @@ console = Console(soft_wrap=True)
 EnvOption = Annotated[str, typer.Option("--env", help="Profile: params/NAME.yaml.")]
 NotebooksOption = Annotated[Path, typer.Option(help="Folder of notebooks.")]
 OutputOption = Annotated[Path, typer.Option(help="Where runs are archived.")]
+AllureOption = Annotated[
+    Path | None,
+    typer.Option(help="Also write Allure results here (default: the profile's `allure`)."),
+]
 
 
 @app.callback()
@@ -53,26 +57,63 @@ def run(
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", "-x", help="Stop at the first failed check.")
     ] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option(metavar="K/N", help="Run share K of N (balanced by earlier durations)."),
+    ] = None,
+    last_failed: Annotated[
+        str | None,
+        typer.Option(
+            "--last-failed",
+            metavar="[RUN]",
+            help="Re-run only the notebooks that failed in the newest (or the given) run.",
+        ),
+    ] = None,
+    allure: AllureOption = None,
 ) -> None:
     """Execute the notebooks with papermill, archive them, write results.json and junit.xml."""
+    from .profiles import load_profile
     from .runner import RunOptions, parse_parameters
     from .runner import run as run_notebooks
+    from .runner.select import failed_notebooks, parse_shard
 
+    chosen = only or []
+    if last_failed is not None:
+        previous, failed = failed_notebooks(output, last_failed)
+        if not failed:
+            console.print(f"no notebook failed in {previous}: nothing to re-run", highlight=False)
+            return
+        console.print(f"re-running what failed in {previous}: {', '.join(failed)}", highlight=False)
+        chosen = failed
     options = RunOptions(
         profile=env,
-        only=only or [],
+        only=chosen,
         jobs=jobs,
         parameters=parse_parameters(parameter or []),
         output=output,
         notebooks=notebooks,
         cell_timeout=cell_timeout,
         fail_fast=fail_fast,
+        shard=parse_shard(shard) if shard else None,
     )
     result = run_notebooks(options, console)
-    summary = result.as_dict()
+    _finish(result, allure or load_profile(env).allure)
+
+
+def _finish(result: Any, allure: Path | str | None) -> None:
+    """What every run ends with: its report, Allure results if asked, what CI shows, the
+    failed checks and the verdict, and the exit code."""
     from .report import open_run, render
+    from .runner.ci import report_to_ci
 
     report = render(open_run(result.folder))
+    if allure:
+        from .runner.allure import write_allure
+
+        written = write_allure(result, Path(allure))
+        console.print(f"allure: {written} results in {allure}", highlight=False)
+    report_to_ci(result, say=lambda line: console.print(line, highlight=False, markup=False))
+    summary = result.as_dict()
     for failure in result.failed:
         console.print(
             f"[red]✘[/red] {failure['notebook']}: {failure['name']} — {failure['detail']}",
@@ -89,6 +130,25 @@ def run(
         sys.stderr.flush()
         os._exit(130)
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def merge(
+    runs: Annotated[
+        list[str], typer.Argument(metavar="RUN...", help="Shard runs: ids or folders.")
+    ],
+    env: EnvOption = "local",
+    output: OutputOption = Path("outputs"),
+    notebooks: NotebooksOption = Path("notebooks"),
+    allure: AllureOption = None,
+) -> None:
+    """Join shard runs into one: results, junit.xml, report; after_all notebooks run here."""
+    from .profiles import load_profile
+    from .runner import RunOptions
+    from .runner.merge import merge as merge_runs
+
+    options = RunOptions(profile=env, output=output, notebooks=notebooks)
+    _finish(merge_runs(runs, options, console), allure or load_profile(env).allure)
 
 
 @app.command()
@@ -401,11 +461,23 @@ def load(
     console.print(result.endpoints().to_string())
 
 
+def with_flag_values(argv: list[str]) -> list[str]:
+    """`--last-failed` with no RUN after it means the newest run."""
+    from .runner.select import NEWEST
+
+    given = list(argv)
+    for i, arg in enumerate(given):
+        if arg == "--last-failed" and (i + 1 == len(given) or given[i + 1].startswith("-")):
+            given.insert(i + 1, NEWEST)
+            break
+    return given
+
+
 def main() -> None:
     # `kill -USR1 <pid>` prints every thread's stack: what a stuck run is waiting for
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
-        app()
+        app(args=with_flag_values(sys.argv[1:]))
     except KitError as exc:
         print(f"runeframe-nb: error: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -54,6 +54,9 @@ class Profile(_Model):
     seed: int = 42
     timeout: float = Field(30.0, gt=0)
     fixtures: Fixtures = Fixtures()
+    allure: str | None = Field(
+        None, description="Where `runeframe-nb run` writes Allure results, unless --allure says."
+    )
 
     @field_validator("urls")
     @classmethod

@@ -55,6 +55,34 @@ class RunResult:
     parameters: dict[str, Any] = field(default_factory=dict)
     residue: list[str] = field(default_factory=list)  # users the final sweep could not remove
 
+    @classmethod
+    def read(cls, folder: Path) -> RunResult:
+        """A run back from its archive's results.json (a shard, a run to re-run or report)."""
+        data = json.loads((folder / "results.json").read_text())
+        result = cls(
+            data["run_id"],
+            data["profile"],
+            folder,
+            data["started_at"],
+            finished_at=data.get("finished_at", ""),
+            duration=data.get("duration", 0.0),
+            interrupted=data.get("status") == "interrupted",
+            stack_version=data.get("stack_version", ""),
+            parameters=data.get("parameters", {}),
+            residue=data.get("residue", []),
+        )
+        facts = data.get("facts", {})
+        for kept in data["notebooks"]:
+            nb = NotebookResult(**{**kept, "output": str(folder / Path(kept["output"]).name)})
+            nb.checks = [
+                {k: v for k, v in t.items() if k not in ("group", "error")}
+                for t in data["test_details"]
+                if t.get("notebook") == nb.name and t["area"] != "runner"
+            ]
+            nb.facts = facts.get(nb.name, {})
+            result.notebooks.append(nb)
+        return result
+
     @property
     def test_details(self) -> list[dict[str, Any]]:
         details = [check for nb in self.notebooks for check in nb.checks]

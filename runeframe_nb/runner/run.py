@@ -32,6 +32,7 @@ from .gate import Gate
 from .kernels import KernelPool
 from .progress import Progress
 from .results import RunResult
+from .select import durations, shard_of
 
 
 @dataclass
@@ -48,6 +49,7 @@ class RunOptions:
     fail_fast: bool = False
     run_id: str | None = None  # given: the archive folder may exist already (it holds logs)
     gate: Gate = field(default_factory=Gate)  # shared by runs that must not skew each other
+    shard: tuple[int, int] | None = None  # (K, N): this run takes share K of N (select.py)
 
 
 def parse_parameters(pairs: list[str]) -> dict[str, Any]:
@@ -98,6 +100,8 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
     given = options.profile
     profile = given if isinstance(given, Profile) else load_profile(given)
     sources = discover(options.notebooks, options.only)
+    if options.shard is not None:
+        sources = _shard(sources, options)
     run_id = options.run_id or new_run_id()
     folder = options.output / run_id
     folder.mkdir(parents=True, exist_ok=options.run_id is not None)
@@ -134,6 +138,18 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
     return result
 
 
+def _shard(sources: list[Path], options: RunOptions) -> list[Path]:
+    """This run's share of `sources`; notebooks marked `after_all` are left to the merge."""
+    assert options.shard is not None
+    own = [p for p in sources if phase_of(NotebookResult(p.stem, str(p), "")) != 2]
+    names = [p.stem for p in own]
+    taken = shard_of(names, options.shard, durations(options.output, names))
+    if not taken:
+        k, n = options.shard
+        raise RunError(f"shard {k}/{n} holds no notebook: {len(names)} to share among {n}")
+    return [p for p in own if p.stem in taken]
+
+
 def phase_of(notebook: NotebookResult) -> int:
     """When a notebook runs: with the others (0), alone so nothing skews what it
     measures (1, metadata `alone`), or last, reading the others' results (2, `after_all`)."""
@@ -144,21 +160,20 @@ def phase_of(notebook: NotebookResult) -> int:
 def execute_all(
     result: RunResult, parameters: dict[str, Any], options: RunOptions, console: Console
 ) -> None:
-    """Every notebook, `jobs` at once; then those marked `alone` one by one; then those
-    marked `after_all`, given the results so far."""
-    phases = [phase_of(nb) for nb in result.notebooks]
-    by_phase = [
-        [nb for nb, p in zip(result.notebooks, phases, strict=True) if p == k] for k in (0, 1, 2)
-    ]
+    """Every queued notebook, `jobs` at once; then those marked `alone` one by one; then
+    those marked `after_all`, given the results so far."""
+    todo = [nb for nb in result.notebooks if nb.status == "queued"]
+    phases = [phase_of(nb) for nb in todo]
+    by_phase = [[nb for nb, p in zip(todo, phases, strict=True) if p == k] for k in (0, 1, 2)]
     batches = [by_phase[0], *([nb] for nb in by_phase[1]), by_phase[2]]
-    jobs = max(1, min(options.jobs, len(result.notebooks)))
+    jobs = max(1, min(options.jobs, len(todo)))
     kernel_env = {PARAMS_VARIABLE: str(find_params_dir().resolve())}
     if options.fail_fast:
         kernel_env[STOP_VARIABLE] = "1"
     with (result.folder / "kernels.log").open("ab") as kernel_log:
         pool = KernelPool(
             jobs,
-            len(result.notebooks),
+            len(todo),
             cwd=options.notebooks.resolve(),
             env=kernel_env,
             log=kernel_log,
@@ -170,7 +185,7 @@ def execute_all(
             with Progress(result.notebooks, console) as progress:
 
                 def one(nb: NotebookResult, given: dict[str, Any]) -> None:
-                    alone = phases[result.notebooks.index(nb)] == 1
+                    alone = phases[todo.index(nb)] == 1
                     with options.gate.exclusive() if alone else options.gate.shared():
                         if stop.is_set():
                             nb.status = "skipped"
