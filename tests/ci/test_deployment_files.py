@@ -23,6 +23,7 @@ CI = ROOT / "ci"
     ("path", "schema"),
     [
         ("integration-tests.yml", "vendor.github-workflows"),
+        ("integration-tests-sharded.yml", "vendor.github-workflows"),
         ("docker-compose.test.yml", "vendor.compose-spec"),
     ],
 )
@@ -87,3 +88,15 @@ def test_every_profile_loads(name: str, monkeypatch: pytest.MonkeyPatch) -> None
         assert set(profile.urls) == set(SERVICES)
     else:
         StackSettings.model_validate(profile.stack_settings)
+
+
+def test_the_sharded_workflow_runs_every_share_and_merges_them() -> None:
+    workflow = yaml.safe_load((CI / "integration-tests-sharded.yml").read_text())
+    shards = workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"]
+    runs = [s["run"] for s in workflow["jobs"]["shard"]["steps"] if "run" in s]
+    (command,) = [r for r in runs if "--shard" in r]
+    total = re.search(r"--shard \$\{\{ matrix.shard \}\}/(\d+)", command)
+    assert total and shards == list(range(1, int(total.group(1)) + 1))
+    merge = workflow["jobs"]["merge"]
+    assert merge["needs"] == "shard"
+    assert any("runeframe-nb merge shards/shard-*/*/" in s.get("run", "") for s in merge["steps"])
