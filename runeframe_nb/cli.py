@@ -179,6 +179,7 @@ def diff(
 
     a, b = open_run(before, output), open_run(after, output)
     changes = diff_runs(a, b, threshold=threshold)
+    console.print(f"[bold]{changes.title}[/bold]", highlight=False)
     for title, frame in changes.sections().items():
         console.print(f"[bold]{title}[/bold]", highlight=False)
         console.print(

@@ -80,22 +80,24 @@ def trends(runs: list[Run]) -> go.Figure | None:
         rows.append(
             {
                 "run": s["run"],
+                "profile": s["profile"],
                 "checks passed (%)": 100 * s["passed"] / s["checks"] if s["checks"] else 0,
                 "duration (s)": s["duration_s"],
                 "load test req/s": load.get("rps"),
             }
         )
-    frame = pd.DataFrame(rows).melt(id_vars="run", var_name="measure").dropna()
+    frame = pd.DataFrame(rows).melt(id_vars=["run", "profile"], var_name="measure").dropna()
     fig = px.line(
         frame,
         x="run",
         y="value",
+        color="profile",  # one line per environment: a change of profile is not a trend
         facet_row="measure",
         markers=True,
-        title="Trends over the archived runs",
+        title="Trends over the archived runs, per profile",
         labels={"value": ""},
     )
     fig.update_yaxes(matches=None)
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
-    fig.update_layout(height=600, showlegend=False)
+    fig.update_layout(height=600)
     return fig

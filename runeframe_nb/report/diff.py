@@ -1,5 +1,12 @@
-"""What changed between two runs: checks that turned, latency and throughput that moved
-beyond a threshold, coverage that changed."""
+"""What changed between two runs, each side named by its profile: what the system does
+(checks that turned, coverage) apart from where it runs (latency, throughput).
+
+A latency change is reported only where the samples support it: per endpoint, over every
+notebook of the run, a two-sided Mann-Whitney U test (scipy) between the two runs'
+latencies must give p below `alpha` with at least MIN_SAMPLES on each side, and the
+medians must differ by the threshold (relative) and the floor (absolute). An endpoint
+whose medians moved that far with too few samples is listed as "not enough samples".
+"""
 
 from __future__ import annotations
 
@@ -12,30 +19,47 @@ import pandas as pd
 
 from .archive import Run
 
+MIN_SAMPLES = 20
+ALPHA = 0.01
+
 
 @dataclass
 class RunDiff:
     before: str
     after: str
     checks: pd.DataFrame  # notebook, check, before, after, change
-    latency: pd.DataFrame  # notebook, endpoint, before_ms, after_ms, change
+    latency: pd.DataFrame  # endpoint, samples, before_ms, after_ms, change, verdict
     load: pd.DataFrame  # measure, before, after, change
     coverage: pd.DataFrame  # service, before, after
+    before_profile: str = ""
+    after_profile: str = ""
 
     @property
     def empty(self) -> bool:
         return all(f.empty for f in (self.checks, self.latency, self.load, self.coverage))
 
+    @property
+    def title(self) -> str:
+        return (
+            f"{self.before} ({self.before_profile or '?'}) → "
+            f"{self.after} ({self.after_profile or '?'})"
+        )
+
     def sections(self) -> dict[str, pd.DataFrame]:
+        where = (
+            f"profile {self.before_profile} against {self.after_profile}"
+            if self.before_profile != self.after_profile
+            else f"both on profile {self.after_profile}"
+        )
         return {
-            "Checks that changed": self.checks,
-            "Latency beyond the threshold (median per endpoint)": self.latency,
-            "Load test beyond the threshold": self.load,
-            "API coverage that changed": self.coverage,
+            "Behavioural: checks that changed": self.checks,
+            "Behavioural: API coverage that changed": self.coverage,
+            f"Environmental ({where}): latency, median per endpoint": self.latency,
+            f"Environmental ({where}): load test beyond the threshold": self.load,
         }
 
     def to_html(self) -> str:
-        parts = [f"<h1>{html.escape(self.before)} → {html.escape(self.after)}</h1>"]
+        parts = [f"<h1>{html.escape(self.title)}</h1>"]
         for title, frame in self.sections().items():
             parts.append(f"<h2>{html.escape(title)}</h2>")
             parts.append(frame.to_html(index=False, border=0) if not frame.empty else "<p>none</p>")
@@ -79,31 +103,46 @@ def _checks(a: Run, b: Run) -> pd.DataFrame:
     return frame.sort_values("change", key=lambda c: c.map(order), kind="stable")
 
 
-def _medians(run: Run) -> dict[tuple[str, str], float]:
-    return {
-        (notebook, endpoint): statistics.median(samples)
-        for notebook, endpoint, samples in run.latencies()
-        if samples
-    }
+def _samples(run: Run) -> dict[str, list[float]]:
+    """Every latency kept per endpoint, over all the run's notebooks."""
+    found: dict[str, list[float]] = {}
+    for _, endpoint, samples in run.latencies():
+        found.setdefault(endpoint, []).extend(samples)
+    return found
 
 
-def _latency(a: Run, b: Run, threshold: float, floor_ms: float) -> pd.DataFrame:
-    old, new = _medians(a), _medians(b)
+def _latency(a: Run, b: Run, threshold: float, floor_ms: float, alpha: float) -> pd.DataFrame:
+    from scipy.stats import mannwhitneyu
+
+    old, new = _samples(a), _samples(b)
     rows = []
-    for key in sorted(old.keys() & new.keys()):
-        before, after = old[key], new[key]
+    for endpoint in sorted(old.keys() & new.keys()):
+        was, now = old[endpoint], new[endpoint]
+        if not was or not now:
+            continue
+        before, after = statistics.median(was), statistics.median(now)
         change = _relative(before, after)
-        if abs(change) >= threshold and abs(after - before) >= floor_ms:
-            rows.append(
-                {
-                    "notebook": key[0],
-                    "endpoint": key[1],
-                    "before_ms": round(before, 2),
-                    "after_ms": round(after, 2),
-                    "change": f"{change:+.0%}",
-                }
-            )
-    return pd.DataFrame(rows, columns=["notebook", "endpoint", "before_ms", "after_ms", "change"])
+        if abs(change) < threshold or abs(after - before) < floor_ms:
+            continue
+        if min(len(was), len(now)) < MIN_SAMPLES:
+            verdict = f"not enough samples ({len(was)} and {len(now)}; {MIN_SAMPLES} needed)"
+        else:
+            p = float(mannwhitneyu(was, now, alternative="two-sided").pvalue)
+            if p >= alpha:
+                continue  # the medians moved, the distributions do not tell them apart
+            verdict = f"{'slower' if after > before else 'faster'} (Mann-Whitney p={p:.1e})"
+        rows.append(
+            {
+                "endpoint": endpoint,
+                "samples": f"{len(was)} / {len(now)}",
+                "before_ms": round(before, 2),
+                "after_ms": round(after, 2),
+                "change": f"{change:+.0%}",
+                "verdict": verdict,
+            }
+        )
+    columns = ["endpoint", "samples", "before_ms", "after_ms", "change", "verdict"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _load(a: Run, b: Run, threshold: float) -> pd.DataFrame:
@@ -137,14 +176,18 @@ def _coverage(a: Run, b: Run) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["service", "before", "after"])
 
 
-def diff_runs(a: Run, b: Run, threshold: float = 0.2, floor_ms: float = 1.0) -> RunDiff:
+def diff_runs(
+    a: Run, b: Run, threshold: float = 0.2, floor_ms: float = 1.0, alpha: float = ALPHA
+) -> RunDiff:
     """Run `b` against run `a`: latency and load changes count from `threshold` (relative)
-    and, for latency, `floor_ms` (absolute), so noise in sub-millisecond medians is quiet."""
+    and, for latency, `floor_ms` (absolute) and a rank test at `alpha`."""
     return RunDiff(
         before=a.run_id,
         after=b.run_id,
         checks=_checks(a, b),
-        latency=_latency(a, b, threshold, floor_ms),
+        latency=_latency(a, b, threshold, floor_ms, alpha),
         load=_load(a, b, threshold),
         coverage=_coverage(a, b),
+        before_profile=a.summary()["profile"],
+        after_profile=b.summary()["profile"],
     )

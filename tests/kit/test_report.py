@@ -206,3 +206,47 @@ def test_lab_finds_jupyterlab_beside_the_kits_interpreter(
     assert command[0] == str(bin_dir / "jupyter-lab")
     assert command[-2:] == ["--allow-root", "--ip=0.0.0.0"]
     assert "--allow-root" not in lab.lab_command(Path("notebooks"), 8888, root=False)
+
+
+def test_diff_names_profiles_and_reports_latency_only_where_samples_support_it(
+    tmp_path: Path,
+) -> None:
+    """Two runs of one endpoint: a real slowdown over many samples is reported with its
+    test; the same shift over two samples is 'not enough samples'; noise is not a change."""
+    import json
+    import random
+
+    from runeframe_nb.report.archive import Run
+
+    rng = random.Random(1)
+
+    def run(name: str, profile: str, latency: dict[str, list[float]]) -> Run:
+        results = {
+            "run_id": name,
+            "profile": profile,
+            "test_details": [],
+            "notebooks": [],
+            "facts": {"nb": {"latency_ms": latency}},
+        }
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "results.json").write_text(json.dumps(results))
+        return open_run(tmp_path / name)
+
+    def around(ms: float, n: int) -> list[float]:
+        return [rng.gauss(ms, ms * 0.1) for _ in range(n)]
+
+    a = run(
+        "a", "local", {"GET /x": around(4, 200), "GET /y": around(4, 2), "GET /z": around(4, 200)}
+    )
+    b = run(
+        "b", "ci", {"GET /x": around(8, 200), "GET /y": around(8, 2), "GET /z": around(4.2, 200)}
+    )
+    changes = diff_runs(a, b)
+    assert changes.title == "a (local) → b (ci)"
+    verdicts = dict(zip(changes.latency["endpoint"], changes.latency["verdict"], strict=True))
+    assert verdicts["GET /x"].startswith("slower (Mann-Whitney p=")
+    assert verdicts["GET /y"] == "not enough samples (2 and 2; 20 needed)"
+    assert "GET /z" not in verdicts  # within noise
+    assert any(
+        title.startswith("Environmental (profile local against ci)") for title in changes.sections()
+    )
