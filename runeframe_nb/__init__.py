@@ -84,6 +84,7 @@ if TYPE_CHECKING:
         publish,
     )
     from .residue import clean_up
+    from .stepwise import steps
     from .timing import (
         timings,
     )
@@ -153,6 +154,7 @@ _WHERE = {
     "publish": ".recorder",
     "quality": ".quality",
     "reseed": ".data",
+    "steps": ".stepwise",
     "timings": ".timing",
     "websocket_url": ".clients",
 }
@@ -234,6 +236,7 @@ __all__ = [
     "publish",
     "quality",
     "reseed",
+    "steps",
     "timings",
     "websocket_url",
 ]

@@ -27,6 +27,7 @@ import pandas as pd
 from .environment import Environment
 from .errors import KitError
 from .profiles import SERVICES
+from .stepwise import steps
 
 CHECKS = "not_a_server_error,response_schema_conformance"
 SLOW_OPERATIONS = r"^/(deployments|components/[^/]+/load)"  # Jonar: real replica processes
@@ -197,7 +198,7 @@ def fuzz(
     report_dir.mkdir(parents=True, exist_ok=True)
     return [
         run_target(t, env.token, report_dir, max_examples=max_examples, seed=seed, slow=slow)
-        for t in targets(env, only)
+        for t in steps(targets(env, only), "fuzzing target", lambda t: t.name)
     ]
 
 

@@ -1,8 +1,8 @@
 """One notebook through papermill, on a kernel from the pool, archived whatever happens.
 
-The `runeframe` papermill engine is papermill's own nbclient engine plus two things: it
-runs on a kernel the pool already started, and it reports each finished cell to the
-progress display.
+The `runeframe` papermill engine is papermill's own nbclient engine plus three things: it
+runs on a kernel the pool already started, it reports each finished cell to the progress
+display, and the steps a long cell reports (`rf.steps`) with it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,23 @@ from ..recorder import METADATA_KEY
 from .kernels import KernelPool
 
 CellCallback = Callable[[int, int], None]
+StepCallback = Callable[[str], None]
+
+
+class ReportingClient(PapermillNotebookClient):
+    """Papermill's client, passing on the steps a cell reports as they arrive."""
+
+    def __init__(self, nb_man: Any, on_step: StepCallback | None = None, **kwargs: Any) -> None:
+        super().__init__(nb_man, **kwargs)
+        self.on_step = on_step
+
+    def process_message(self, msg: dict[str, Any], cell: Any, cell_index: int) -> Any:
+        output = super().process_message(msg, cell, cell_index)
+        if self.on_step is not None and msg["msg_type"] in ("display_data", "update_display_data"):
+            step = msg["content"].get("metadata", {}).get(METADATA_KEY, {}).get("progress")
+            if step:
+                self.on_step(step["text"])
+        return output
 
 
 class PooledEngine(Engine):
@@ -37,6 +54,7 @@ class PooledEngine(Engine):
         *,
         kernel_manager: Any = None,
         on_cell: CellCallback | None = None,
+        on_step: StepCallback | None = None,
         execution_timeout: float | None = None,
         start_timeout: float = 60,
         **kwargs: Any,
@@ -51,8 +69,9 @@ class PooledEngine(Engine):
 
             nb_man.cell_complete = cell_complete
         kwargs.pop("input_path", None)
-        client = PapermillNotebookClient(
+        client = ReportingClient(
             nb_man,
+            on_step=on_step,
             km=kernel_manager,
             kernel_name=kernel_name,
             timeout=execution_timeout,
@@ -138,6 +157,7 @@ def execute(
     *,
     cell_timeout: float | None = None,
     on_cell: CellCallback | None = None,
+    on_step: StepCallback | None = None,
 ) -> NotebookResult:
     started = time.perf_counter()
     try:
@@ -155,6 +175,7 @@ def execute(
             engine_name="runeframe",
             kernel_manager=kernel,
             on_cell=on_cell,
+            on_step=on_step,
             progress_bar=False,
             execution_timeout=cell_timeout,
         )

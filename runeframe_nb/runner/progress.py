@@ -1,7 +1,9 @@
-"""Live progress of a run: each notebook's state, cells done, elapsed time and checks.
+"""Live progress of a run: each notebook's state, cells done, the step its running cell
+reports (`rf.steps`), elapsed time and checks.
 
 On a terminal the table redraws in place (rich); in CI, where output is a log, each
-notebook prints one line when it finishes.
+notebook prints one line when it finishes, and a line for a step at most every
+`STEP_EVERY` seconds, so a long cell shows it is moving without flooding the log.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from rich.live import Live
 from rich.table import Table
 
 from .execute import NotebookResult
+
+STEP_EVERY = 5.0
 
 _STYLE = {
     "queued": "dim",
@@ -37,6 +41,8 @@ class Progress:
         self.notebooks = notebooks
         self.console = console or Console()
         self._started: dict[str, float] = {}
+        self._steps: dict[str, str] = {}  # notebook: the step its running cell reports
+        self._told: dict[str, float] = {}  # notebook: when a step was last printed
         self._lock = threading.Lock()
         self._live: Live | None = None
 
@@ -59,6 +65,16 @@ class Progress:
     def cell(self, nb: NotebookResult, done: int, total: int) -> None:
         with self._lock:
             nb.cells_done, nb.cells_total = done, total
+            self._steps.pop(nb.name, None)
+
+    def step(self, nb: NotebookResult, text: str) -> None:
+        now = time.perf_counter()
+        with self._lock:
+            self._steps[nb.name] = text
+            if self._live is not None or now - self._told.get(nb.name, -STEP_EVERY) < STEP_EVERY:
+                return
+            self._told[nb.name] = now
+        self.console.print(f"{'running':>13}  {nb.name}  {text}", style="cyan", highlight=False)
 
     def finished(self, nb: NotebookResult) -> None:
         if self._live is None:
@@ -83,6 +99,8 @@ class Progress:
                 failed = len(nb.failed_checks)
                 checks = f"{len(nb.checks) - failed}✔ {failed}✘" if nb.checks else ""
                 cells = f"{nb.cells_done}/{nb.cells_total}" if nb.cells_total else ""
+                if step := self._steps.get(nb.name) if nb.status == "running" else None:
+                    cells += f"  {step}"
                 table.add_row(
                     nb.name,
                     f"[{_STYLE.get(nb.status, '')}]{verdict(nb)}",

@@ -197,6 +197,7 @@ def execute_all(
                             pool,
                             cell_timeout=options.cell_timeout,
                             on_cell=lambda done, total: progress.cell(nb, done, total),
+                            on_step=lambda text: progress.step(nb, text),
                         )
                     progress.finished(nb)
                     if options.fail_fast and (nb.status != "completed" or nb.failed_checks):

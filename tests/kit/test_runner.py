@@ -320,3 +320,50 @@ def test_notebooks_named_exactly_run_in_the_order_named() -> None:
 
     assert [p.stem for p in discover(NOTEBOOKS, ["raises", "passes"])] == ["raises", "passes"]
     assert [p.stem for p in discover(NOTEBOOKS, ["r*", "pa*"])] == ["passes", "raises"]
+
+
+def test_a_long_cells_steps_show_in_the_notebooks_line_and_stay_in_the_notebook(
+    tmp_path: Path, params_dir: Path
+) -> None:
+    """In a log (CI) each notebook's first step prints as it happens; the executed notebook
+    keeps one line, updated in place to the last step."""
+    from rich.console import Console
+
+    console = Console(record=True, force_terminal=False, width=200)
+    options = RunOptions(
+        profile="remote",
+        only=["steps"],
+        notebooks=NOTEBOOKS,
+        output=tmp_path / "outputs",
+    )
+    result = run(options, console)
+    assert result.ok
+    log = console.export_text()
+    assert "running  steps  counting 1/3: number 1" in log
+    assert log.index("counting 1/3") < log.index("passed  steps")
+    executed = nbformat.read(result.folder / "steps.ipynb", as_version=4)
+    shown = [
+        "".join(o.get("data", {}).get("text/plain", ""))
+        for c in executed.cells
+        for o in c.get("outputs", ())
+    ]
+    assert "counting 3/3 done" in shown
+    assert not any("counting 1/3" in text for text in shown)
+
+
+def test_the_live_table_shows_the_running_cells_step() -> None:
+    from rich.console import Console
+
+    from runeframe_nb.runner.execute import NotebookResult
+    from runeframe_nb.runner.progress import Progress
+
+    nb = NotebookResult("08_performance", "in.ipynb", "out.ipynb", status="running")
+    console = Console(record=True, width=200)
+    progress = Progress([nb], console)
+    progress.cell(nb, 14, 26)
+    progress.step(nb, "sweep level 3/5: 100 users")
+    console.print(progress)
+    assert "14/26  sweep level 3/5: 100 users" in console.export_text()
+    progress.cell(nb, 15, 26)  # the cell that reported it is over
+    console.print(progress)
+    assert "sweep level" not in console.export_text()
