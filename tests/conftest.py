@@ -16,7 +16,7 @@ from runeframe_nb.profiles import Profile, load_profile
 from runeframe_nb.stack import EmbeddedStack
 
 PARAMS = Path(__file__).parents[1] / "params"
-ADMIN_TOKEN = "test_token"
+ADMIN_TOKEN = "suite_token"  # the suite's service identity (params/local.yaml)
 
 
 @pytest.fixture(scope="session")

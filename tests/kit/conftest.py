@@ -15,7 +15,7 @@ def params_dir(
 ) -> Iterator[Path]:
     folder = tmp_path / "params"
     folder.mkdir()
-    remote = {"stack": "remote", "urls": urls, "token": "test_token", "seed": 7}
+    remote = {"stack": "remote", "urls": urls, "token": "suite_token", "seed": 7}
     (folder / "remote.yaml").write_text(yaml.safe_dump(remote))
     monkeypatch.setenv("RUNEFRAME_PARAMS", str(folder))
     yield folder

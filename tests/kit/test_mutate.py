@@ -20,7 +20,7 @@ from runeframe_nb.profiles import SERVICES
 from runeframe_nb.stack import free_port_block
 
 NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
-HEADERS = {"Authorization": "Bearer test_token"}
+HEADERS = {"Authorization": "Bearer suite_token"}
 
 
 def test_the_catalogue_covers_every_part_of_the_system() -> None:
@@ -79,7 +79,7 @@ def proxy(
     first = free_port_block(len(SERVICES))
     routes = [Route(s, "front", first + i, urls[s]) for i, s in enumerate(SERVICES)]
     process = ProxyProcess(
-        routes, getattr(request, "param", None), "test_token", tmp_path / "p.log"
+        routes, getattr(request, "param", None), "suite_token", tmp_path / "p.log"
     )
     process.start()
     try:
@@ -102,7 +102,7 @@ def test_with_no_mutant_the_proxy_changes_nothing(
 
 async def test_the_proxy_relays_the_websocket(proxy: dict[str, str], environment: object) -> None:
     async with websockets.connect(proxy["api"].replace("http", "ws", 1) + "/ws/") as ws:
-        await ws.send(json.dumps({"type": "auth", "token": "test_token"}))
+        await ws.send(json.dumps({"type": "auth", "token": "suite_token"}))
         assert json.loads(await ws.recv())["status"] == "authenticated"
         await ws.send(json.dumps({"type": "ping"}))
         assert json.loads(await ws.recv()) == {"type": "pong"}

@@ -76,7 +76,7 @@ def vulnerable(
     """The module's stack behind the fault proxy with the mutant `request.param`."""
     first = free_port_block(len(SERVICES))
     routes = [Route(s, "front", first + i, target_stack[s]) for i, s in enumerate(SERVICES)]
-    proxy = ProxyProcess(routes, request.param, "test_token", tmp_path / "proxy.log")
+    proxy = ProxyProcess(routes, request.param, "suite_token", tmp_path / "proxy.log")
     proxy.start()
     try:
         yield Environment(profile, {r.service: f"http://127.0.0.1:{r.port}" for r in routes})

@@ -22,7 +22,11 @@ def write(folder: Path, name: str, text: str) -> Path:
 def test_the_local_profile_is_an_embedded_stack_with_the_seed_fixtures() -> None:
     profile = load_profile("local", REPO_PARAMS)
     assert profile.stack == "embedded"
-    assert profile.bearer_token({}) == "test_token"
+    assert profile.bearer_token({}) == "suite_token"  # the suite's own service identity
+    # the seed's test_token: an ordinary user, held to the ordinary rate limit
+    seed_identity = profile.stack_settings["static_tokens"]["test_token"]
+    assert seed_identity == {"user_id": "test_user", "roles": ["user"]}
+    assert "test_user" not in profile.stack_settings["rate_limit_overrides"]
     fixture_ids = {u.id for u in profile.fixtures.users}
     assert {"user_123", "test_user", "alchemist_001", "synthesizer_002", "master_alchemist"} <= (
         fixture_ids

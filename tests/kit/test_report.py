@@ -115,7 +115,7 @@ def test_lab_hands_the_profile_environment_to_jupyter(
     show = "import os; print(os.environ['TEST_API_URL'], os.environ['TEST_TOKEN'])"
     code = run_lab("remote", Path("notebooks"), 0, Console(), command=[sys.executable, "-c", show])
     assert code == 0
-    assert capfd.readouterr().out.splitlines()[-1] == f"{urls['api']} test_token"
+    assert capfd.readouterr().out.splitlines()[-1] == f"{urls['api']} suite_token"
 
 
 def chromium() -> str:

@@ -3,13 +3,16 @@
 Changes to the seed's code, all in fixtures (conftest.py), none in test bodies:
 
 - `api_client`: the environment's edge URL instead of https://api.runeframeos.com.
-- `auth_headers`: a fresh ordinary user's token instead of the static `test_token`.
-  In the test profiles `test_token` is the suite's admin service account, with a quota
-  every notebook shares; the rate-limit test must meet an ordinary identity's budget
-  (60 requests a minute), and a fresh user per test keeps the tests independent.
-- `graphql_client`: the environment's URL and token, through the kit's GraphQLClient,
-  which keeps the seed's `execute_async(query, variable_values=...)` (gql 3's form) on
-  top of gql 4, whose `execute_async` takes a request object instead.
+- `auth_headers`: unchanged, `Bearer test_token`. The test profiles name `test_token` an
+  ordinary user under the ordinary limit (60 requests a minute), so the rate-limit test
+  meets its 429 within 100 requests; the suite's own work runs as a separate service
+  identity. The rate-limit test spends that budget, and runs after the two tests that
+  share it (the order they are written in).
+- `graphql_client`: the environment's URL and the suite's token, through the kit's
+  GraphQLClient, which keeps the seed's `execute_async(query, variable_values=...)`
+  (gql 3's form) on top of gql 4, whose `execute_async` takes a request object instead.
+  The seed's fixture sends no token; the edge keeps refusing anonymous reads of users,
+  which would be a hole.
 - `websocket_client`: the environment's ws:// URL, authenticated on connect. The edge
   accepts nothing before `auth`, and the seed's messaging test subscribes on a fresh
   connection without authenticating; the connection test's own `auth` still gets its

@@ -26,7 +26,7 @@ def test_each_service_answers_healthz_metrics_and_openapi(
 
 
 def test_metrics_count_requests_by_path_template(urls: dict[str, str]) -> None:
-    httpx.get(f"{urls['distilera']}/users/nobody/", headers={"Authorization": "Bearer test_token"})
+    httpx.get(f"{urls['distilera']}/users/nobody/", headers={"Authorization": "Bearer suite_token"})
     text = httpx.get(f"{urls['distilera']}/metrics").text
     line = re.search(
         r'http_requests_total\{[^}]*route="/users/\{user_id\}/"[^}]*status="404"', text
