@@ -243,12 +243,17 @@ def load_histogram(frame: pd.DataFrame, title: str = "Latency distribution") -> 
 
 
 def throughput_over_time(frame: pd.DataFrame, title: str = "Throughput over time") -> go.Figure:
-    """Requests completed in each second of a load test (columns second, requests)."""
+    """Successful (and, when any, failed) requests completed in each second of a load test
+    (columns second, requests and failed): a failure is never drawn as work."""
+    measures = ["requests"] + (["failed"] if frame.get("failed", pd.Series()).sum() else [])
+    long = frame.melt(id_vars="second", value_vars=measures, var_name="answer")
+    long["answer"] = long["answer"].map({"requests": "successful", "failed": "failed"})
     return px.line(
-        frame,
+        long,
         x="second",
-        y="requests",
+        y="value",
+        color="answer",
         markers=True,
         title=title,
-        labels={"second": "second of the test", "requests": "requests per second"},
+        labels={"second": "second of the test", "value": "requests per second"},
     )

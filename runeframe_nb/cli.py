@@ -405,9 +405,16 @@ def load(
     master_port: Annotated[
         int, typer.Option(help="Locust: the port remote workers join (with --remote-workers).")
     ] = 5557,
+    max_error_rate: Annotated[
+        float,
+        typer.Option(min=0, max=1, help="Exit 1 when more of the requests than this fail."),
+    ] = 0.0,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Load a URL: a closed model (--users) or an open one (--rate), percentiles from HDR."""
+    """Load a URL: a closed model (--users) or an open one (--rate), percentiles from HDR.
+
+    Throughput and percentiles are the successful answers'; failures (no answer, or a
+    status of 400 and up) are counted apart, and past --max-error-rate the exit code is 1."""
     import json
 
     from . import load as engine_module
@@ -444,22 +451,33 @@ def load(
     summary = result.summary()
     if json_output:
         print(json.dumps(summary))
-        return
-    console.print(
-        f"{summary['engine']} {summary['model']} model, {summary['users']} users, "
-        f"{summary['workers']} workers: {summary['requests']:,} requests in "
-        f"{summary['duration_s']:.1f}s = {summary['rps']:,.0f} req/s, {summary['errors']} errors",
-        highlight=False,
-    )
-    console.print(
-        "latency ms: "
-        + "  ".join(
-            f"{key[:-3]} {summary[key]:.2f}"
-            for key in ("mean_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms")
-        ),
-        highlight=False,
-    )
-    console.print(result.endpoints().to_string())
+    else:
+        console.print(
+            f"{summary['engine']} {summary['model']} model, {summary['users']} users, "
+            f"{summary['workers']} workers: {summary['requests']:,} requests in "
+            f"{summary['duration_s']:.1f}s: {summary['ok']:,} ok = {summary['rps']:,.0f} req/s, "
+            f"{summary['errors']:,} failed = {summary['failed_rps']:,.0f} req/s",
+            highlight=False,
+        )
+        console.print(
+            "latency ms (successes): "
+            + "  ".join(
+                f"{key[:-3]} {summary[key]:.2f}"
+                for key in ("mean_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms")
+            ),
+            highlight=False,
+        )
+        console.print(result.endpoints().to_string())
+    if summary["error_rate"] > max_error_rate:
+        kinds = ", ".join(f"{k} {n}" for k, n in summary["error_kinds"].items())
+        kinds = kinds or "statuses >= 400"
+        print(
+            f"runeframe-nb: {summary['errors']:,} of {summary['requests']:,} requests failed "
+            f"({summary['error_rate']:.1%}, more than --max-error-rate {max_error_rate:.1%}): "
+            f"{kinds}",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1)
 
 
 def with_flag_values(argv: list[str]) -> list[str]:

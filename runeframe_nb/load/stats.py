@@ -3,6 +3,12 @@
 Latencies are recorded in microseconds in HDR histograms (3 significant digits, up to
 an hour), so memory stays flat however many requests are made, and histograms from
 several worker processes merge exactly.
+
+Successes and failures are counted apart, so a failure is never work: a refused
+connection answers in microseconds, and counted with the rest it would lift the
+throughput and flatter the percentiles. Throughput (`rps`) and the percentiles are the
+successful answers'; `failed_rps` and `failed_p50_ms` say how the failures went. A
+failure is no answer (status 0: refused, reset, timed out) or a status of 400 and up.
 """
 
 from __future__ import annotations
@@ -28,10 +34,12 @@ class Recorder:
     """One process's measurements; `export`/`merge` carry them between processes."""
 
     started: float = 0.0
-    endpoints: dict[str, HdrHistogram] = field(default_factory=dict)
+    endpoints: dict[str, HdrHistogram] = field(default_factory=dict)  # successes' latencies
+    failed: HdrHistogram = field(default_factory=histogram)  # failures' latencies
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
-    per_second: Counter[int] = field(default_factory=Counter)
+    per_second: Counter[int] = field(default_factory=Counter)  # successes completed
+    failed_per_second: Counter[int] = field(default_factory=Counter)
     elapsed: float = 0.0
 
     @property
@@ -44,12 +52,16 @@ class Recorder:
 
     def record(self, endpoint: str, status: int, micros: int, at: float) -> None:
         value = min(max(micros, 1), HIGHEST_US)
-        hist = self.endpoints.get(endpoint)
-        if hist is None:
-            hist = self.endpoints[endpoint] = histogram()
-        hist.record_value(value)
         self.statuses[(endpoint, status)] += 1
-        self.per_second[int(at - self.started)] += 1
+        if 0 < status < 400:
+            hist = self.endpoints.get(endpoint)
+            if hist is None:
+                hist = self.endpoints[endpoint] = histogram()
+            hist.record_value(value)
+            self.per_second[int(at - self.started)] += 1
+        else:
+            self.failed.record_value(value)
+            self.failed_per_second[int(at - self.started)] += 1
 
     def error(self, endpoint: str, kind: str, micros: int, at: float) -> None:
         self.errors[kind] += 1
@@ -61,9 +73,11 @@ class Recorder:
 
         return {
             "endpoints": {name: pack(h) for name, h in self.endpoints.items()},
+            "failed": pack(self.failed),
             "statuses": [[e, s, n] for (e, s), n in self.statuses.items()],
             "errors": dict(self.errors),
             "per_second": dict(self.per_second),
+            "failed_per_second": dict(self.failed_per_second),
             "elapsed": self.elapsed,
         }
 
@@ -73,10 +87,12 @@ class Recorder:
 
         for name, packed in exported["endpoints"].items():
             self.endpoints.setdefault(name, histogram()).add(unpack(packed))
+        self.failed.add(unpack(exported["failed"]))
         for endpoint, status, n in exported["statuses"]:
             self.statuses[(endpoint, status)] += n
         self.errors.update(exported["errors"])
         self.per_second.update({int(k): v for k, v in exported["per_second"].items()})
+        self.failed_per_second.update({int(k): v for k, v in exported["failed_per_second"].items()})
         self.elapsed = max(self.elapsed, exported["elapsed"])
 
 
@@ -96,11 +112,12 @@ class LoadResult:
     rate: float | None = None
 
     def __post_init__(self) -> None:
-        self.total = self.recorder.total
+        self.total = self.recorder.total  # the successful answers
 
     @property
     def requests(self) -> int:
-        return int(self.total.get_total_count())
+        """Every request made, answered or not."""
+        return sum(self.recorder.statuses.values())
 
     @property
     def errors(self) -> int:
@@ -110,8 +127,21 @@ class LoadResult:
         return int(failed)
 
     @property
+    def ok(self) -> int:
+        return self.requests - self.errors
+
+    @property
     def rps(self) -> float:
-        return self.requests / self.recorder.elapsed if self.recorder.elapsed else 0.0
+        """Successful answers per second: failures are not work."""
+        return self.ok / self.recorder.elapsed if self.recorder.elapsed else 0.0
+
+    @property
+    def failed_rps(self) -> float:
+        return self.errors / self.recorder.elapsed if self.recorder.elapsed else 0.0
+
+    @property
+    def error_rate(self) -> float:
+        return self.errors / self.requests if self.requests else 0.0
 
     def percentile(self, percentile: float) -> float:
         return _ms(self.total, percentile)
@@ -125,10 +155,13 @@ class LoadResult:
             "workers": self.workers,
             "rate": self.rate,
             "requests": self.requests,
+            "ok": self.ok,
             "errors": self.errors,
-            "error_rate": round(self.errors / self.requests, 6) if self.requests else 0.0,
+            "error_rate": round(self.error_rate, 6),
             "duration_s": round(self.recorder.elapsed, 3),
             "rps": round(self.rps, 1),
+            "failed_rps": round(self.failed_rps, 1),
+            "failed_p50_ms": _ms(self.recorder.failed, 50),
             "mean_ms": round(total.get_mean_value() / 1000, 3),
             **{name: _ms(total, p) for name, p in PERCENTILES.items()},
             "max_ms": round(total.get_max_value() / 1000, 3),
@@ -136,10 +169,17 @@ class LoadResult:
         }
 
     def endpoints(self) -> pd.DataFrame:
-        """Requests and percentiles per endpoint."""
+        """Requests, errors and the successes' percentiles per endpoint."""
+        made: Counter[str] = Counter()
+        failed: Counter[str] = Counter()
+        for (name, status), n in self.recorder.statuses.items():
+            made[name] += n
+            if status == 0 or status >= 400:
+                failed[name] += n
         rows = []
-        for name, h in sorted(self.recorder.endpoints.items()):
-            row = {"endpoint": name, "requests": h.get_total_count()}
+        for name in sorted(made):
+            h = self.recorder.endpoints.get(name, histogram())
+            row: dict[str, Any] = {"endpoint": name, "requests": made[name], "errors": failed[name]}
             row.update({k: _ms(h, p) for k, p in PERCENTILES.items()})
             row["max_ms"] = round(h.get_max_value() / 1000, 3)
             rows.append(row)
@@ -154,10 +194,15 @@ class LoadResult:
         return pd.DataFrame(rows, columns=["endpoint", "status", "requests"])
 
     def timeline(self) -> pd.DataFrame:
-        """Requests completed in each second of the test."""
-        seconds = sorted(self.recorder.per_second)
+        """Successful and failed requests completed in each second of the test."""
+        ok, failed = self.recorder.per_second, self.recorder.failed_per_second
+        seconds = sorted(ok.keys() | failed.keys())
         return pd.DataFrame(
-            {"second": seconds, "requests": [self.recorder.per_second[s] for s in seconds]}
+            {
+                "second": seconds,
+                "requests": [ok[s] for s in seconds],
+                "failed": [failed[s] for s in seconds],
+            }
         )
 
     def histogram(self, buckets: int = 60) -> pd.DataFrame:

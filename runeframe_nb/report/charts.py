@@ -42,7 +42,10 @@ def load_percentiles(run: Run) -> go.Figure | None:
     fig = px.bar(
         x=[p.removesuffix("_ms") for p in PERCENTILES],
         y=[summary[p] for p in PERCENTILES],
-        title=f"Load test: {summary['rps']:,.0f} req/s, {summary['requests']:,} requests",
+        title=(
+            f"Load test: {summary['rps']:,.0f} successful req/s, {summary['requests']:,} "
+            f"requests, {summary.get('errors', 0):,} failed"
+        ),
         labels={"x": "percentile", "y": "latency (ms)"},
     )
     return fig

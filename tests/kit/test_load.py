@@ -126,10 +126,49 @@ def test_per_user_tokens_go_with_their_users() -> None:
     assert [u.headers["Authorization"] for u in users] == ["Bearer a", "Bearer b", "Bearer a"]
 
 
-def test_refused_connections_are_errors_not_crashes() -> None:
+def test_refused_connections_are_errors_not_crashes_nor_work() -> None:
     result = load.run_sync(load.LoadPlan(f"http://127.0.0.1:{free_port()}/", users=2, requests=10))
-    assert result.errors == 10
-    assert result.summary()["error_kinds"] == {"ConnectionRefusedError": 10}
+    summary = result.summary()
+    assert (result.requests, result.errors, summary["ok"]) == (10, 10, 0)
+    assert summary["error_kinds"] == {"ConnectionRefusedError": 10}
+    assert summary["rps"] == 0 and summary["failed_rps"] > 0  # refusals are not throughput
+    assert summary["p50_ms"] == 0  # nor latency of answers
+    assert result.timeline()["requests"].sum() == 0 and result.timeline()["failed"].sum() == 10
+
+
+def test_successes_and_failures_merge_apart_across_workers() -> None:
+    """A worker's answers and refusals stay apart when its recorder travels."""
+    one, two = Recorder(started=0.0), Recorder(started=0.0)
+    one.record("GET /", 200, 2_000, 0.5)
+    two.record("GET /", 503, 40_000, 0.7)
+    two.error("GET /", "ConnectionResetError", 100, 1.2)
+    merged = Recorder(started=0.0)
+    for part in (one, two):
+        part.elapsed = 2.0
+        merged.merge(json.loads(json.dumps(part.export())))
+    result = load.LoadResult("closed", "runeframe", merged, users=2, workers=2)
+    summary = result.summary()
+    assert (summary["requests"], summary["ok"], summary["errors"]) == (3, 1, 2)
+    assert (summary["rps"], summary["failed_rps"]) == (0.5, 1.0)
+    assert summary["p50_ms"] == 2.0 and summary["failed_p50_ms"] == 0.1
+    endpoint = result.endpoints().loc["GET /"]
+    assert (endpoint["requests"], endpoint["errors"]) == (3, 2)
+
+
+def test_the_command_fails_past_the_error_rate(tmp_path: Path) -> None:
+    """Nothing listens: every request fails, the exit code says so (as Locust's does)."""
+    url = f"http://127.0.0.1:{free_port()}/"
+    command = [sys.executable, "-m", "runeframe_nb", "load", url, "--requests", "50"]
+    done = subprocess.run([*command, "--workers", "1"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "runeframe-nb: 50 of 50 requests failed (100.0%, more than --max-error-rate 0.0%): "
+        "ConnectionRefusedError 50"
+    )
+    assert "0 ok = 0 req/s, 50 failed" in done.stdout
+    tolerated = [*command, "--workers", "1", "--max-error-rate", "1", "--json"]
+    done = subprocess.run(tolerated, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and json.loads(done.stdout)["rps"] == 0
 
 
 def test_locust_runs_the_same_scenario_in_the_same_shape(target: str) -> None:
