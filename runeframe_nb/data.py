@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Iterable
+from datetime import datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar
@@ -33,6 +34,11 @@ T = TypeVar("T")
 TRANSFER_CAP = Decimal("25.00")  # affordable from a 100.0 welcome grant, several times over
 
 
+# fixed bounds for built timestamps: Faker's default ends at "now", so two builds of one
+# seed a second apart would differ
+EPOCH, HORIZON = datetime(2024, 1, 1), datetime(2026, 1, 1)
+
+
 def reseed(seed: int) -> None:
     """Make the factories' next builds depend only on `seed`."""
     factory.random.reseed_random(seed)
@@ -46,7 +52,7 @@ class UserFactory(factory.Factory):
     name = Faker("name")
     email = Faker("email")
     is_active = True
-    created_at = Faker("date_time")
+    created_at = Faker("date_time_between", start_date=EPOCH, end_date=HORIZON)
 
 
 class SimulationFactory(factory.Factory):
@@ -58,7 +64,7 @@ class SimulationFactory(factory.Factory):
     elements = factory.List([Faker("random_element", elements=ELEMENTS)])
     target_result = Faker("random_element", elements=TARGETS)
     status = "pending"
-    created_at = Faker("date_time")
+    created_at = Faker("date_time_between", start_date=EPOCH, end_date=HORIZON)
 
 
 class TransactionFactory(factory.Factory):
@@ -72,7 +78,7 @@ class TransactionFactory(factory.Factory):
     currency = "essence_coins"
     transaction_type = Faker("random_element", elements=["payment", "reward", "refund"])
     status = "completed"
-    created_at = Faker("date_time")
+    created_at = Faker("date_time_between", start_date=EPOCH, end_date=HORIZON)
 
 
 class MessageFactory(factory.Factory):
