@@ -257,9 +257,6 @@ def fuzz(
         int, typer.Option(min=1, help="Generated cases per operation and phase.")
     ] = 25,
     seed: Annotated[int, typer.Option(help="Seed of the generated cases.")] = 42,
-    slow: Annotated[
-        bool, typer.Option(help="Also fuzz Jonar's operations that start real replicas.")
-    ] = False,
     output: Annotated[Path, typer.Option(help="Where the NDJSON reports go.")] = Path(
         "outputs/fuzz"
     ),
@@ -279,11 +276,11 @@ def fuzz(
             f"profile {profile.name} is a remote deployment: fuzzing creates, changes and "
             "deletes data there with the profile's token; pass --remote to go ahead"
         )
-    environment = open_environment(profile)
+    environment = (
+        fuzzing.own_stack(env) if profile.stack == "embedded" else open_environment(profile)
+    )
     try:
-        results = fuzzing.fuzz(
-            environment, output, only=only, max_examples=max_examples, seed=seed, slow=slow
-        )
+        results = fuzzing.fuzz(environment, output, only=only, max_examples=max_examples, seed=seed)
     finally:
         environment.close()
     console.print(fuzzing.summary(results).to_string(), highlight=False)

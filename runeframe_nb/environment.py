@@ -110,8 +110,10 @@ def open_environment(
     urls: Mapping[str, str] | None = None,
     seed: int | None = None,
     stack_log: Path | None = None,
+    stack_settings: Mapping[str, Any] | None = None,
 ) -> Environment:
-    """The profile's environment, reachable: an embedded stack is started if it needs one."""
+    """The profile's environment, reachable: an embedded stack is started if it needs one,
+    with the profile's stack settings and `stack_settings` over them (section by section)."""
     chosen = load_profile(profile) if isinstance(profile, str) else profile
     given = {**chosen.urls, **{k: v.rstrip("/") for k, v in (urls or {}).items() if v}}
     unknown = sorted(set(given) - set(SERVICES))
@@ -122,7 +124,11 @@ def open_environment(
     if missing:
         if chosen.stack != "embedded":
             raise ProfileError(f"profile {chosen.name} has no URL for {', '.join(missing)}")
-        stack = EmbeddedStack(chosen.stack_settings, log_path=stack_log)
+        settings = dict(chosen.stack_settings)
+        for key, value in (stack_settings or {}).items():
+            below = settings.get(key)
+            settings[key] = {**below, **value} if isinstance(below, dict) else value
+        stack = EmbeddedStack(settings, log_path=stack_log)
         given = {**stack.start(), **given}
     env = Environment(chosen, given, seed=seed, stack=stack)
     try:

@@ -396,6 +396,15 @@ async def ssrf(x: Actors) -> Outcome:
         timeout=60,
     )
     deployment = deployed.json().get("id", "dep_missing")
+
+    async def status() -> str:
+        reply = await x.http.get(
+            x.url("jonar", f"/deployments/{deployment}/"), headers=x.as_(x.admin)
+        )
+        return str(reply.json().get("status")) if reply.status_code == 200 else "missing"
+
+    # the proxy is probed with a ready replica behind it, so a fetch would really happen
+    await eventually(status, lambda now: now != "progressing", within=60)
     try:
         async with server:
             avatar = await x.status(

@@ -26,7 +26,9 @@ from . import exchanges
 from .clients._service import client_settings
 from .environment import Environment, active
 from .exchanges import Made
+from .waits import eventually
 
+DELETION_WITHIN = 30.0  # a deployment's replicas drain (5 s each, at once) before it is gone
 HISTORY = {
     "transactions": "the ledger: every movement of money stays, so money stays conserved",
     "rewards": "the ledger: every movement of money stays, so money stays conserved",
@@ -68,6 +70,14 @@ class Residue:
         return str(self.table.to_string(index=False))
 
 
+def _deleting(reply: httpx.Response | None) -> bool:
+    try:
+        body = reply.json() if reply is not None else None
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("status") == "deleting"
+
+
 def _gone(reply: httpx.Response) -> bool:
     """Not found, or kept only as a record of its deletion (a deployment's)."""
     if reply.status_code in (404, 410):
@@ -105,12 +115,18 @@ async def clean_up(
             except httpx.HTTPError:
                 return None
 
+    async def settled(m: Made) -> httpx.Response | None:
+        """Asked again while a deletion is still under way (a deployment's replicas drain)."""
+        return await eventually(
+            lambda: request("GET", m), lambda r: not _deleting(r), within=DELETION_WITHIN
+        )
+
     try:
         users = [m for m in doomed if m.kind == "users"]
         others = [m for m in doomed if m.kind != "users"]
         for batch in (others, users):
             await asyncio.gather(*(request("DELETE", m) for m in batch))
-        answers = await asyncio.gather(*(request("GET", m) for m in doomed))
+        answers = await asyncio.gather(*(settled(m) for m in doomed))
     finally:
         await asyncio.gather(*(c.aclose() for c in clients.values()))
     left = [

@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 import httpx
 import pandas as pd
 
-from ..errors import ClientError
+from ..errors import ApiError, ClientError
+from ..waits import eventually
 from ._service import ServiceClient
 from .models import (
     Alert,
@@ -25,17 +26,41 @@ from .models import (
 )
 
 T = TypeVar("T")
-ROLLOUT_WAIT = 660.0  # a rollout may take its full deadline (up to 600 s) before answering
+# Jonar accepts a change at once and carries it out in the background; the kit watches
+# it for this long unless the caller says otherwise (Jonar's own rollout deadline is 30 s
+# unless the request gave another)
+SETTLE_WITHIN = 120.0
 
 
 class JonarClient(ServiceClient):
     service = "jonar"
 
-    async def deploy_component(self, deployment_config: dict[str, Any]) -> Deployment:
-        """Roll out a component; returns once its replicas are ready (or raises why not)."""
-        return await self.fetch(
-            Deployment, "POST", "/deployments/", json=deployment_config, timeout=ROLLOUT_WAIT
+    async def deploy_component(
+        self, deployment_config: dict[str, Any], within: float = SETTLE_WITHIN
+    ) -> Deployment:
+        """Roll out a component and watch it until every replica is ready (or raise why
+        not: ApiError `rollout_failed` with Jonar's reason, ClientError past `within`)."""
+        accepted = await self.fetch(Deployment, "POST", "/deployments/", json=deployment_config)
+        return await self.settled(accepted, within)
+
+    async def settled(self, deployment: Deployment, within: float = SETTLE_WITHIN) -> Deployment:
+        """Watch a deployment until Jonar has carried out the change that answered with
+        `deployment` (its observed_generation reaches that generation)."""
+        generation = deployment.generation
+        now = await eventually(
+            lambda: self.get_deployment_status(deployment),
+            lambda d: d.observed_generation >= generation,
+            within=within,
         )
+        where = f"jonar deployment {deployment.id}"
+        if now.observed_generation < generation:
+            raise ClientError(
+                f"{where}: still {now.status} after {within:g} s "
+                f"({now.ready_replicas} of {now.replicas} replicas ready)"
+            )
+        if now.status == "failed":
+            raise ApiError(422, "rollout_failed", now.reason or "rollout failed", call=where)
+        return now
 
     async def get_deployment_status(self, deployment_id: Entity | str) -> Deployment:
         return await self.fetch(Deployment, "GET", f"/deployments/{id_of(deployment_id)}/")
@@ -44,10 +69,17 @@ class JonarClient(ServiceClient):
         reply = await self.call("GET", "/deployments/")
         return [Deployment.model_validate(d) for d in reply["data"]]
 
-    async def scale_component(self, deployment_id: Entity | str, replicas: int) -> Deployment:
+    async def scale_component(
+        self, deployment_id: Entity | str, replicas: int, within: float = SETTLE_WITHIN
+    ) -> Deployment:
+        """Scale, and watch until the replicas asked for run (or raise Jonar's reason)."""
         path = f"/deployments/{id_of(deployment_id)}/"
-        body = {"replicas": replicas}
-        return await self.fetch(Deployment, "PATCH", path, json=body, timeout=ROLLOUT_WAIT)
+        accepted = await self.fetch(Deployment, "PATCH", path, json={"replicas": replicas})
+        now = await self.settled(accepted, within)
+        if now.replicas != replicas:
+            reason = now.reason or f"Jonar settled at {now.replicas} replicas"
+            raise ApiError(422, "rollout_failed", reason, call=f"jonar PATCH {path}")
+        return now
 
     async def watch_deployment(
         self,
@@ -86,8 +118,12 @@ class JonarClient(ServiceClient):
                 await sampler
         return outcome, pd.DataFrame(samples, columns=["at", "replicas", "ready"])
 
-    async def delete_deployment(self, deployment_id: Entity | str) -> None:
-        await self.call("DELETE", f"/deployments/{id_of(deployment_id)}/")
+    async def delete_deployment(
+        self, deployment_id: Entity | str, within: float = SETTLE_WITHIN
+    ) -> None:
+        """Delete, and watch until every replica has stopped."""
+        path = f"/deployments/{id_of(deployment_id)}/"
+        await self.settled(await self.fetch(Deployment, "DELETE", path), within)
 
     async def get_service_url(self, deployment_id: Entity | str) -> str:
         """Where the deployment answers as one service (Jonar balances over its replicas)."""
@@ -104,12 +140,25 @@ class JonarClient(ServiceClient):
         return await self.fetch(ComponentMetrics, "GET", f"/components/{component}/metrics/")
 
     async def simulate_load(
-        self, component: str, load_factor: float = 2.0, duration: float = 3.0
+        self,
+        component: str,
+        load_factor: float = 2.0,
+        duration: float = 3.0,
+        within: float = SETTLE_WITHIN,
     ) -> LoadReport:
-        """Real requests at load_factor x the autoscaling target, then an HPA evaluation."""
+        """Real requests at load_factor x the autoscaling target, then an HPA evaluation;
+        watched until Jonar reports it (ApiError `load_failed` with its reason)."""
         body = {"load_factor": load_factor, "duration_seconds": duration}
-        path = f"/components/{component}/load/"
-        return await self.fetch(LoadReport, "POST", path, json=body, timeout=ROLLOUT_WAIT)
+        run = await self.call("POST", f"/components/{component}/load/", json=body)
+        path = f"/components/{component}/load/{run['id']}/"
+        run = await eventually(
+            lambda: self.call("GET", path), lambda r: r["status"] != "running", within=within
+        )
+        if run["status"] == "running":
+            raise ClientError(f"jonar load run {run['id']}: still running after {within:g} s")
+        if run["status"] == "failed":
+            raise ApiError(409, "load_failed", run["reason"] or "failed", call=f"jonar {path}")
+        return LoadReport.model_validate(run["report"])
 
     async def get_component_events(self, component: str, type: str | None = None) -> list[Event]:
         return await self.collect(

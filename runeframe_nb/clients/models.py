@@ -203,6 +203,8 @@ class Deployment(Entity):
     available_replicas: int
     status: str
     reason: str | None = None
+    generation: int = 0  # the changes asked for...
+    observed_generation: int = 0  # ...and carried out
     service_url: str
     members: list[Replica] = []
 

@@ -90,6 +90,8 @@ def _operation(
         return op
     for status, model in sorted(ep.responses.items()):
         response: dict[str, Any] = {"description": _STATUS_TEXT.get(status, "OK")}
+        if model is None and status >= 400:
+            model = ErrorEnvelope  # every refusal carries the error envelope
         if model is not None:
             response["content"] = {"application/json": {"schema": ref_of[model]}}
         op["responses"][str(status)] = response

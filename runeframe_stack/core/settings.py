@@ -68,6 +68,9 @@ class JonarSettings(_Model):
     probe_interval_seconds: float = Field(1.0, gt=0)
     rollout_timeout_seconds: float = Field(30.0, gt=0)
     drain_seconds: float = Field(5.0, ge=0)
+    max_replicas: int = Field(
+        24, ge=1, description="Replicas all deployments together may ask for (a quota)."
+    )
     autoscaling: Autoscaling = Autoscaling()
 
 

@@ -1,10 +1,15 @@
 """Deployments and their replicas: rolled out, healed, scaled and autoscaled.
 
-A rollout starts the replicas and returns once every one of them answers /healthz, as
-`kubectl rollout status` does; one that cannot get there (a release that does not exist,
-a crashing replica, no free port) is torn down when its deadline passes and reported
-with the reason its replicas gave. A health loop probes every replica, restarts one
-that died or stopped answering, scrapes its metrics and lets the autoscaler decide.
+Creating, scaling and deleting a deployment are accepted at once and carried out in the
+background, as Kubernetes does: each request raises the deployment's `generation`, and
+`observed_generation` reaches it when Jonar has done what was asked (or given up, with
+the reason). A rollout is done when every new replica answers /healthz; one that cannot
+get there (a release that does not exist, a crashing replica, no free port) is torn down
+when its deadline passes, or as soon as a replica has crashed three times, and reported
+with the reason its replicas gave. Deleting stops a rollout under way. The replicas
+asked for across all deployments are held to a quota. A health loop probes every
+replica, restarts one that died or stopped answering, scrapes its metrics and lets the
+autoscaler decide.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import aiohttp
 import orjson
 
 from ..core.clock import now_iso
-from ..core.errors import ApiError, NotFound, Unavailable
+from ..core.errors import ApiError, Conflict, NotFound
 from ..core.lifecycle import in_background
 from ..core.notify import new_id
 from ..core.peers import Peers
@@ -54,10 +59,17 @@ MIGRATIONS = [
 ]
 PROBE = aiohttp.ClientTimeout(total=1)
 UNANSWERED_PROBES = 3  # a live replica that misses this many probes in a row is restarted
+CRASH_LOOP_EXITS = 3  # a new replica that exits this often fails its rollout at once
 
 
 class RolloutFailed(ApiError):
     status, code = 422, "rollout_failed"
+
+
+class RolloutStopped(ApiError):
+    """The deployment was deleted while its replicas were starting."""
+
+    status, code = 409, "rollout_stopped"
 
 
 @dataclass
@@ -65,11 +77,13 @@ class Deployment:
     id: str
     component: str
     release: str
-    replicas: int
+    replicas: int  # asked for; the members are what runs
     policy: Autoscaling
     spec: dict[str, Any]
-    status: str = "progressing"
+    status: str = "progressing"  # progressing, ready, failed, deleting, deleted
     reason: str | None = None
+    generation: int = 1  # one more for every change asked for
+    observed_generation: int = 0  # the last change carried out (or given up)
     created_at: str = field(default_factory=now_iso)
     members: list[Replica] = field(default_factory=list)
     stabilizer: Stabilizer | None = None
@@ -77,6 +91,9 @@ class Deployment:
     misses: dict[int, int] = field(default_factory=dict)
     scaled_at: float = 0.0  # monotonic time of the last change of replica count
     turn: itertools.count[int] = field(default_factory=itertools.count)
+
+    def stopping(self) -> bool:
+        return self.status in ("deleting", "deleted")
 
     @property
     def ready_replicas(self) -> int:
@@ -93,6 +110,9 @@ class Deployment:
             "available_replicas": ready,
             "status": self.status,
             "reason": self.reason,
+            "generation": self.generation,
+            "observed_generation": self.observed_generation,
+            "status_url": f"{jonar_url}/deployments/{self.id}/",
             "service_url": f"{jonar_url}/deployments/{self.id}/service/",
             "autoscaling": self.policy.model_dump(),
             "resources": self.spec.get("resources"),
@@ -109,6 +129,13 @@ class Deployment:
             ],
             "created_at": self.created_at,
         }
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ApiError):
+        return exc.message
+    log.exception("a deployment change failed")
+    return f"internal error: {type(exc).__name__}"
 
 
 def _tail(path: Path) -> str:
@@ -140,6 +167,25 @@ class Controller:
         self.deployments: dict[str, Deployment] = {}
         self.logs = settings.require_data_dir() / "jonar-replicas"
         self.jonar_url = settings.url("jonar")
+        self._work: set[asyncio.Task[None]] = set()  # changes being carried out
+
+    def in_background(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._work.add(task)
+        task.add_done_callback(self._work.discard)
+
+    def _reserve(self, more: int) -> None:
+        """Refuse a change that would ask for more replicas than the quota allows."""
+        asked = sum(
+            d.replicas for d in self.deployments.values() if d.status in ("ready", "progressing")
+        )
+        quota = self.config.max_replicas
+        if more > 0 and asked + more > quota:
+            raise Conflict(
+                f"replica quota exceeded: {asked} of {quota} replicas are asked for already,"
+                f" {more} more would pass it",
+                details={"quota": quota, "asked": asked},
+            )
 
     # lookups
 
@@ -167,35 +213,56 @@ class Controller:
         policy: Autoscaling,
         rollout_timeout: float | None = None,
     ) -> Deployment:
+        """Accept a deployment; its replicas roll out in the background."""
+        self._reserve(replicas)
         deployment = Deployment(new_id("dep"), component, release, replicas, policy, spec)
         deployment.stabilizer = Stabilizer(policy)
         self.deployments[deployment.id] = deployment
         await self._save(deployment)
+        self.in_background(self._roll_out(deployment, rollout_timeout))
+        return deployment
+
+    async def _roll_out(self, deployment: Deployment, rollout_timeout: float | None) -> None:
         async with deployment.lock:
+            if deployment.stopping():
+                return
+            done = deployment.generation
             try:
-                await self._add(deployment, replicas, rollout_timeout)
-            except ApiError as exc:
-                deployment.status, deployment.reason = "failed", exc.message
+                await self._add(deployment, deployment.replicas, rollout_timeout)
+            except Exception as exc:
+                if deployment.stopping():
+                    return
+                deployment.status, deployment.reason = "failed", _message(exc)
+                deployment.observed_generation = done
                 await self._save(deployment)
-                await self.events.record(
-                    component,
-                    "rollout_failed",
-                    "deadline",
-                    exc.message,
-                    deployment_id=deployment.id,
-                )
-                raise
-            deployment.status = "ready"
+                await self._rollout_failed(deployment, deployment.reason)
+                return
             deployment.scaled_at = time.monotonic()
+            self._observed(deployment, done)
             await self._save(deployment)
         await self.events.record(
-            component,
+            deployment.component,
             "deployment_ready",
             "rollout",
-            f"{component} {release}: {replicas} of {replicas} replicas ready",
+            f"{deployment.component} {deployment.release}: {deployment.replicas} of "
+            f"{deployment.replicas} replicas ready",
             deployment_id=deployment.id,
         )
-        return deployment
+
+    @staticmethod
+    def _observed(deployment: Deployment, generation: int) -> None:
+        deployment.observed_generation = max(deployment.observed_generation, generation)
+        caught_up = deployment.observed_generation >= deployment.generation
+        deployment.status = "ready" if caught_up else "progressing"
+
+    async def _rollout_failed(self, deployment: Deployment, reason: str) -> None:
+        await self.events.record(
+            deployment.component,
+            "rollout_failed",
+            "deadline",
+            reason,
+            deployment_id=deployment.id,
+        )
 
     async def _add(self, deployment: Deployment, count: int, rollout_timeout: float | None) -> None:
         """Start `count` more replicas and wait until all answer, or remove them and raise."""
@@ -216,17 +283,25 @@ class Controller:
             await asyncio.gather(*(self.backend.stop(r, 0) for r in fresh))
             raise
         deployment.members.extend(fresh)
-        deployment.replicas = len(deployment.members)
 
     async def _wait_ready(
         self, deployment: Deployment, replicas: list[Replica], limit: float
     ) -> None:
         deadline = time.monotonic() + limit
         while True:
+            if deployment.stopping():
+                raise RolloutStopped(f"{deployment.id} was deleted during its rollout")
             for replica in replicas:
                 code = self.backend.exit_code(replica)
                 if code is not None:
                     replica.last_exit = f"exited with code {code}: {_tail(replica.log_path)}"
+                    if replica.restarts + 1 >= CRASH_LOOP_EXITS:
+                        raise RolloutFailed(
+                            f"{deployment.component} {deployment.release}: replica "
+                            f"{replica.index} exited {replica.restarts + 1} times while rolling "
+                            f"out; {replica.last_exit}",
+                            details={"not_ready": [r.index for r in replicas if not r.ready]},
+                        )
                     replica.restarts += 1
                     await asyncio.sleep(min(0.1 * 2**replica.restarts, 1.0))  # crash-loop backoff
                     await self.backend.start(replica, deployment.component, deployment.release)
@@ -261,40 +336,69 @@ class Controller:
         reason: str,
         rollout_timeout: float | None = None,
     ) -> Deployment:
-        async with deployment.lock:
-            return await self._scale(deployment, replicas, reason, rollout_timeout)
-
-    async def _scale(
-        self, deployment: Deployment, replicas: int, reason: str, rollout_timeout: float | None
-    ) -> Deployment:
-        current = len(deployment.members)
-        if replicas == current or deployment.status not in ("ready", "progressing"):
-            return deployment
-        if replicas > current:
-            await self._add(deployment, replicas - current, rollout_timeout)
-            kind = "scale_up"
-        else:
-            leaving = sorted(deployment.members, key=lambda r: r.index)[replicas:]
-            for replica in leaving:
-                replica.ready = False  # out of the service first: no new requests
-            await asyncio.gather(
-                *(self.backend.stop(r, self.config.drain_seconds) for r in leaving)
-            )
-            for replica in leaving:
-                deployment.members.remove(replica)
-                self.scraper.forget(replica.url)
+        """Accept a change of replicas; it is carried out in the background."""
+        if deployment.status not in ("ready", "progressing"):
+            raise Conflict(f"deployment {deployment.id} is {deployment.status}: it cannot scale")
+        if replicas != deployment.replicas:
+            self._reserve(replicas - deployment.replicas)
             deployment.replicas = replicas
-            kind = "scale_down"
-        deployment.scaled_at = time.monotonic()
-        await self._save(deployment)
-        await self.events.record(
-            deployment.component,
-            kind,
-            reason,
-            f"{deployment.component}: {current} -> {replicas} replicas ({reason})",
-            deployment_id=deployment.id,
-        )
+            deployment.generation += 1
+            deployment.status = "progressing"
+            await self._save(deployment)
+            self.in_background(self._converge(deployment, reason, rollout_timeout))
         return deployment
+
+    async def _converge(
+        self, deployment: Deployment, reason: str, rollout_timeout: float | None
+    ) -> None:
+        """Bring the members to the replicas asked for last (an earlier request's work may
+        already have done it)."""
+        async with deployment.lock:
+            if deployment.status not in ("ready", "progressing"):
+                return
+            await self._resize(deployment, reason, rollout_timeout)
+
+    async def _resize(
+        self, deployment: Deployment, reason: str, rollout_timeout: float | None
+    ) -> None:
+        """Start or drain replicas until the members are the replicas asked for; under the
+        deployment's lock. A scale-up that cannot finish keeps the replicas that run."""
+        done, replicas = deployment.generation, deployment.replicas
+        current = len(deployment.members)
+        try:
+            if replicas > current:
+                await self._add(deployment, replicas - current, rollout_timeout)
+            elif replicas < current:
+                leaving = sorted(deployment.members, key=lambda r: r.index)[replicas:]
+                for replica in leaving:
+                    replica.ready = False  # out of the service first: no new requests
+                await asyncio.gather(
+                    *(self.backend.stop(r, self.config.drain_seconds) for r in leaving)
+                )
+                for replica in leaving:
+                    deployment.members.remove(replica)
+                    self.scraper.forget(replica.url)
+        except Exception as exc:
+            if deployment.stopping():
+                return
+            deployment.replicas = len(deployment.members)
+            deployment.reason = f"scaling to {replicas} replicas failed: {_message(exc)}"
+            self._observed(deployment, done)
+            await self._save(deployment)
+            await self._rollout_failed(deployment, deployment.reason)
+            return
+        self._observed(deployment, done)
+        if replicas != current:
+            deployment.scaled_at = time.monotonic()
+        await self._save(deployment)
+        if replicas != current:
+            await self.events.record(
+                deployment.component,
+                "scale_up" if replicas > current else "scale_down",
+                reason,
+                f"{deployment.component}: {current} -> {replicas} replicas ({reason})",
+                deployment_id=deployment.id,
+            )
 
     async def autoscale(
         self, deployment: Deployment, window: float | None = None
@@ -319,19 +423,38 @@ class Controller:
             current = len(deployment.members)
             decision = deployment.stabilizer.decide(time.monotonic(), current, observed)
             if decision.kind is not None:
-                await self._scale(deployment, decision.desired, decision.reason, None)
+                try:
+                    self._reserve(decision.desired - deployment.replicas)
+                except Conflict as exc:
+                    log.info("%s stays at %d replicas: %s", deployment.id, current, exc.message)
+                    return decision
+                deployment.replicas = decision.desired
+                deployment.generation += 1
+                deployment.status = "progressing"
+                await self._save(deployment)
+                await self._resize(deployment, decision.reason, None)
             return decision
 
-    async def delete(self, deployment: Deployment) -> None:
-        async with deployment.lock:
-            deployment.status = "deleted"
+    async def delete(self, deployment: Deployment) -> Deployment:
+        """Accept a deletion: a rollout under way stops, every replica drains and stops."""
+        if not deployment.stopping():
+            deployment.status, deployment.replicas = "deleting", 0
+            deployment.generation += 1
+            await self._save(deployment)
+            self.in_background(self._delete(deployment))
+        return deployment
+
+    async def _delete(self, deployment: Deployment) -> None:
+        async with deployment.lock:  # a rollout under way lets go within a probe
+            done = deployment.generation
             await asyncio.gather(
                 *(self.backend.stop(r, self.config.drain_seconds) for r in deployment.members)
             )
             for replica in deployment.members:
                 self.scraper.forget(replica.url)
             deployment.members.clear()
-            deployment.replicas = 0
+            deployment.status = "deleted"
+            deployment.observed_generation = done
             await self._save(deployment)
         await self.events.record(
             deployment.component,
@@ -400,7 +523,10 @@ class Controller:
                     log.exception("health loop failed for %s", deployment.id)
 
     async def shutdown(self) -> None:
-        """Stop every replica (the stack is stopping): drained, then killed."""
+        """Stop the changes under way and every replica (the stack is stopping)."""
+        for task in self._work:
+            task.cancel()
+        await asyncio.gather(*self._work, return_exceptions=True)
         replicas = [r for d in self.deployments.values() for r in d.members]
         await asyncio.gather(
             *(self.backend.stop(r, self.config.drain_seconds) for r in replicas),
@@ -430,7 +556,12 @@ class Controller:
     def next_ready(self, deployment: Deployment) -> Replica:
         ready = [r for r in deployment.members if r.ready]
         if not ready:
-            raise Unavailable(f"deployment {deployment.id} has no ready replica")
+            # the caller's timing, not a fault of the server: ask again shortly
+            raise Conflict(
+                f"deployment {deployment.id} has no ready replica ({deployment.status});"
+                " retry after 1 s",
+                headers={"Retry-After": "1"},
+            )
         return ready[next(deployment.turn) % len(ready)]
 
     @asynccontextmanager

@@ -2,19 +2,29 @@
 
 `simulate_load(component, load_factor)` sends load_factor x target requests per second
 per replica for a few seconds, reads the rate the replicas themselves counted, and asks
-the autoscaler what that means.
+the autoscaler what that means. A load run is accepted at once and runs in the
+background; its status URL gives the report when it is done.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from ..core.errors import ApiError, Conflict, NotFound
+from ..core.notify import new_id
 from ..core.peers import Peers
 from .backend import Replica
+
+if TYPE_CHECKING:
+    from .deployments import Controller, Deployment
+
+KEPT_RUNS = 200  # finished runs remembered for their status URL
+SETTLE_POLL = 0.1
 
 LOAD_PATH = "/openapi.json"
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=5)
@@ -52,3 +62,83 @@ async def send_at_rate(
         await asyncio.wait(tasks, timeout=10)
     elapsed = time.monotonic() - started
     return {"requests_sent": sent, "errors": errors, "achieved_rps": round(sent / elapsed, 1)}
+
+
+class LoadRuns:
+    """Load runs by id: started in the background, the newest `KEPT_RUNS` remembered."""
+
+    def __init__(self, controller: Controller, peers: Peers) -> None:
+        self.controller = controller
+        self.peers = peers
+        self.runs: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    def get(self, component: str, run_id: str) -> dict[str, Any]:
+        run = self.runs.get(run_id)
+        if run is None or run["component"] != component:
+            raise NotFound(f"load run {run_id} of {component} not found")
+        return run
+
+    def start(self, component: str, load_factor: float, duration: float) -> dict[str, Any]:
+        run_id = new_id("load")
+        run: dict[str, Any] = {
+            "id": run_id,
+            "component": component,
+            "status": "running",
+            "reason": None,
+            "status_url": f"{self.controller.jonar_url}/components/{component}/load/{run_id}/",
+            "report": None,
+        }
+        self.runs[run_id] = run
+        while len(self.runs) > KEPT_RUNS:
+            self.runs.popitem(last=False)
+        self.controller.in_background(self._run(run, load_factor, duration))
+        return run
+
+    async def _run(self, run: dict[str, Any], load_factor: float, duration: float) -> None:
+        try:
+            run["report"] = await self._load(run["component"], load_factor, duration)
+            run["status"] = "done"
+        except ApiError as exc:
+            run["status"], run["reason"] = "failed", exc.message
+
+    async def _target(self, component: str) -> Deployment:
+        """The component's deployment, settled; one of a single replica if it has none."""
+        controller = self.controller
+        deployments = controller.of_component(component)
+        if deployments:
+            deployment = deployments[0]
+        else:
+            settings = controller.settings.jonar
+            policy = settings.autoscaling.model_copy(update={"min_replicas": 1})
+            deployment = await controller.deploy(component, settings.releases[0], 1, {}, policy)
+        deadline = time.monotonic() + controller.config.rollout_timeout_seconds + 5
+        while deployment.observed_generation < deployment.generation:
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(SETTLE_POLL)
+        return deployment
+
+    async def _load(self, component: str, load_factor: float, duration: float) -> dict[str, Any]:
+        deployment = await self._target(component)
+        ready = [r for r in deployment.members if r.ready]
+        if not ready:  # failed, scaled away or still rolling out: the caller's to change
+            raise Conflict(
+                f"deployment {deployment.id} has no ready replica to take load"
+                f" ({deployment.status}{': ' + deployment.reason if deployment.reason else ''})"
+            )
+        before = len(deployment.members)
+        scraper = self.controller.scraper
+        await asyncio.gather(*(scraper.scrape(r.url) for r in ready))
+        rate = load_factor * deployment.policy.target_rps_per_replica * len(ready)
+        sent = await send_at_rate(self.peers, ready, rate, duration)
+        await asyncio.gather(*(scraper.scrape(r.url) for r in ready))
+        decision = await self.controller.autoscale(deployment, duration + 0.5)
+        return {
+            "component": component,
+            "deployment_id": deployment.id,
+            **sent,
+            "observed_rps_per_replica": decision.observed if decision else None,
+            "replicas_before": before,
+            "replicas_after": len(deployment.members),
+            "decision": decision.reason if decision else None,
+        }

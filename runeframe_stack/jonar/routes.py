@@ -3,7 +3,6 @@ simulated load, events and the ecosystem's system metrics."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -11,15 +10,15 @@ import aiohttp
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from ..core.errors import BadRequest, Conflict, Unavailable
+from ..core.errors import BadRequest, Unavailable
 from ..core.listing import Where, page_of
 from ..core.peers import Peers
-from ..core.routing import Call, Routes, endpoint, json, no_content
+from ..core.routing import Call, Routes, endpoint, json
 from ..core.settings import SERVICES, StackSettings
 from ..core.storage import Database
 from .deployments import DEPLOYABLE, Controller, Deployment
 from .events import SCALING, Event, EventLog, EventPage, EventQuery, NewEvent, public
-from .load import send_at_rate
+from .load import LoadRuns
 
 Component = Literal["api", "distilera", "hoardwell", "mercatrix"]
 _VERSION = r"^[0-9]+\.[0-9]+\.[0-9]+([.-][A-Za-z0-9.-]+)?$"
@@ -83,8 +82,11 @@ class DeploymentView(BaseModel):
     replicas: int
     ready_replicas: int
     available_replicas: int
-    status: Literal["progressing", "ready", "failed", "deleted"]
+    status: Literal["progressing", "ready", "failed", "deleting", "deleted"]
     reason: str | None
+    generation: int
+    observed_generation: int
+    status_url: str
     service_url: str
     autoscaling: dict[str, Any]
     resources: dict[str, Any] | None
@@ -127,6 +129,15 @@ class LoadReport(BaseModel):
     decision: str | None
 
 
+class LoadRun(BaseModel):
+    id: str
+    component: str
+    status: Literal["running", "done", "failed"]
+    reason: str | None
+    status_url: str
+    report: LoadReport | None
+
+
 class SystemMetrics(BaseModel):
     services: dict[str, str]
     total_simulations: int
@@ -164,19 +175,27 @@ class InfrastructureRoutes(Routes):
         self.events = events
         self.db = db
         self.peers = peers
+        self.loads = LoadRuns(controller, peers)
 
     def _view(self, deployment: Deployment) -> dict[str, Any]:
         return deployment.public(self.controller.jonar_url)
+
+    def _accepted(self, deployment: Deployment) -> Response:
+        """202: the change is under way; its status URL says when it is done."""
+        view = self._view(deployment)
+        return json(view, status=202, headers={"Location": view["status_url"]})
 
     @endpoint(
         "POST",
         "/deployments/",
         body=NewDeployment,
-        responses={201: DeploymentView, 422: None},
+        responses={202: DeploymentView, 409: None},
         access="trusted",
     )
     async def deploy_component(self, call: Call) -> Response:
-        """Roll out replicas of a component; answers once every replica is ready."""
+        """Roll out replicas of a component: accepted at once, ready when its
+        observed_generation reaches its generation with status ready (or failed, with the
+        reason)."""
         new: NewDeployment = call.body
         overrides = new.autoscaling.model_dump(exclude_none=True)
         overrides.setdefault("min_replicas", new.replicas)
@@ -187,7 +206,7 @@ class InfrastructureRoutes(Routes):
         deployment = await self.controller.deploy(
             new.component, new.version, new.replicas, spec, policy, new.rollout_timeout_seconds
         )
-        return json(self._view(deployment), status=201)
+        return self._accepted(deployment)
 
     @endpoint("GET", "/deployments/", responses={200: DeploymentList}, access="user")
     async def list_deployments(self, call: Call) -> Response:
@@ -205,28 +224,40 @@ class InfrastructureRoutes(Routes):
         "PATCH",
         "/deployments/{deployment_id}/",
         body=ScaleRequest,
-        responses={200: DeploymentView, 422: None},
+        responses={202: DeploymentView, 409: None},
         access="trusted",
     )
     async def scale_component(self, call: Call) -> Response:
-        """Scale to a number of replicas: new ones must become ready, old ones drain."""
+        """Scale to a number of replicas: accepted at once; new ones must become ready,
+        old ones drain."""
         request: ScaleRequest = call.body
         deployment = self.controller.get(call.path["deployment_id"])
         who = call.require_identity().user_id
         await self.controller.scale(
             deployment, request.replicas, f"requested by {who}", request.rollout_timeout_seconds
         )
-        return json(self._view(deployment))
+        return self._accepted(deployment)
 
-    @endpoint("DELETE", "/deployments/{deployment_id}/", responses={204: None}, access="trusted")
+    @endpoint(
+        "DELETE",
+        "/deployments/{deployment_id}/",
+        responses={202: DeploymentView},
+        access="trusted",
+    )
     async def delete_deployment(self, call: Call) -> Response:
-        """Stop every replica of a deployment."""
-        await self.controller.delete(self.controller.get(call.path["deployment_id"]))
-        return no_content()
+        """Stop every replica of a deployment: accepted at once, deleted when its status
+        says so."""
+        deployment = await self.controller.delete(self.controller.get(call.path["deployment_id"]))
+        return self._accepted(deployment)
 
-    @endpoint("GET", "/deployments/{deployment_id}/service/{path:path}")
+    @endpoint(
+        "GET",
+        "/deployments/{deployment_id}/service/{path:path}",
+        responses={200: None, 409: None, 503: None},
+    )
     async def service(self, call: Call) -> Response:
-        """The deployment as one service: each request goes to the next ready replica."""
+        """The deployment as one service: each request goes to the next ready replica
+        (409 with Retry-After while none is ready; 503 if the replica does not answer)."""
         deployment = self.controller.get(call.path["deployment_id"])
         replica = self.controller.next_ready(deployment)
         headers = Peers.forwarded_headers(call.request.headers)
@@ -286,45 +317,29 @@ class InfrastructureRoutes(Routes):
         "POST",
         "/components/{component}/load/",
         body=LoadRequest,
-        responses={200: LoadReport},
+        responses={202: LoadRun},
         access="trusted",
     )
     async def simulate_load(self, call: Call) -> Response:
-        """Send real load to a component's replicas, then let the autoscaler judge it.
-
-        A component without a deployment gets one of a single replica first.
-        """
+        """Send real load to a component's replicas, then let the autoscaler judge it:
+        accepted at once, reported at the run's status URL when done. A component without
+        a deployment gets one of a single replica first."""
         component = call.path["component"]
         if component not in DEPLOYABLE:
             raise BadRequest(f"load goes to a deployable component: {', '.join(DEPLOYABLE)}")
         request: LoadRequest = call.body
-        deployments = self.controller.of_component(component)
-        if deployments:
-            deployment = deployments[0]
-        else:
-            policy = self.settings.jonar.autoscaling.model_copy(update={"min_replicas": 1})
-            release = self.settings.jonar.releases[0]
-            deployment = await self.controller.deploy(component, release, 1, {}, policy)
-        ready = [r for r in deployment.members if r.ready]
-        if not ready:  # scaled to zero, or still rolling out: the caller's to change
-            raise Conflict(f"deployment {deployment.id} has no ready replica to take load")
-        before = len(deployment.members)
-        await asyncio.gather(*(self.controller.scraper.scrape(r.url) for r in ready))
-        rate = request.load_factor * deployment.policy.target_rps_per_replica * len(ready)
-        sent = await send_at_rate(self.peers, ready, rate, request.duration_seconds)
-        await asyncio.gather(*(self.controller.scraper.scrape(r.url) for r in ready))
-        decision = await self.controller.autoscale(deployment, request.duration_seconds + 0.5)
-        return json(
-            {
-                "component": component,
-                "deployment_id": deployment.id,
-                **sent,
-                "observed_rps_per_replica": decision.observed if decision else None,
-                "replicas_before": before,
-                "replicas_after": len(deployment.members),
-                "decision": decision.reason if decision else None,
-            }
-        )
+        run = self.loads.start(component, request.load_factor, request.duration_seconds)
+        return json(run, status=202, headers={"Location": run["status_url"]})
+
+    @endpoint(
+        "GET",
+        "/components/{component}/load/{load_id}/",
+        responses={200: LoadRun},
+        access="user",
+    )
+    async def get_load_run(self, call: Call) -> Response:
+        """A load run: running, done with its report, or failed with the reason."""
+        return json(self.loads.get(call.path["component"], call.path["load_id"]))
 
     @endpoint("GET", "/events/", query=EventQuery, responses={200: EventPage}, access="user")
     async def list_events(self, call: Call) -> Response:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import runeframe_nb as rf
 from runeframe_nb import fuzz
+from runeframe_nb.profiles import Profile
 
 
 def event(kind: str, **body: object) -> str:
@@ -34,6 +34,10 @@ def test_the_report_gives_cases_failures_and_errors(tmp_path: Path) -> None:
                         "label": "PATCH /users/{id}/",
                         "cases": {"a": {"value": case}, "b": {"value": case}},
                         "checks": {"a": [failing], "b": [{"name": "x", "status": "success"}]},
+                        "interactions": {
+                            "a": {"request": {"method": "PATCH"}, "response": {"elapsed": 0.25}},
+                            "b": {"request": {"method": "PATCH"}, "response": {"elapsed": 1.5}},
+                        },
                     },
                 ),
                 event("ScenarioFinished", recorder={"label": "GET /users/", "cases": {"c": {}}}),
@@ -58,6 +62,7 @@ def test_the_report_gives_cases_failures_and_errors(tmp_path: Path) -> None:
         {"operation": "POST /deployments/", "error": "ReadTimeout: read timed out"}
     ]
     assert result.operations == {"PATCH /users/{id}/": 2, "GET /users/": 1}
+    assert (result.slowest_ms, result.slowest) == (1500.0, "PATCH /users/{id}/ (PATCH)")
 
 
 def clean_log(tmp_path: Path, *more: str) -> Path:
@@ -104,10 +109,21 @@ def test_an_unexplained_exit_code_fails_the_target(tmp_path: Path, monkeypatch) 
 
 
 def test_a_seeded_run_finds_no_server_error_in_any_service(
-    own_environment: rf.Environment, tmp_path: Path
+    profile: Profile, tmp_path: Path
 ) -> None:
-    results = fuzz.fuzz(own_environment, tmp_path, max_examples=5, seed=7)
+    """Every operation, Jonar's deployments and load runs included: no 5xx, and no
+    request open for a second (Jonar accepts long work and does it in the background)."""
+    env = fuzz.own_stack(profile)
+    try:
+        results = fuzz.fuzz(env, tmp_path, max_examples=5, seed=7)
+    finally:
+        env.close()
     table = fuzz.summary(results)
     assert list(table.index) == ["api", "distilera", "hoardwell", "mercatrix", "jonar", "graphql"]
     assert (table["cases"] > 0).all()
     assert fuzz.failures(results).empty, fuzz.failures(results).to_string()
+    jonar = next(r for r in results if r.target == "jonar")
+    for operation in ("POST /deployments/", "PATCH /deployments/{deployment_id}/"):
+        assert jonar.operations.get(operation, 0) > 0, operation
+    assert jonar.operations.get("POST /components/{component}/load/", 0) > 0
+    assert (table["slowest_ms"] < 1000).all(), table["slowest_ms"].to_dict()

@@ -5,7 +5,6 @@ without Starlette converters in test_inventory.py.)"""
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import httpx
@@ -52,28 +51,40 @@ def test_graphql_marks_refused_input_as_a_validation_error(admin: httpx.Client) 
     assert error["extensions"] == {"code": "validation_error", "classification": "ValidationError"}
 
 
-async def test_load_sent_to_a_deployment_still_rolling_out_is_a_409(
+async def test_load_sent_to_a_deployment_still_rolling_out_waits_for_it(
     own_environment: rf.Environment,
 ) -> None:
-    """No replica is ready yet: the caller's timing is at fault, not the server (was 503).
-    A stack of its own: load goes to a component's first deployment, ready or not."""
+    """No replica is ready yet when the load arrives (it was a 503, then a 409): the load
+    run is accepted at once and goes out once the rollout is done. A stack of its own:
+    load goes to a component's first deployment."""
     async with rf.JonarClient(environment=own_environment) as jonar:
-        rollout = asyncio.create_task(
-            jonar.deploy_component({"component": "mercatrix", "version": "1.0.0", "replicas": 1})
+        accepted = await jonar.call(
+            "POST",
+            "/deployments/",
+            json={"component": "mercatrix", "version": "1.0.0", "replicas": 1},
         )
-        try:
-            deadline = time.monotonic() + 10
-            query = {"component": "mercatrix"}
-            while not (listed := await jonar.call("GET", "/deployments/", params=query))["data"]:
-                assert time.monotonic() < deadline, "the rollout never showed"
-                await asyncio.sleep(0.02)
-            assert listed["data"][0]["ready_replicas"] == 0  # still starting
-            with pytest.raises(rf.ApiError) as refused:
-                await jonar.call("POST", "/components/mercatrix/load/", json={})
-            assert (refused.value.status, refused.value.code) == (409, "conflict")
-        finally:
-            deployed = await rollout
-            await jonar.delete_deployment(deployed)
+        assert (accepted["status"], accepted["ready_replicas"]) == ("progressing", 0)
+        started = time.monotonic()
+        report = await jonar.simulate_load("mercatrix", load_factor=1.0, duration=0.5)
+        assert time.monotonic() - started < 30
+        assert (report.deployment_id, report.replicas_before) == (accepted["id"], 1)
+        assert report.requests_sent > 0
+        await jonar.delete_deployment(accepted["id"])
+
+
+async def test_a_proxy_call_before_any_replica_is_ready_is_a_409_with_retry_after(
+    own_environment: rf.Environment,
+) -> None:
+    async with rf.JonarClient(environment=own_environment) as jonar:
+        accepted = await jonar.call(
+            "POST",
+            "/deployments/",
+            json={"component": "hoardwell", "version": "1.0.0", "replicas": 1},
+        )
+        reply = await jonar.http.get(f"/deployments/{accepted['id']}/service/healthz")
+        assert reply.status_code == 409 and reply.headers["retry-after"] == "1"
+        assert "no ready replica (progressing)" in reply.json()["error"]["message"]
+        await jonar.delete_deployment(accepted["id"])
 
 
 def test_text_with_a_nul_character_is_a_400_on_every_backend(admin: httpx.Client) -> None:
