@@ -26,6 +26,7 @@ from . import openapi
 from .auth import AuthMiddleware, TokenVerifier
 from .errors import ApiError, error_response
 from .introspection import IntrospectionRoutes
+from .lifecycle import in_background
 from .metrics import Metrics, MetricsMiddleware
 from .routing import Call, Endpoint, Routes, endpoint, json
 from .settings import StackSettings
@@ -133,11 +134,12 @@ def create_app(
 
     @asynccontextmanager
     async def run(app: Starlette) -> AsyncIterator[None]:
-        if lifespan is None:
-            yield
-            return
-        async with lifespan(app):
-            yield
+        async with in_background(metrics.watch_loop()):
+            if lifespan is None:
+                yield
+                return
+            async with lifespan(app):
+                yield
 
     app = Starlette(
         routes=routes,

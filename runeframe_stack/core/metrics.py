@@ -1,17 +1,22 @@
 """Prometheus metrics every service exposes at /metrics.
 
 Requests are counted per method, path template and status, so the request log that
-API coverage is measured from is the same series an operator scrapes.
+API coverage is measured from is the same series an operator scrapes. Beside the
+process's CPU, memory and open files, two gauges say how busy the service is: the
+requests in flight, and the event loop's lag (how late it ran a timer, the most in the
+last second), which grows before anything else when the loop has more work than time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
 from prometheus_client import (
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     ProcessCollector,
     generate_latest,
@@ -40,9 +45,30 @@ class Metrics:
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
         )
-        ProcessCollector(registry=self.registry)  # CPU seconds and resident memory
+        ProcessCollector(registry=self.registry)  # CPU seconds, resident memory, open files
+        self.active = 0  # HTTP requests being answered: a plain count, read when scraped
+        Gauge(
+            "http_requests_in_flight", "HTTP requests being answered.", registry=self.registry
+        ).set_function(lambda: self.active)
+        self.loop_lag = Gauge(
+            "event_loop_lag_seconds",
+            "How late the event loop ran a timer: the most in the last second.",
+            registry=self.registry,
+        )
         self.service = service
         self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    async def watch_loop(self, tick: float = 0.05, window: float = 1.0) -> None:
+        """Sleep `tick` again and again; the longest overshoot of each `window` is the lag."""
+        worst, window_ends = 0.0, time.perf_counter() + window
+        while True:
+            due = time.perf_counter() + tick
+            await asyncio.sleep(tick)
+            now = time.perf_counter()
+            worst = max(worst, now - due)
+            if now >= window_ends:
+                self.loop_lag.set(worst)
+                worst, window_ends = 0.0, now + window
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         series = self._series.get((method, route, status))
@@ -69,6 +95,8 @@ class MetricsMiddleware:
             return
         started = time.perf_counter()
         status = 500
+        metrics = self.metrics
+        metrics.active += 1
 
         async def send_and_watch(message: Message) -> None:
             nonlocal status
@@ -85,6 +113,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_and_watch)
         finally:
+            metrics.active -= 1
             if status != 101:
                 self._record(scope, status, started)
 
