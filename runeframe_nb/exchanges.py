@@ -12,9 +12,9 @@ frames their message types, so those are covered the same way.
 While a sweep runs (`with sweep("owasp"): ...`) its exchanges are marked with its name:
 attacks and fuzzing are shown beside coverage, never counted as it.
 
-Whatever a request created (a 201 answer naming an `id`, or a GraphQL `createUser`) is
-remembered in `created`, so that a clean-up knows everything the notebook made
-(residue.py), through whichever client it was made.
+Whatever a request created (a 201, or a 202 of work under way, naming an `id`, or a
+GraphQL `createUser`) is remembered in `created`, so that a clean-up knows everything
+the notebook made (residue.py), through whichever client it was made.
 """
 
 from __future__ import annotations
@@ -263,7 +263,7 @@ def remember_created(exchange: Exchange, location: str | None, body: bytes) -> N
                 Made(exchange.service, exchange.base_url, f"{prefix}/api/v1/users/{made['id']}/")
             )
         return
-    if exchange.status != 201 or not isinstance(answer, dict) or not answer.get("id"):
+    if exchange.status not in (201, 202) or not isinstance(answer, dict) or not answer.get("id"):
         return
     path = location if location and location.startswith("/") else f"{exchange.path}{answer['id']}/"
     created.append(Made(exchange.service, exchange.base_url, path))

@@ -157,14 +157,22 @@ def test_stopping_the_stack_stops_every_replica(
     supervisor: tuple[subprocess.Popen[bytes], int], tmp_path: Path, signum: int
 ) -> None:
     process, offset = supervisor
+    headers = {"Authorization": f"Bearer {service_token(tmp_path)}"}
     reply = httpx.post(
         f"http://127.0.0.1:{8004 + offset}/deployments/",
         json={"component": "hoardwell", "version": "1.0.0", "replicas": 2},
-        headers={"Authorization": f"Bearer {service_token(tmp_path)}"},
+        headers=headers,
         timeout=60,
     )
-    assert reply.status_code == 201, reply.text
-    replicas = [member["pid"] for member in reply.json()["members"]]
+    assert reply.status_code == 202, reply.text
+    status = reply.json()
+    deadline = time.monotonic() + 60
+    while status["observed_generation"] < status["generation"]:  # the rollout goes on
+        assert time.monotonic() < deadline, status
+        time.sleep(0.1)
+        status = httpx.get(status["status_url"], headers=headers).json()
+    assert status["status"] == "ready", status
+    replicas = [member["pid"] for member in status["members"]]
     assert all(alive(pid) for pid in replicas)
     os.kill(process.pid, signum)
     process.wait(30)
