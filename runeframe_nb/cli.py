@@ -69,15 +69,23 @@ def run(
             help="Re-run only the notebooks that failed in the newest (or the given) run.",
         ),
     ] = None,
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            help="A scale preset (params/scales/NAME.yaml): seed runs the seed's durations."
+        ),
+    ] = None,
     allure: AllureOption = None,
 ) -> None:
     """Execute the notebooks with papermill, archive them, write results.json and junit.xml."""
     from .profiles import load_profile
     from .runner import RunOptions, parse_parameters
     from .runner import run as run_notebooks
+    from .runner.scale import load_scale
     from .runner.select import failed_notebooks, parse_shard
 
-    chosen = only or []
+    preset = load_scale(scale) if scale else None
+    chosen = only or (list(preset.notebooks) if preset else [])
     if last_failed is not None:
         previous, failed = failed_notebooks(output, last_failed)
         if not failed:
@@ -95,6 +103,7 @@ def run(
         cell_timeout=cell_timeout,
         fail_fast=fail_fast,
         shard=parse_shard(shard) if shard else None,
+        scale=preset,
     )
     result = run_notebooks(options, console)
     _finish(result, allure or load_profile(env).allure)

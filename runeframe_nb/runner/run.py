@@ -32,6 +32,7 @@ from .gate import Gate
 from .kernels import KernelPool
 from .progress import Progress
 from .results import RunResult
+from .scale import Scale
 from .select import durations, shard_of
 
 
@@ -50,6 +51,7 @@ class RunOptions:
     run_id: str | None = None  # given: the archive folder may exist already (it holds logs)
     gate: Gate = field(default_factory=Gate)  # shared by runs that must not skew each other
     shard: tuple[int, int] | None = None  # (K, N): this run takes share K of N (select.py)
+    scale: Scale | None = None  # a preset's parameters per notebook and stack settings
 
 
 def parse_parameters(pairs: list[str]) -> dict[str, Any]:
@@ -112,8 +114,19 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
         f"run {run_id}: {len(sources)} notebooks, profile {profile.name}, "
         f"{options.jobs} at once, archive {folder}"
     )
+    scale = options.scale
+    if scale is not None and scale.stack_settings and profile.stack != "embedded":
+        console.print(
+            f"scale {scale.name}: profile {profile.name} is remote, so its stack keeps its "
+            f"own settings ({', '.join(scale.stack_settings)} not applied)",
+            highlight=False,
+        )
     try:
-        env = open_environment(profile, stack_log=folder / "stack.log")
+        env = open_environment(
+            profile,
+            stack_log=folder / "stack.log",
+            stack_settings=scale.stack_settings if scale is not None else None,
+        )
     except BaseException:
         if not any(folder.iterdir()):  # nothing to read later: no archive of a run not begun
             folder.rmdir()
@@ -122,7 +135,7 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
         result.stack_version = env.health().get("api", {}).get("version", "")
         parameters = {"profile": profile.name, "urls": env.urls, "seed": env.seed, "run_id": run_id}
         parameters.update(options.parameters)
-        result.parameters = parameters
+        result.parameters = {**parameters, **({"scale": scale.name} if scale else {})}
         execute_all(result, parameters, options, console)
         result.residue = sweep(env, run_id)
     except KeyboardInterrupt:
@@ -185,6 +198,9 @@ def execute_all(
             with Progress(result.notebooks, console) as progress:
 
                 def one(nb: NotebookResult, given: dict[str, Any]) -> None:
+                    if options.scale is not None:  # the preset's, then the command line's
+                        preset = options.scale.notebooks.get(nb.name, {})
+                        given = {**given, **preset, **options.parameters}
                     alone = phases[todo.index(nb)] == 1
                     with options.gate.exclusive() if alone else options.gate.shared():
                         if stop.is_set():
