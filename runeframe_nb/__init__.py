@@ -84,7 +84,7 @@ if TYPE_CHECKING:
         publish,
     )
     from .residue import clean_up
-    from .stepwise import steps
+    from .stepwise import steps, ticking
     from .timing import (
         timings,
     )
@@ -155,6 +155,7 @@ _WHERE = {
     "quality": ".quality",
     "reseed": ".data",
     "steps": ".stepwise",
+    "ticking": ".stepwise",
     "timings": ".timing",
     "websocket_url": ".clients",
 }
@@ -237,6 +238,7 @@ __all__ = [
     "quality",
     "reseed",
     "steps",
+    "ticking",
     "timings",
     "websocket_url",
 ]

@@ -257,3 +257,52 @@ def throughput_over_time(frame: pd.DataFrame, title: str = "Throughput over time
         title=title,
         labels={"second": "second of the test", "value": "requests per second"},
     )
+
+
+def load_over_time(
+    timeline: pd.DataFrame,
+    resources: pd.DataFrame | None = None,
+    title: str = "Throughput, latency and resources over the load",
+) -> go.Figure:
+    """One time axis: requests per second (successful, failed), their mean and longest
+    latency, and each service's CPU, event-loop lag and memory while the load ran."""
+    from plotly.subplots import make_subplots
+
+    rows = ["requests per second", "latency (ms)"]
+    measures = {"cpu_percent": "CPU (% of a core)", "loop_lag_ms": "loop lag (ms)"}
+    measures["rss_mb"] = "memory (MB)"
+    if resources is not None and not resources.empty:
+        rows += list(measures.values())
+    fig = make_subplots(
+        rows=len(rows), cols=1, shared_xaxes=True, subplot_titles=rows, vertical_spacing=0.05
+    )
+    second = timeline["second"]
+    lines = [
+        (1, "successful", timeline["requests"]),
+        (1, "failed", timeline.get("failed")),
+        (2, "mean latency", timeline.get("mean_ms")),
+        (2, "longest latency", timeline.get("max_ms")),
+    ]
+    for row, name, values in lines:
+        if values is not None and values.notna().any():
+            fig.add_trace(go.Scatter(x=second, y=values, name=name, mode="lines"), row=row, col=1)
+    if resources is not None and not resources.empty:
+        palette = px.colors.qualitative.Plotly
+        for n, (service, frame) in enumerate(resources.groupby("service", sort=True)):
+            for row, measure in enumerate(measures, start=3):
+                fig.add_trace(
+                    go.Scatter(
+                        x=frame["second"],
+                        y=frame[measure],
+                        name=str(service),
+                        legendgroup=str(service),
+                        showlegend=row == 3,
+                        mode="lines+markers",
+                        line={"color": palette[n % len(palette)]},
+                    ),
+                    row=row,
+                    col=1,
+                )
+    fig.update_xaxes(title_text="second of the test", row=len(rows), col=1)
+    fig.update_layout(title=title, height=220 * len(rows))
+    return fig

@@ -4,6 +4,9 @@
     result = load.run_sync(LoadPlan(url, rate=2000, duration=30, workers=2))
     result.summary(), result.endpoints(), result.timeline()
 
+    async with load.Resources(env.urls) as watched:               # what the services spent
+        result = await load.run(plan)
+
 Scenarios are `async def scenario(user)` awaiting `user.get(...)`, `user.post(...)`,
 `user.think(...)`; `engine="locust"` runs the same plan on Locust's distributed runner.
 """
@@ -15,6 +18,7 @@ import uvloop
 from . import usl
 from .engine import run_plan
 from .plan import LoadError, LoadPlan, Scenario
+from .resources import Resources
 from .stats import LoadResult
 from .user import Response, VirtualUser
 from .workers import run_in_workers
@@ -23,6 +27,7 @@ __all__ = [
     "LoadError",
     "LoadPlan",
     "LoadResult",
+    "Resources",
     "Response",
     "Scenario",
     "VirtualUser",

@@ -40,6 +40,8 @@ class Recorder:
     errors: Counter[str] = field(default_factory=Counter)
     per_second: Counter[int] = field(default_factory=Counter)  # successes completed
     failed_per_second: Counter[int] = field(default_factory=Counter)
+    micros_per_second: Counter[int] = field(default_factory=Counter)  # successes' latency, summed
+    slowest_per_second: dict[int, int] = field(default_factory=dict)  # and the longest
     elapsed: float = 0.0
 
     @property
@@ -58,7 +60,11 @@ class Recorder:
             if hist is None:
                 hist = self.endpoints[endpoint] = histogram()
             hist.record_value(value)
-            self.per_second[int(at - self.started)] += 1
+            second = int(at - self.started)
+            self.per_second[second] += 1
+            self.micros_per_second[second] += value
+            if value > self.slowest_per_second.get(second, 0):
+                self.slowest_per_second[second] = value
         else:
             self.failed.record_value(value)
             self.failed_per_second[int(at - self.started)] += 1
@@ -78,6 +84,8 @@ class Recorder:
             "errors": dict(self.errors),
             "per_second": dict(self.per_second),
             "failed_per_second": dict(self.failed_per_second),
+            "micros_per_second": dict(self.micros_per_second),
+            "slowest_per_second": dict(self.slowest_per_second),
             "elapsed": self.elapsed,
         }
 
@@ -93,6 +101,10 @@ class Recorder:
         self.errors.update(exported["errors"])
         self.per_second.update({int(k): v for k, v in exported["per_second"].items()})
         self.failed_per_second.update({int(k): v for k, v in exported["failed_per_second"].items()})
+        self.micros_per_second.update({int(k): v for k, v in exported["micros_per_second"].items()})
+        for second, value in exported["slowest_per_second"].items():
+            at = int(second)
+            self.slowest_per_second[at] = max(self.slowest_per_second.get(at, 0), value)
         self.elapsed = max(self.elapsed, exported["elapsed"])
 
 
@@ -194,14 +206,21 @@ class LoadResult:
         return pd.DataFrame(rows, columns=["endpoint", "status", "requests"])
 
     def timeline(self) -> pd.DataFrame:
-        """Successful and failed requests completed in each second of the test."""
-        ok, failed = self.recorder.per_second, self.recorder.failed_per_second
+        """Per second of the test: successful and failed requests completed, and the
+        successes' mean and longest latency."""
+        recorder = self.recorder
+        ok, failed = recorder.per_second, recorder.failed_per_second
         seconds = sorted(ok.keys() | failed.keys())
         return pd.DataFrame(
             {
                 "second": seconds,
                 "requests": [ok[s] for s in seconds],
                 "failed": [failed[s] for s in seconds],
+                "mean_ms": [
+                    round(recorder.micros_per_second[s] / ok[s] / 1000, 3) if ok[s] else None
+                    for s in seconds
+                ],
+                "max_ms": [recorder.slowest_per_second.get(s, 0) / 1000 for s in seconds],
             }
         )
 

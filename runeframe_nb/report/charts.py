@@ -52,10 +52,18 @@ def load_percentiles(run: Run) -> go.Figure | None:
 
 
 def load_throughput(run: Run) -> go.Figure | None:
+    """Throughput, latency and (when sampled) each service's resources on one time axis."""
     timeline = run.fact("load_timeline")
     if not timeline:
         return None
-    return charts.throughput_over_time(pd.DataFrame(timeline), "Load test throughput")
+    resources = run.fact("load_resources")
+    saturated = run.fact("first_saturated")
+    title = "Load test: throughput, latency and resources" + (
+        f"; first to saturate: {saturated}" if saturated else ""
+    )
+    return charts.load_over_time(
+        pd.DataFrame(timeline), pd.DataFrame(resources) if resources else None, title
+    )
 
 
 def sweep(run: Run) -> go.Figure | None:

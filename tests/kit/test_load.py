@@ -153,6 +153,14 @@ def test_successes_and_failures_merge_apart_across_workers() -> None:
     assert summary["p50_ms"] == 2.0 and summary["failed_p50_ms"] == 0.1
     endpoint = result.endpoints().loc["GET /"]
     assert (endpoint["requests"], endpoint["errors"]) == (3, 2)
+    timeline = result.timeline().set_index("second")  # per second, successes' latency
+    assert timeline.loc[0].to_dict() == {
+        "requests": 1,
+        "failed": 1,
+        "mean_ms": 2.0,
+        "max_ms": 2.0,
+    }
+    assert timeline.loc[1, "failed"] == 1 and timeline.loc[1, "requests"] == 0
 
 
 def test_the_command_fails_past_the_error_rate(tmp_path: Path) -> None:

@@ -349,6 +349,9 @@ def test_a_long_cells_steps_show_in_the_notebooks_line_and_stay_in_the_notebook(
     ]
     assert "counting 3/3 done" in shown
     assert not any("counting 1/3" in text for text in shown)
+    assert "waiting: done in 1 s" in shown  # a long call ticked, then said it was done
+    assert not any(text.startswith("waiting: 0 s") for text in shown)
+    assert result.notebooks[0].checks[-1]["status"] == "passed"
 
 
 def test_the_live_table_shows_the_running_cells_step() -> None:
@@ -367,3 +370,41 @@ def test_the_live_table_shows_the_running_cells_step() -> None:
     progress.cell(nb, 15, 26)  # the cell that reported it is over
     console.print(progress)
     assert "sweep level" not in console.export_text()
+
+
+def test_a_scale_preset_gives_its_notebooks_their_parameters_and_the_command_line_wins(
+    tmp_path: Path, params_dir: Path
+) -> None:
+    from runeframe_nb.runner.scale import Scale
+
+    scale = Scale(name="big", notebooks={"passes": {"answer": 3}})
+    common = {"profile": "remote", "only": ["passes"], "notebooks": NOTEBOOKS}
+    scaled = run(RunOptions(**common, output=tmp_path / "a", scale=scale))  # type: ignore[arg-type]
+    assert scaled.failed[0]["detail"] == "answer 3"
+    assert json.loads((scaled.folder / "results.json").read_text())["parameters"]["scale"] == "big"
+    given = RunOptions(**common, output=tmp_path / "b", scale=scale, parameters={"answer": 2})  # type: ignore[arg-type]
+    assert run(given).ok
+
+
+def test_the_seed_scale_is_the_seeds_durations_for_parameters_the_notebook_has() -> None:
+    from runeframe_nb.runner.scale import load_scale
+
+    repo = Path(__file__).parents[2]
+    scale = load_scale("seed", repo / "params")
+    assert scale.notebooks == {"08_performance": {"load_seconds": 300, "level_seconds": 60}}
+    performance = nbformat.read(repo / "notebooks" / "08_performance.ipynb", as_version=4)
+    defaults = next(c for c in performance.cells if "parameters" in c.metadata.get("tags", []))
+    for name in scale.notebooks["08_performance"]:
+        assert f"\n{name} = " in f"\n{defaults.source}", name
+
+
+def test_an_unknown_scale_is_one_line(tmp_path: Path, params_dir: Path) -> None:
+    (params_dir / "scales").mkdir()
+    (params_dir / "scales" / "seed.yaml").write_text("notebooks: {}\n")
+    done = subprocess.run(
+        cli(tmp_path, "run", "--env", "remote", "--scale", "huge"), capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"runeframe-nb: error: no scale 'huge' in {params_dir}/scales (known: seed)"
+    )

@@ -1,0 +1,142 @@
+"""What the services spend while load runs: each service's /metrics, sampled on the load's
+own clock, so resources, throughput and latency share one time axis.
+
+    async with load.Resources(env.urls) as watched:
+        result = await load.run(plan)
+    watched.samples(result)      # second, service, cpu_percent, rss_mb, loop_lag_ms, ...
+    watched.first_saturated()    # which resource of which service gave out first
+
+Every service exposes the process's CPU seconds, resident memory and open file
+descriptors (Prometheus' process collector), the event loop's lag and the requests in
+flight. CPU is a share of one core (a service is one process); a resource is saturated
+when it passes its limit in `LIMITS` for two samples running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from time import perf_counter as clock
+from types import TracebackType
+from typing import Any
+
+import httpx
+import pandas as pd
+from prometheus_client.parser import text_string_to_metric_families
+
+from .stats import LoadResult
+
+SERIES = {
+    "process_cpu_seconds_total": "cpu_seconds",
+    "process_resident_memory_bytes": "rss_bytes",
+    "process_open_fds": "open_fds",
+    "event_loop_lag_seconds": "loop_lag_seconds",
+    "http_requests_in_flight": "in_flight",
+}
+# when a resource is given out: a core's worth of CPU, a loop late by a tenth of a second
+LIMITS = {"cpu_percent": 90.0, "loop_lag_ms": 100.0}
+COLUMNS = ["second", "service", "cpu_percent", "rss_mb", "loop_lag_ms", "in_flight", "open_fds"]
+
+
+def read_metrics(text: str) -> dict[str, float]:
+    """The sampled series' values from a Prometheus text page (summed over labels)."""
+    found: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            name = SERIES.get(sample.name)
+            if name is not None:
+                found[name] = found.get(name, 0.0) + float(sample.value)
+    return found
+
+
+@dataclass
+class Resources:
+    """Samples every `interval` seconds from entering to leaving, and once more after; a
+    service that does not answer within the interval is left out of that sample."""
+
+    urls: dict[str, str]
+    interval: float = 0.5
+    raw: list[tuple[float, str, dict[str, float]]] = field(default_factory=list)
+
+    async def __aenter__(self) -> Resources:
+        self._client = httpx.AsyncClient(timeout=self.interval)
+        self._task = asyncio.get_running_loop().create_task(self._sample_until_cancelled())
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        await self._sample()  # the last word, after the load
+        await self._client.aclose()
+
+    async def _sample_until_cancelled(self) -> None:
+        while True:
+            started = clock()
+            await self._sample()
+            await asyncio.sleep(max(0.0, self.interval - (clock() - started)))
+
+    async def _sample(self) -> None:
+        async def one(service: str, url: str) -> None:
+            try:
+                reply = await self._client.get(f"{url}/metrics")
+            except httpx.HTTPError:
+                return
+            if reply.status_code == 200:
+                self.raw.append((clock(), service, read_metrics(reply.text)))
+
+        await asyncio.gather(*(one(s, u) for s, u in self.urls.items()))
+
+    def samples(self, result: LoadResult | None = None) -> pd.DataFrame:
+        """One row per sample and service; `second` counts from the load's start when
+        `result` is given (from the first sample otherwise)."""
+        if not self.raw:
+            return pd.DataFrame(columns=COLUMNS)
+        origin = result.recorder.started if result is not None else self.raw[0][0]
+        rows: list[dict[str, Any]] = []
+        last: dict[str, tuple[float, float]] = {}
+        for at, service, values in sorted(self.raw, key=lambda r: r[0]):
+            cpu = values.get("cpu_seconds")
+            before = last.get(service)
+            percent = None
+            if cpu is not None and before is not None and at > before[0]:
+                percent = round(100 * (cpu - before[1]) / (at - before[0]), 1)
+            if cpu is not None:
+                last[service] = (at, cpu)
+            rows.append(
+                {
+                    "second": round(at - origin, 2),
+                    "service": service,
+                    "cpu_percent": percent,
+                    "rss_mb": round(values.get("rss_bytes", 0.0) / 2**20, 1),
+                    "loop_lag_ms": round(1000 * values.get("loop_lag_seconds", 0.0), 1),
+                    "in_flight": values.get("in_flight"),
+                    "open_fds": values.get("open_fds"),
+                }
+            )
+        return pd.DataFrame(rows, columns=COLUMNS)
+
+    def first_saturated(self, result: LoadResult | None = None) -> str:
+        """The first resource of a service past its limit two samples running, or the
+        nearest to its limit when none was."""
+        frame = self.samples(result).sort_values("second", kind="stable")
+        if frame.empty:
+            return "no samples"
+        crossed: list[tuple[float, str]] = []
+        nearest = (0.0, "")
+        for measure, limit in LIMITS.items():
+            for service, rows in frame.groupby("service"):
+                values = rows[measure].fillna(0).to_numpy()
+                over = (values[1:] >= limit) & (values[:-1] >= limit)
+                if over.any():
+                    at = float(rows["second"].to_numpy()[1:][over][0])
+                    crossed.append((at, f"{service} {measure} at {at:.0f} s (limit {limit:g})"))
+                peak = float(values.max()) if len(values) else 0.0
+                if peak / limit > nearest[0]:
+                    nearest = (peak / limit, f"{service} {measure} peaked at {peak:g}")
+        if crossed:
+            return min(crossed)[1]
+        return f"none saturated; nearest: {nearest[1]} ({nearest[0]:.0%} of its limit)"

@@ -1,0 +1,89 @@
+"""What the services spend under load: sampled from /metrics on the load's own clock."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import runeframe_nb as rf
+from runeframe_nb import charts, load
+from runeframe_nb.load.resources import Resources, read_metrics
+
+PAGE = """# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.
+# TYPE process_cpu_seconds_total counter
+process_cpu_seconds_total 12.5
+# TYPE process_resident_memory_bytes gauge
+process_resident_memory_bytes 7.340032e+07
+# TYPE event_loop_lag_seconds gauge
+event_loop_lag_seconds 0.0125
+# TYPE http_requests_in_flight gauge
+http_requests_in_flight 3.0
+# TYPE http_requests counter
+http_requests_total{service="api",method="GET",route="/healthz",status="200"} 9.0
+"""
+
+
+def test_the_sampled_series_are_read_from_a_metrics_page() -> None:
+    assert read_metrics(PAGE) == {
+        "cpu_seconds": 12.5,
+        "rss_bytes": 73400320.0,
+        "loop_lag_seconds": 0.0125,
+        "in_flight": 3.0,
+    }
+
+
+def watched(*raw: tuple[float, str, dict[str, float]]) -> Resources:
+    resources = Resources({})
+    resources.raw = list(raw)
+    return resources
+
+
+def test_cpu_is_the_share_of_a_core_between_samples_and_the_first_to_saturate_is_named() -> None:
+    """api spends 0.3 s of CPU a second, then 0.95 from second 2; hoardwell's loop lags
+    from second 4: api's CPU is first past its limit two samples running."""
+    raw = []
+    api_cpu = 10.0
+    for second in range(6):
+        api_cpu += 0.95 if second >= 2 else 0.3 if second else 0.0
+        raw.append((float(second), "api", {"cpu_seconds": api_cpu, "loop_lag_seconds": 0.01}))
+        lag = 0.2 if second >= 4 else 0.001
+        raw.append((float(second), "hoardwell", {"cpu_seconds": 0.0, "loop_lag_seconds": lag}))
+    resources = watched(*raw)
+    samples = resources.samples()
+    api = samples[samples["service"] == "api"]["cpu_percent"].tolist()
+    assert api[1:] == [30.0, 95.0, 95.0, 95.0, 95.0] and pd.isna(api[0])
+    assert resources.first_saturated() == "api cpu_percent at 3 s (limit 90)"
+
+
+def test_when_nothing_saturates_the_nearest_is_named() -> None:
+    resources = watched(
+        (0.0, "api", {"cpu_seconds": 1.0, "loop_lag_seconds": 0.02}),
+        (1.0, "api", {"cpu_seconds": 1.5, "loop_lag_seconds": 0.03}),
+    )
+    assert resources.first_saturated() == (
+        "none saturated; nearest: api cpu_percent peaked at 50 (56% of its limit)"
+    )
+
+
+async def test_every_service_is_sampled_while_load_runs(environment: rf.Environment) -> None:
+    plan = load.LoadPlan(environment.url("api") + "/healthz", users=20, duration=1.5)
+    async with Resources(environment.urls, interval=0.25) as resources:
+        result = await load.run(plan)
+    samples = resources.samples(result)
+    assert set(samples["service"]) == set(environment.urls)
+    assert (samples["rss_mb"] > 10).all() and (samples["open_fds"] > 0).all()
+    api = samples[samples["service"] == "api"]
+    assert api["cpu_percent"].max() > 5  # the edge worked while the load ran
+    assert api["second"].min() < 0.5 and api["second"].max() >= 1.4  # on the load's clock
+    assert api["in_flight"].max() >= 1
+
+    figure = charts.load_over_time(result.timeline(), samples)
+    titles = [a.text for a in figure.layout.annotations]
+    assert titles == [
+        "requests per second",
+        "latency (ms)",
+        "CPU (% of a core)",
+        "loop lag (ms)",
+        "memory (MB)",
+    ]
+    assert {t.name for t in figure.data} >= set(environment.urls) | {"successful"}
+    assert isinstance(result.timeline(), pd.DataFrame)
