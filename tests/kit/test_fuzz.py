@@ -62,7 +62,7 @@ def test_the_report_gives_cases_failures_and_errors(tmp_path: Path) -> None:
         {"operation": "POST /deployments/", "error": "ReadTimeout: read timed out"}
     ]
     assert result.operations == {"PATCH /users/{id}/": 2, "GET /users/": 1}
-    assert (result.slowest_ms, result.slowest) == (1500.0, "PATCH /users/{id}/ (PATCH)")
+    assert (result.slowest_ms, result.slowest) == (1500.0, "PATCH /users/{id}/")
 
 
 def clean_log(tmp_path: Path, *more: str) -> Path:
