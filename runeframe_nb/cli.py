@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from .errors import KitError
+from .errors import FuzzError, KitError
 
 app = typer.Typer(
     add_completion=False,
@@ -281,7 +281,7 @@ def fuzz(
 
     profile = load_profile(env)
     if profile.stack != "embedded" and not remote:
-        raise fuzzing.FuzzError(
+        raise FuzzError(
             f"profile {profile.name} is a remote deployment: fuzzing creates, changes and "
             "deletes data there with the profile's token; pass --remote to go ahead"
         )

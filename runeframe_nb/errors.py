@@ -7,7 +7,11 @@ KitError                   base; the CLI prints it as one line, a notebook as on
 ├── ClientError            a client call failed (refused, timed out, answered an error)
 │   └── ApiError           the service answered an error envelope (status, code, message)
 ├── CheckFailed            a check failed in a notebook told to stop at the first one
-└── RunError               the runner cannot run (no notebook matched, bad -p value)
+├── RunError               the runner cannot run (no notebook matched, bad -p value)
+├── ArchiveError           a run folder that is not there or holds no readable results
+├── LoadError              a load test that cannot run as asked (bad URL, no model)
+├── FuzzError              schemathesis could not run against a target
+└── MutateError            `mutate` cannot go on (an unknown mutant, a failed control)
 """
 
 from __future__ import annotations
@@ -58,3 +62,19 @@ class CheckFailed(KitError):
 
 class RunError(KitError):
     pass
+
+
+class ArchiveError(KitError):
+    """A run folder that is not there or holds no readable results.json."""
+
+
+class LoadError(KitError):
+    """A load test that cannot run as asked (bad URL, no model, nothing reachable)."""
+
+
+class FuzzError(KitError):
+    """schemathesis could not run against a target (not installed, no schema)."""
+
+
+class MutateError(KitError):
+    """`runeframe-nb mutate` cannot go on: an unknown mutant, a control that failed."""

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from .environment import Environment
-from .errors import KitError
+from .errors import FuzzError
 from .profiles import SERVICES, Profile
 from .stepwise import steps
 
@@ -34,10 +34,6 @@ CHECKS = "not_a_server_error,response_schema_conformance"
 # processes in the background, so the stack fuzzed holds them to a small quota
 FUZZED_STACK = {"jonar": {"max_replicas": 4}}
 REQUEST_TIMEOUT = 10.0  # seconds; a request open longer is an error of the target's
-
-
-class FuzzError(KitError):
-    """schemathesis could not run against a target (not installed, no schema)."""
 
 
 @dataclass(frozen=True)

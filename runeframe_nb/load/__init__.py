@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import uvloop
 
+from ..errors import LoadError
 from . import usl
 from .engine import run_plan
-from .plan import LoadError, LoadPlan, Scenario
+from .plan import LoadPlan, Scenario
 from .resources import Resources
 from .stats import LoadResult
 from .user import Response, VirtualUser

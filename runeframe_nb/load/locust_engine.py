@@ -20,7 +20,8 @@ from typing import Any
 
 import cloudpickle
 
-from .plan import LoadError, LoadPlan
+from ..errors import LoadError
+from .plan import LoadPlan
 from .stats import LoadResult, Recorder, histogram
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")

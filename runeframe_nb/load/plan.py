@@ -7,16 +7,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..errors import KitError
+from ..errors import LoadError
 
 if TYPE_CHECKING:
     from .user import VirtualUser
 
 Scenario = Callable[["VirtualUser"], Awaitable[Any]]
-
-
-class LoadError(KitError):
-    """A load test that cannot run as asked (bad URL, no model, nothing reachable)."""
 
 
 @dataclass(frozen=True)

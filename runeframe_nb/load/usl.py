@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import nnls
 
-from .plan import LoadError
+from ..errors import LoadError
 
 LINEAR_WITHIN = 0.8  # the seed: throughput at least 80% of linear scaling
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import cloudpickle
 
-from .plan import LoadError, LoadPlan
+from ..errors import LoadError
+from .plan import LoadPlan
 from .stats import LoadResult, Recorder
 
 START_MARGIN = 0.3  # seconds between "all workers ready" and the shared start

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from .. import fixtures
 from ..environment import Environment
+from ..errors import MutateError
 from ..profiles import SERVICES, Profile
 from ..stack import BASE_PORTS, EmbeddedStack, _die_with_parent, free_port_block
-from .mutants import MutateError
 from .proxy import Route
 
 READY_SECONDS = 20.0

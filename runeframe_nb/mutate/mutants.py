@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import KitError
+from ..errors import MutateError
 
 if TYPE_CHECKING:
     from .proxy import Call, Reply
@@ -33,10 +33,6 @@ Side = Literal["front", "peer"]
 Handler = Callable[["Call"], Awaitable["Reply"]]
 Change = Callable[[dict[str, Any], "Call"], dict[str, Any] | None]
 FrameFilter = Callable[[dict[str, Any], str, str], list[str]]
-
-
-class MutateError(KitError):
-    """`runeframe-nb mutate` cannot go on: an unknown mutant, a control that failed."""
 
 
 def _pattern(route: str) -> tuple[str, re.Pattern[str]]:

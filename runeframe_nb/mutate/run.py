@@ -31,12 +31,13 @@ from typing import Any, Literal
 import nbformat
 from rich.console import Console
 
+from ..errors import MutateError
 from ..profiles import Profile, load_profile
 from ..runner.gate import Gate
 from ..runner.results import RunResult
 from ..runner.run import RunOptions, discover, new_run_id, run
 from .harness import proxied_stack
-from .mutants import Mutant, MutateError, registered
+from .mutants import Mutant, registered
 
 Verdict = Literal["passed", "failed", "killed", "survived"]
 Reach = dict[str, set[tuple[str, str, str]]]

@@ -10,11 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import KitError
-
-
-class ArchiveError(KitError):
-    """A run folder that is not there or holds no readable results.json."""
+from ..errors import ArchiveError
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,15 @@
     ├── Unauthorized       401    missing, expired, forged or unknown token
     ├── Forbidden          403    authenticated but not allowed
     ├── NotFound           404    no such resource or route
-    ├── MethodNotAllowed   405
     ├── Conflict           409    duplicate id or email, state that forbids the change
+    ├── RolloutStopped     409    a deployment deleted while rolling out (jonar/deployments.py)
     ├── PayloadTooLarge    413
+    ├── RolloutFailed      422    replicas not ready by the deadline (jonar/deployments.py)
+    ├── NoFreePort         422    no port left for a replica (jonar/backend.py)
     ├── RateLimited        429    carries Retry-After
     └── Unavailable        503    a peer service did not answer
+    HopError                      a service-to-service call got no answer (core/hop.py)
+    FrameError                    a WebSocket frame the edge refuses (api/live.py)
 
 Envelope: {"error": {"code": ..., "message": ..., "details": ...}}.
 """
@@ -77,10 +81,6 @@ class Forbidden(ApiError):
 
 class NotFound(ApiError):
     status, code = 404, "not_found"
-
-
-class MethodNotAllowed(ApiError):
-    status, code = 405, "method_not_allowed"
 
 
 class Conflict(ApiError):
