@@ -83,7 +83,7 @@ if TYPE_CHECKING:
         checks,
         publish,
     )
-    from .residue import clean_up
+    from .residue import clean_up, leave_nothing_behind
     from .stepwise import steps, ticking
     from .timing import (
         timings,
@@ -148,6 +148,7 @@ _WHERE = {
     "eventually": ".waits",
     "fuzz": ".fuzz",
     "id_of": ".clients",
+    "leave_nothing_behind": ".residue",
     "load": ".load",
     "load_profile": ".profiles",
     "owasp": ".owasp",
@@ -231,6 +232,7 @@ __all__ = [
     "eventually",
     "fuzz",
     "id_of",
+    "leave_nothing_behind",
     "load",
     "load_profile",
     "owasp",

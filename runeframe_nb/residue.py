@@ -39,6 +39,7 @@ HISTORY = {
     "contributions": "part of their collaboration's record",
     "alerts": "Jonar's audit trail",
     "events": "Jonar's audit trail",
+    "load": "a load run's report, kept at its status URL (the newest 200 runs)",
 }
 COLUMNS = ["service", "kind", "made", "deleted", "left", "kept", "why kept"]
 IN_FLIGHT = 16
@@ -160,3 +161,21 @@ def _table(things: list[Made], left: set[Made]) -> pd.DataFrame:
         else:
             row["deleted"] += 1
     return pd.DataFrame(list(rows.values()), columns=COLUMNS)
+
+
+async def leave_nothing_behind(
+    made: Iterable[Made] | None = None, environment: Environment | None = None
+) -> Residue:
+    """The clean-up every notebook ends with: delete what it made, check that nothing of
+    it is left, and publish the table the report sums."""
+    from .recorder import check, publish
+
+    residue = await clean_up(made, environment)
+    check(
+        "nothing this notebook made is left behind",
+        residue.left == 0,
+        residue.summary,
+        covers="test-data-managed",
+    )
+    publish("residue", residue.table)
+    return residue
