@@ -4,7 +4,10 @@
 
 nginx (one worker, pinned to core 0) serves a two-byte answer on loopback; each load
 generator in turn gets core 1 and the same number of connections. Prints req/s and p99
-per tool (medians over the rounds) and our ratios to the others. Needs nginx and wrk
+per tool (medians over the rounds) and our ratios to the others, then what each request
+cost the generator in CPU (its process's user and system time over its requests; wrk's
+is the floor). Our open model runs too, at 80% of what our closed model reached in that
+round, with its percentiles counted from each intended send time. Needs nginx and wrk
 (Debian: `apt-get install nginx wrk`) and taskset.
 """
 
@@ -13,7 +16,9 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,11 +57,33 @@ class Hammer(FastHttpUser):
 """
 
 Measure = Callable[[str, int, int, Path], Figures]
+COST: dict[str, list[float]] = {}  # tool: CPU microseconds per request, one per round
+REACHED: list[float] = []  # our closed model's req/s, the round's reference for the open one
 
 
-def ours(url: str, seconds: int, connections: int, folder: Path) -> Figures:
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def costed(tool: str, measure: Measure) -> Measure:
+    """`measure`, noting the CPU its process spent per request."""
+
+    def run(url: str, seconds: int, connections: int, folder: Path) -> Figures:
+        before = children_cpu()
+        rps, p99 = measure(url, seconds, connections, folder)
+        spent = children_cpu() - before
+        COST.setdefault(tool, []).append(1e6 * spent / max(1.0, rps * seconds))
+        return rps, p99
+
+    return run
+
+
+def ours(url: str, seconds: int, connections: int, folder: Path, rate: float = 0) -> Figures:
     command = [str(Path(sys.executable).with_name("runeframe-nb")), "load", url]
     options = ["--users", str(connections), "--duration", str(seconds), "--workers", "1"]
+    if rate:
+        options += ["--rate", f"{rate:.0f}"]
     done = subprocess.run(
         ["taskset", "-c", "1", *command, *options, "--json"],
         capture_output=True,
@@ -64,7 +91,13 @@ def ours(url: str, seconds: int, connections: int, folder: Path) -> Figures:
         check=True,
     )
     summary = json.loads(done.stdout)
+    if not rate:
+        REACHED.append(summary["rps"])
     return summary["rps"], summary["p99_ms"]
+
+
+def ours_open(url: str, seconds: int, connections: int, folder: Path) -> Figures:
+    return ours(url, seconds, connections, folder, rate=0.8 * REACHED[-1])
 
 
 def locust(url: str, seconds: int, connections: int, folder: Path) -> Figures:
@@ -121,9 +154,11 @@ def main() -> None:
 
     tools: dict[str, Measure] = {
         "runeframe": ours,
+        "runeframe open, 80%": ours_open,
         "locust FastHttpUser": locust,
         "wrk": on_core_1_wrk,
     }
+    tools = {tool: costed(tool, measure) for tool, measure in tools.items()}
     with tempfile.TemporaryDirectory(prefix="load-engine-") as name:
         folder = Path(name)
         port = free_port()
@@ -151,6 +186,11 @@ def main() -> None:
         medians,
         "runeframe is",
     )
+    floor = statistics.median(COST["wrk"])
+    print("\nCPU per request on the generator's core (median of the rounds)")
+    for tool, costs in COST.items():
+        cost = statistics.median(costs)
+        print(f"  {tool:<22} {cost:8.1f} us   {cost / floor:5.1f}x wrk's")
 
 
 if __name__ == "__main__":

@@ -488,7 +488,7 @@ def load(
 
 def with_flag_values(argv: list[str]) -> list[str]:
     """`--last-failed` with no RUN after it means the newest run."""
-    from .runner.select import NEWEST
+    from .runner.names import NEWEST
 
     given = list(argv)
     for i, arg in enumerate(given):

@@ -7,6 +7,7 @@ hot path of the load engine, so it allocates one future per request and little e
 from __future__ import annotations
 
 import asyncio
+from time import perf_counter as clock
 from typing import Any
 
 import httptools
@@ -23,6 +24,7 @@ class Connection(asyncio.Protocol):
         self.waiter: asyncio.Future[tuple[int, bytes]] | None = None
         self.body: list[bytes] = []
         self.keep_alive = True
+        self.sent_at = 0.0  # when the request in flight went out
 
     # asyncio.Protocol
 
@@ -65,6 +67,7 @@ class Connection(asyncio.Protocol):
     def send(self, raw: bytes) -> asyncio.Future[tuple[int, bytes]]:
         assert self.transport is not None
         self.waiter = asyncio.get_running_loop().create_future()
+        self.sent_at = clock()
         self.transport.write(raw)
         return self.waiter
 

@@ -52,8 +52,9 @@ class LoadPlan:
     spread over one pause, so users never march in lockstep).
     Open: scenario iterations start at `rate` per second whatever the replies do (as
     wrk2 and k6's constant-arrival-rate), for `duration` seconds or `requests` starts,
-    with up to `users` connections; latency counts from each intended start, so a stall
-    shows in the percentiles instead of hiding behind the requests it delayed.
+    taken as they fall due by `users` virtual users with a connection each; latency
+    counts from each intended start, so a stall shows in the percentiles instead of
+    hiding behind the requests it delayed.
     """
 
     url: str

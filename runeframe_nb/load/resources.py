@@ -19,13 +19,14 @@ import contextlib
 from dataclasses import dataclass, field
 from time import perf_counter as clock
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import pandas as pd
-from prometheus_client.parser import text_string_to_metric_families
 
 from .stats import LoadResult
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SERIES = {
     "process_cpu_seconds_total": "cpu_seconds",
@@ -41,6 +42,8 @@ COLUMNS = ["second", "service", "cpu_percent", "rss_mb", "loop_lag_ms", "in_flig
 
 def read_metrics(text: str) -> dict[str, float]:
     """The sampled series' values from a Prometheus text page (summed over labels)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
     found: dict[str, float] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
@@ -93,6 +96,8 @@ class Resources:
     def samples(self, result: LoadResult | None = None) -> pd.DataFrame:
         """One row per sample and service; `second` counts from the load's start when
         `result` is given (from the first sample otherwise)."""
+        import pandas as pd
+
         if not self.raw:
             return pd.DataFrame(columns=COLUMNS)
         origin = result.recorder.started if result is not None else self.raw[0][0]

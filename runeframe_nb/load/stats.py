@@ -16,10 +16,12 @@ from __future__ import annotations
 import base64
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from hdrh.histogram import HdrHistogram
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HIGHEST_US = 3_600_000_000
 PERCENTILES = {"p50_ms": 50, "p90_ms": 90, "p95_ms": 95, "p99_ms": 99, "p999_ms": 99.9}
@@ -182,6 +184,8 @@ class LoadResult:
 
     def endpoints(self) -> pd.DataFrame:
         """Requests, errors and the successes' percentiles per endpoint."""
+        import pandas as pd
+
         made: Counter[str] = Counter()
         failed: Counter[str] = Counter()
         for (name, status), n in self.recorder.statuses.items():
@@ -199,6 +203,8 @@ class LoadResult:
 
     def statuses(self) -> pd.DataFrame:
         """Answers per endpoint and status (0: no answer: refused, reset, timed out)."""
+        import pandas as pd
+
         rows = [
             {"endpoint": e, "status": s, "requests": n}
             for (e, s), n in sorted(self.recorder.statuses.items())
@@ -208,6 +214,8 @@ class LoadResult:
     def timeline(self) -> pd.DataFrame:
         """Per second of the test: successful and failed requests completed, and the
         successes' mean and longest latency."""
+        import pandas as pd
+
         recorder = self.recorder
         ok, failed = recorder.per_second, recorder.failed_per_second
         seconds = sorted(ok.keys() | failed.keys())
@@ -226,6 +234,8 @@ class LoadResult:
 
     def histogram(self, buckets: int = 60) -> pd.DataFrame:
         """Latency distribution as (ms, requests) rows, from the HDR histogram."""
+        import pandas as pd
+
         rows = [
             {"ms": item.value_iterated_to / 1000, "requests": item.count_added_in_this_iter_step}
             for item in self.total.get_recorded_iterator()

@@ -7,7 +7,6 @@ A scenario is `async def scenario(user)`, awaiting only the user's methods (`get
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from time import perf_counter as clock  # loop.time() is millisecond-coarse on uvloop
 from typing import Any
 
@@ -31,63 +30,16 @@ class Response:
         return orjson.loads(self.body)
 
 
-class Pool:
-    """Connections shared by an open model's iterations: at most `size`; the rest queue."""
-
-    def __init__(self, plan: LoadPlan, size: int) -> None:
-        self.plan = plan
-        self.size = size
-        self.open = 0
-        self.free: list[Connection] = []
-        self.waiters: deque[asyncio.Future[Connection | None]] = deque()
-
-    async def take(self) -> Connection:
-        while True:
-            while self.free:
-                connection = self.free.pop()
-                if connection.usable:
-                    return connection
-                self.open -= 1
-            if self.open < self.size:
-                self.open += 1
-                try:
-                    return await connect(self.plan.target.host, self.plan.target.port)
-                except OSError:
-                    self.open -= 1
-                    raise
-            waiter: asyncio.Future[Connection | None] = asyncio.get_running_loop().create_future()
-            self.waiters.append(waiter)
-            handed = await waiter
-            if handed is not None:
-                return handed
-            # None: a connection was dropped, so there is room to open one; loop round
-
-    def give(self, connection: Connection) -> None:
-        usable = connection.usable
-        if not usable:
-            connection.close()
-            self.open -= 1
-        while self.waiters:
-            waiter = self.waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(connection if usable else None)
-                return
-        if usable:
-            self.free.append(connection)
-
-
 class VirtualUser:
     def __init__(
         self,
         index: int,
         plan: LoadPlan,
         recorder: Recorder,
-        pool: Pool | None = None,
     ) -> None:
         self.index = index
         self.plan = plan
         self.recorder = recorder
-        self.pool = pool
         self.connection: Connection | None = None
         self.token = plan.tokens[index % len(plan.tokens)] if plan.tokens else None
         headers = dict(plan.headers)
@@ -98,17 +50,11 @@ class VirtualUser:
         self._encoded: dict[tuple[Any, ...], bytes] = {}
 
     async def _connection(self) -> Connection:
-        if self.pool is not None:
-            return await self.pool.take()
         if self.connection is None or not self.connection.usable:
             if self.connection is not None:
                 self.connection.close()
             self.connection = await connect(self.plan.target.host, self.plan.target.port)
         return self.connection
-
-    def _release(self, connection: Connection) -> None:
-        if self.pool is not None:
-            self.pool.give(connection)
 
     def _raw(
         self, method: str, path: str, body: bytes | None, extra: dict[str, str] | None
@@ -136,9 +82,9 @@ class VirtualUser:
         name: str | None = None,
     ) -> Response:
         """Send one request; its latency is recorded under `name` (default: method and path)."""
-        loop = asyncio.get_running_loop()
-        started = self.intended if self.intended is not None else clock()
-        self.intended = None
+        started = clock()
+        if self.intended is not None:  # an open model's iteration: from when it was due
+            started, self.intended = min(started, self.intended), None
         endpoint = name or f"{method} {path}"
         body = orjson.dumps(json) if json is not None else None
         try:
@@ -146,18 +92,12 @@ class VirtualUser:
         except OSError as exc:
             self._failed(endpoint, type(exc).__name__, started)
             return Response(0, b"")
-        future = connection.send(self._raw(method, path, body, headers))
-        timer = loop.call_later(self.plan.timeout, _expire, future, connection)
-        try:
-            status, payload = await future
+        try:  # a request past the plan's timeout is failed by the run's watchdog (engine.py)
+            status, payload = await connection.send(self._raw(method, path, body, headers))
         except (ConnectionLost, TimeoutError) as exc:
             connection.close()
-            self._release(connection)
             self._failed(endpoint, type(exc).__name__, started)
             return Response(0, b"")
-        finally:
-            timer.cancel()
-        self._release(connection)
         now = clock()
         self.recorder.record(endpoint, status, int((now - started) * 1e6), now)
         return Response(status, payload)
@@ -186,10 +126,15 @@ class VirtualUser:
             self.connection.close()
 
 
-def _expire(future: asyncio.Future[Any], connection: Connection) -> None:
-    if not future.done():
-        future.set_exception(TimeoutError("no answer in time"))
-        connection.close()
+def expire_overdue(users: list[VirtualUser], timeout: float) -> None:
+    """Fail the requests that have waited longer than `timeout`, closing their connections."""
+    now = clock()
+    for user in users:
+        connection = user.connection
+        waiter = connection.waiter if connection is not None else None
+        if connection and waiter and not waiter.done() and now - connection.sent_at > timeout:
+            waiter.set_exception(TimeoutError("no answer in time"))
+            connection.close()
 
 
 async def hit_target(user: VirtualUser) -> None:

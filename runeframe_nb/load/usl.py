@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import nnls
 
 from ..errors import LoadError
 
@@ -85,6 +84,8 @@ class Usl:
 
 def fit(users: Sequence[float], throughput: Sequence[float]) -> Usl:
     """Fit the law to measured (users, requests per second) points; at least three."""
+    from scipy.optimize import nnls  # imported when a fit is asked for: it is heavy
+
     n = np.asarray(users, dtype=float)
     x = np.asarray(throughput, dtype=float)
     if len(n) < 3 or len(n) != len(x) or (n < 1).any() or (x <= 0).any():

@@ -16,9 +16,8 @@ import re
 from pathlib import Path
 
 from ..errors import RunError
+from .names import NEWEST
 from .results import RunResult
-
-NEWEST = "newest"
 
 
 def parse_shard(text: str) -> tuple[int, int]:

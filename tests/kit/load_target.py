@@ -41,8 +41,12 @@ class Target(asyncio.Protocol):
             if start <= now < start + Target.stall_seconds:
                 delay = start + Target.stall_seconds - now
         if delay:
-            asyncio.get_running_loop().call_later(delay, self.transport.write, RESPONSE)
+            asyncio.get_running_loop().call_later(delay, self.answer)
         else:
+            self.transport.write(RESPONSE)
+
+    def answer(self) -> None:
+        if not self.transport.is_closing():  # the client may have given up meanwhile
             self.transport.write(RESPONSE)
 
 

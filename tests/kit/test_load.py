@@ -231,3 +231,18 @@ def test_each_user_runs_exactly_its_requests_however_fast_it_is(target: str) -> 
     assert result.requests == 240 and set(seen.values()) == {20}
     split = load.run_sync(load.LoadPlan(target, users=12, requests_per_user=20, workers=2))
     assert split.requests == 240
+
+
+def test_a_request_past_the_plans_timeout_fails_and_the_user_goes_on(
+    stalling_target: str,
+) -> None:
+    """The target stalls for a second; with a 0.2 s timeout every request caught in the
+    stall is a TimeoutError (found by the run's watchdog), and users recover after it."""
+    plan = load.LoadPlan(stalling_target, users=5, duration=3, timeout=0.2)
+    result = load.run_sync(plan)
+    summary = result.summary()
+    assert summary["error_kinds"].keys() == {"TimeoutError"}
+    assert 5 <= summary["errors"] <= 5 * 8  # each user times out once or a few times
+    assert summary["failed_p50_ms"] < 1000  # given up within the watchdog's rounds
+    per_second = result.timeline().set_index("second")["requests"]
+    assert per_second.loc[2] > 100  # answering again once the stall is over
