@@ -10,8 +10,9 @@ the fault proxy does not pay for pandas and plotly.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -162,14 +163,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module 'runeframe_nb' has no attribute {name!r}")
-    module = importlib.import_module(where, __name__)
-    value = module if name in _SUBMODULES else getattr(module, name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _WHERE, _SUBMODULES)
 
 
 def __dir__() -> list[str]:

@@ -6,8 +6,9 @@ submodule (`runner.select`) does not load papermill, nbformat and their schemas.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .execute import NotebookResult, collect_checks
@@ -24,13 +25,6 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module 'runeframe_nb.runner' has no attribute {name!r}")
-    value = getattr(importlib.import_module(where, __name__), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_names(__name__, _WHERE)
 
 __all__ = ["NotebookResult", "RunOptions", "RunResult", "collect_checks", "parse_parameters", "run"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,3 +21,18 @@ def params_dir(
     (folder / "remote.yaml").write_text(yaml.safe_dump(remote))
     monkeypatch.setenv("RUNEFRAME_PARAMS", str(folder))
     yield folder
+
+
+@pytest.fixture
+def installed() -> Callable[[str, str], str]:
+    """A command's path: a test that needs a missing one skips, and fails in CI."""
+
+    def find(command: str, install: str) -> str:
+        found = shutil.which(command)
+        if found is None:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{command} is missing in CI ({install})")
+            pytest.skip(f"{command} is not installed ({install})")
+        return found
+
+    return find

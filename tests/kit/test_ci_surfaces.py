@@ -4,13 +4,10 @@ summary and annotations, and Allure results drawn by Allure's own report in Chro
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from test_report import chromium  # tests/kit is on the path: pytest's rootdir import mode
 from test_runner import NOTEBOOKS, cli
 
 from runeframe_nb.runner import RunOptions, run
@@ -108,23 +105,15 @@ def _quiet():  # type: ignore[no-untyped-def]
     return Console(quiet=True)
 
 
-def npx() -> str:
-    found = shutil.which("npx")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Node's npx is missing in CI (apt-get install nodejs npm)")
-        pytest.skip("Node's npx is not installed")
-    return found
-
-
 def test_allure_results_draw_as_allure_s_own_report_in_chromium(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path, params_dir: Path, installed: Callable[[str, str], str]
 ) -> None:
     """Allure 3 (its npm command line) draws the run: every check a test, grouped by area
     and notebook, with steps, and a failed check with its exchanges and its notebook."""
     from playwright.sync_api import sync_playwright
 
-    browser_path, runner = chromium(), npx()
+    browser_path = installed("chromium", "apt-get install chromium")
+    runner = installed("npx", "apt-get install nodejs npm")
     runs = [tmp_path / "allure-1", tmp_path / "allure-2"]  # two runs: Allure's history grows
     for results in runs:
         done = subprocess.run(

@@ -3,11 +3,10 @@ and the report drawn by a real headless Chromium."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -118,21 +117,12 @@ def test_lab_hands_the_profile_environment_to_jupyter(
     assert capfd.readouterr().out.splitlines()[-1] == f"{urls['api']} suite_token"
 
 
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing in CI (apt-get install chromium)")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    return path
-
-
 def test_the_report_renders_its_charts_in_chromium_offline(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path, params_dir: Path, installed: Callable[[str, str], str]
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    browser_path = chromium()
+    browser_path = installed("chromium", "apt-get install chromium")
     run_tiny(tmp_path, "charts")
     # a second run: trends appear; a failed check shows its exchanges
     folder = run_tiny(tmp_path, "charts", "fails_check", "fails_with_exchanges")
