@@ -18,7 +18,7 @@ from typing import Any
 
 from ..core.errors import Unavailable
 from ..core.follow import Follower
-from ..core.notify import new_id
+from ..core.ids import new_id
 from ..core.peers import Peers
 
 CHANNEL = "user_updates"

@@ -6,14 +6,10 @@ delivery) keeps one.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
+from .ids import new_id
 from .outbox import Outbox
-
-
-def new_id(prefix: str) -> str:
-    return f"{prefix}_{uuid.uuid4().hex[:12]}"
 
 
 class Notifier:

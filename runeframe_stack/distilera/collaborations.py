@@ -15,7 +15,8 @@ from starlette.responses import Response
 
 from ..core.clock import now_iso
 from ..core.errors import Conflict, Forbidden, NotFound
-from ..core.notify import Notifier, new_id
+from ..core.ids import new_id
+from ..core.notify import Notifier
 from ..core.outbox import Outbox
 from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database, Row

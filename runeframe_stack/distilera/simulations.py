@@ -16,8 +16,9 @@ from starlette.responses import Response
 
 from ..core.clock import now_iso
 from ..core.errors import ApiError, Conflict, Forbidden, NotFound
+from ..core.ids import new_id
 from ..core.listing import Where, page_of
-from ..core.notify import Notifier, new_id
+from ..core.notify import Notifier
 from ..core.outbox import Outbox
 from ..core.pagination import PageLinks, PageMeta, PageQuery
 from ..core.routing import Call, Routes, endpoint, json

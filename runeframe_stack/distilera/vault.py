@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from ..core.clock import now_iso
 from ..core.errors import Conflict, Forbidden, NotFound
-from ..core.notify import new_id
+from ..core.ids import new_id
 from ..core.routing import Call, Routes, endpoint, json, no_content
 from ..core.storage import Database, Row
 

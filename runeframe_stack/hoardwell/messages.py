@@ -18,8 +18,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..core.clock import now_iso
 from ..core.errors import Forbidden, NotFound
+from ..core.ids import new_id
 from ..core.listing import Where, page_of
-from ..core.notify import new_id
 from ..core.pagination import PageLinks, PageMeta, PageQuery
 from ..core.routing import Call, JsonObject, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once

@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from ..core.clock import now_iso
+from ..core.ids import new_id
 from ..core.listing import Where, page_of
-from ..core.notify import new_id
 from ..core.pagination import PageLinks, PageMeta, PageQuery
 from ..core.routing import Call, FreeJson, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once

@@ -29,8 +29,8 @@ import orjson
 
 from ..core.clock import now_iso
 from ..core.errors import ApiError, Conflict, NotFound
+from ..core.ids import new_id
 from ..core.lifecycle import in_background
-from ..core.notify import new_id
 from ..core.peers import Peers
 from ..core.settings import SERVICES, Autoscaling, StackSettings
 from ..core.storage import Database

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.clock import now_iso
-from ..core.notify import new_id
+from ..core.ids import new_id
 from ..core.pagination import PageLinks, PageMeta, PageQuery
 from ..core.storage import Database, Row, insert_once
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 
 from ..core.errors import ApiError, Conflict, NotFound
-from ..core.notify import new_id
+from ..core.ids import new_id
 from ..core.peers import Peers
 from .backend import Replica
 

@@ -16,8 +16,8 @@ from ..core.settings import StackSettings
 from ..core.storage import open_database
 from . import ledger, listings
 from .ledger import Ledger
+from .ledger_routes import LedgerRoutes
 from .listings import ListingRoutes
-from .transactions import LedgerRoutes
 
 MIGRATIONS = [
     *ledger.MIGRATIONS,

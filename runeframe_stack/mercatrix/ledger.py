@@ -14,7 +14,8 @@ from typing import Any
 
 from ..core.clock import now_iso
 from ..core.errors import Conflict
-from ..core.notify import Notifier, new_id
+from ..core.ids import new_id
+from ..core.notify import Notifier
 from ..core.storage import Database, Row
 
 TREASURY = "treasury"

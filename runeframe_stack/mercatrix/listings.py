@@ -9,13 +9,13 @@ from starlette.responses import Response
 
 from ..core.clock import now_iso
 from ..core.errors import NotFound
+from ..core.ids import new_id
 from ..core.listing import Where, page_of
-from ..core.notify import new_id
 from ..core.pagination import PageLinks, PageMeta, PageQuery
 from ..core.routing import Call, Routes, endpoint, json, no_content
 from ..core.storage import Database, Row
 from .ledger import Ledger, cents, coins
-from .transactions import Amount
+from .ledger_routes import Amount
 
 MIGRATIONS = [
     """
