@@ -29,7 +29,7 @@ from rich.console import Console
 
 from runeframe_nb.runner.execute import NotebookResult
 from runeframe_nb.runner.results import RunResult
-from runeframe_nb.runner.run import RunOptions, execute_all
+from runeframe_nb.runner.suite import RunOptions, execute_all
 
 
 def write_notebooks(folder: Path, count: int) -> list[Path]:

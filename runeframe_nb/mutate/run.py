@@ -35,7 +35,7 @@ from ..errors import MutateError
 from ..profiles import Profile, load_profile
 from ..runner.gate import Gate
 from ..runner.results import RunResult
-from ..runner.run import RunOptions, discover, new_run_id, run
+from ..runner.suite import RunOptions, discover, new_run_id, run
 from .harness import proxied_stack
 from .mutants import Mutant, registered
 

@@ -13,15 +13,15 @@ from .._lazy import lazy_names
 if TYPE_CHECKING:
     from .execute import NotebookResult, collect_checks
     from .results import RunResult
-    from .run import RunOptions, parse_parameters, run
+    from .suite import RunOptions, parse_parameters, run
 
 _WHERE = {
     "NotebookResult": ".execute",
     "collect_checks": ".execute",
     "RunResult": ".results",
-    "RunOptions": ".run",
-    "parse_parameters": ".run",
-    "run": ".run",
+    "RunOptions": ".suite",
+    "parse_parameters": ".suite",
+    "run": ".suite",
 }
 
 

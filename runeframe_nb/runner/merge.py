@@ -27,7 +27,7 @@ from .results import RunResult
 def merge(references: list[str], options: Any, console: Console) -> RunResult:
     """Join the shard runs `references` (ids or folders) under `options.output`."""
     from ..report.archive import open_run
-    from .run import _now, discover, execute_all, new_run_id, phase_of
+    from .suite import _now, discover, execute_all, new_run_id, phase_of
 
     shards = [RunResult.read(open_run(ref, options.output).folder) for ref in references]
     profiles = sorted({s.profile for s in shards})

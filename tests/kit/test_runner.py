@@ -316,7 +316,7 @@ def test_every_check_keeps_the_operations_it_reached(tmp_path: Path, params_dir:
 
 
 def test_notebooks_named_exactly_run_in_the_order_named() -> None:
-    from runeframe_nb.runner.run import discover
+    from runeframe_nb.runner.suite import discover
 
     assert [p.stem for p in discover(NOTEBOOKS, ["raises", "passes"])] == ["raises", "passes"]
     assert [p.stem for p in discover(NOTEBOOKS, ["r*", "pa*"])] == ["passes", "raises"]
