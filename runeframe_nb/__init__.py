@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 
 from ._lazy import lazy_names
 
-__version__ = "0.1.0"
-
 if TYPE_CHECKING:
     from . import charts, coverage, fuzz, load, owasp, quality
     from .clients import (
@@ -94,6 +92,7 @@ if TYPE_CHECKING:
 _SUBMODULES = frozenset({"charts", "coverage", "fuzz", "load", "owasp", "quality"})
 # the module each public name lives in (a submodule is its own)
 _WHERE = {
+    "__version__": "._version",
     "Alert": ".clients",
     "ApiClient": ".clients",
     "ApiError": ".errors",

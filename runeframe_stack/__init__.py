@@ -1,3 +1,5 @@
 """The RuneFrameOS reference services, runnable on a laptop: `runeframe-stack up`."""
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+__version__ = version("runeframe-notebooks")  # pyproject.toml is the one source

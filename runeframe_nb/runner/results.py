@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,11 @@ from junitparser import (
     TestSuite,
 )
 
+from .._version import __version__
 from .capsule import as_text, write_har
 from .execute import NotebookResult
 
-KIT_VERSION = version("runeframe-notebooks")
+KIT_VERSION = __version__
 
 
 def group_of(area: str) -> str:

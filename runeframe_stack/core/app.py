@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .. import __version__
 from . import openapi
 from .auth import AuthMiddleware, TokenVerifier
 from .errors import ApiError, error_response
@@ -32,7 +33,7 @@ from .routing import Call, Endpoint, Routes, endpoint, json
 from .settings import StackSettings
 
 log = logging.getLogger("runeframe_stack")
-VERSION = "0.1.0"
+VERSION = __version__
 OPERATIONAL_PATHS = frozenset({"/healthz", "/metrics", "/openapi.json"})
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
 
