@@ -249,6 +249,14 @@ class Controller:
             deployment_id=deployment.id,
         )
 
+    async def _asked(
+        self, deployment: Deployment, replicas: int, status: str = "progressing"
+    ) -> None:
+        """A change asked for: the replicas wanted, a generation more, saved."""
+        deployment.replicas, deployment.status = replicas, status
+        deployment.generation += 1
+        await self._save(deployment)
+
     @staticmethod
     def _observed(deployment: Deployment, generation: int) -> None:
         deployment.observed_generation = max(deployment.observed_generation, generation)
@@ -341,10 +349,7 @@ class Controller:
             raise Conflict(f"deployment {deployment.id} is {deployment.status}: it cannot scale")
         if replicas != deployment.replicas:
             self._reserve(replicas - deployment.replicas)
-            deployment.replicas = replicas
-            deployment.generation += 1
-            deployment.status = "progressing"
-            await self._save(deployment)
+            await self._asked(deployment, replicas)
             self.in_background(self._converge(deployment, reason, rollout_timeout))
         return deployment
 
@@ -428,19 +433,14 @@ class Controller:
                 except Conflict as exc:
                     log.info("%s stays at %d replicas: %s", deployment.id, current, exc.message)
                     return decision
-                deployment.replicas = decision.desired
-                deployment.generation += 1
-                deployment.status = "progressing"
-                await self._save(deployment)
+                await self._asked(deployment, decision.desired)
                 await self._resize(deployment, decision.reason, None)
             return decision
 
     async def delete(self, deployment: Deployment) -> Deployment:
         """Accept a deletion: a rollout under way stops, every replica drains and stops."""
         if not deployment.stopping():
-            deployment.status, deployment.replicas = "deleting", 0
-            deployment.generation += 1
-            await self._save(deployment)
+            await self._asked(deployment, 0, "deleting")
             self.in_background(self._delete(deployment))
         return deployment
 
