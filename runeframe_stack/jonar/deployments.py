@@ -90,6 +90,7 @@ class Deployment:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     misses: dict[int, int] = field(default_factory=dict)
     scaled_at: float = 0.0  # monotonic time of the last change of replica count
+    last_scaling: tuple[float, Decision] | None = None  # when, and the decision itself
     turn: itertools.count[int] = field(default_factory=itertools.count)
 
     def stopping(self) -> bool:
@@ -428,6 +429,7 @@ class Controller:
             current = len(deployment.members)
             decision = deployment.stabilizer.decide(time.monotonic(), current, observed)
             if decision.kind is not None:
+                deployment.last_scaling = (time.monotonic(), decision)
                 try:
                     self._reserve(decision.desired - deployment.replicas)
                 except Conflict as exc:

@@ -102,11 +102,13 @@ class LoadRuns:
             run["status"], run["reason"] = "failed", exc.message
 
     async def _target(self, component: str) -> Deployment:
-        """The component's deployment, settled; one of a single replica if it has none."""
+        """The component's newest deployment, settled; one of a single replica if it has
+        none. The newest, because an older one (such as the one a load run made for itself)
+        is not the one the caller just deployed and watches."""
         controller = self.controller
         deployments = controller.of_component(component)
         if deployments:
-            deployment = deployments[0]
+            deployment = deployments[-1]
         else:
             settings = controller.settings.jonar
             policy = settings.autoscaling.model_copy(update={"min_replicas": 1})
@@ -126,19 +128,24 @@ class LoadRuns:
                 f"deployment {deployment.id} has no ready replica to take load"
                 f" ({deployment.status}{': ' + deployment.reason if deployment.reason else ''})"
             )
-        before = len(deployment.members)
+        before = deployment.replicas
         scraper = self.controller.scraper
         await asyncio.gather(*(scraper.scrape(r.url) for r in ready))
         rate = load_factor * deployment.policy.target_rps_per_replica * len(ready)
+        started = time.monotonic()
         sent = await send_at_rate(self.peers, ready, rate, duration)
         await asyncio.gather(*(scraper.scrape(r.url) for r in ready))
         decision = await self.controller.autoscale(deployment, duration + 0.5)
+        if decision is None and deployment.last_scaling is not None:
+            # the periodic evaluation may have judged this load first: a change under way
+            decided_at, last = deployment.last_scaling
+            decision = last if decided_at >= started else None
         return {
             "component": component,
             "deployment_id": deployment.id,
             **sent,
             "observed_rps_per_replica": decision.observed if decision else None,
             "replicas_before": before,
-            "replicas_after": len(deployment.members),
+            "replicas_after": deployment.replicas,  # asked for, as the HPA's desiredReplicas
             "decision": decision.reason if decision else None,
         }

@@ -56,7 +56,7 @@ async def test_load_sent_to_a_deployment_still_rolling_out_waits_for_it(
 ) -> None:
     """No replica is ready yet when the load arrives (it was a 503, then a 409): the load
     run is accepted at once and goes out once the rollout is done. A stack of its own:
-    load goes to a component's first deployment."""
+    load goes to a component's newest deployment."""
     async with rf.JonarClient(environment=own_environment) as jonar:
         accepted = await jonar.call(
             "POST",
