@@ -76,13 +76,13 @@ if TYPE_CHECKING:
         load_profile,
     )
     from .recorder import (
-        Check,
         Recorder,
         check,
         checks,
         publish,
     )
     from .residue import clean_up, leave_nothing_behind
+    from .results import Check, Fact, RunRecord
     from .stepwise import steps, ticking
     from .timing import (
         timings,
@@ -98,7 +98,7 @@ _WHERE = {
     "ApiError": ".errors",
     "AuthResult": ".clients",
     "Balance": ".clients",
-    "Check": ".recorder",
+    "Check": ".results",
     "CheckFailed": ".errors",
     "ClientError": ".errors",
     "Collaboration": ".clients",
@@ -111,6 +111,7 @@ _WHERE = {
     "Environment": ".environment",
     "EnvironmentUnreachable": ".errors",
     "Event": ".clients",
+    "Fact": ".results",
     "GraphQLClient": ".clients",
     "HoardwellClient": ".clients",
     "JonarClient": ".clients",
@@ -128,6 +129,7 @@ _WHERE = {
     "Replica": ".clients",
     "Resource": ".clients",
     "RunError": ".errors",
+    "RunRecord": ".results",
     "Simulation": ".clients",
     "StackStartError": ".errors",
     "SystemMetrics": ".clients",
@@ -188,6 +190,7 @@ __all__ = [
     "Environment",
     "EnvironmentUnreachable",
     "Event",
+    "Fact",
     "GraphQLClient",
     "HoardwellClient",
     "JonarClient",
@@ -205,6 +208,7 @@ __all__ = [
     "Replica",
     "Resource",
     "RunError",
+    "RunRecord",
     "Simulation",
     "StackStartError",
     "SystemMetrics",

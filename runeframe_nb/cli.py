@@ -122,15 +122,15 @@ def _finish(result: Any, allure: Path | str | None) -> None:
         written = write_allure(result, Path(allure))
         console.print(f"allure: {written} results in {allure}", highlight=False)
     report_to_ci(result, say=lambda line: console.print(line, highlight=False, markup=False))
-    summary = result.as_dict()
+    summary = result.record()
     for failure in result.failed:
         console.print(
-            f"[red]✘[/red] {failure['notebook']}: {failure['name']} — {failure['detail']}",
+            f"[red]✘[/red] {failure.notebook}: {failure.name} — {failure.detail}",
             highlight=False,
         )
     colour = "green" if result.ok else "red"
     console.print(
-        f"[{colour}]{result.status}[/{colour}]: {summary['passed_tests']}/{summary['total_tests']}"
+        f"[{colour}]{result.status}[/{colour}]: {summary.passed_tests}/{summary.total_tests}"
         f" checks passed in {result.duration:.1f}s; report {report}",
         highlight=False,
     )

@@ -20,6 +20,7 @@ import httpx
 import pandas as pd
 
 from .environment import Environment, active
+from .results import Check
 
 COLUMNS = ["service", "kind", "operation", "response", "functional", "owasp", "fuzz", "covered"]
 INTROSPECTION = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
@@ -67,7 +68,7 @@ def _key(kind: str, method: str, operation: str) -> tuple[str, str]:
 
 def response_map(
     rows: Iterable[tuple[str, str, str, str]],
-    checks: Iterable[dict[str, Any]],
+    checks: Iterable[Check],
     fuzzed: dict[tuple[str, str], int] | None = None,
 ) -> pd.DataFrame:
     """The coverage map: each documented row with what reached it, by whom.
@@ -77,7 +78,7 @@ def response_map(
     functional: Counter[tuple[str, str, str, str]] = Counter()
     owasp: Counter[tuple[str, str, str, str]] = Counter()
     for check in checks:
-        for e in check.get("evidence") or []:
+        for e in check.evidence:
             kind, operation = _key("rest", e["method"], e["operation"])
             response = "-" if kind == "websocket" else str(e["status"])
             tally = owasp if e.get("sweep") == "owasp" else functional

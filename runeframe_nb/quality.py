@@ -8,7 +8,6 @@ that name the item (`covers=`), the coverage map, and the run's archive.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pandas as pd
 
 from .profiles import SERVICES
 from .requirements import REQUIREMENTS
+from .results import RunRecord
 
 GROUPS = {
     "component": ("component",),
@@ -71,42 +71,36 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def load_results(path: str | Path) -> dict[str, Any] | None:
-    """A run's results.json, or None when there is no run to read (a notebook on its own)."""
+def load_results(path: str | Path) -> RunRecord | None:
+    """A run's record (its results.json), or None when there is no run to read (a
+    notebook on its own)."""
     if not path or not Path(path).exists():
         return None
-    results: dict[str, Any] = json.loads(Path(path).read_text())
-    return results
+    return RunRecord.read(Path(path).parent)
 
 
-def seed_view(results: dict[str, Any]) -> dict[str, Any]:
-    """The results with each test named `area: name`, the names the seed's metrics read."""
-    details = [{**t, "name": f"{t['area']}: {t['name']}"} for t in results["test_details"]]
-    return {**results, "test_details": details}
-
-
-def _covering(results: dict[str, Any], requirement: str) -> tuple[bool, str]:
+def _covering(results: RunRecord, requirement: str) -> tuple[bool, str]:
     """Ticked when checks name the requirement and every one of them passed."""
-    checks = [t for t in results["test_details"] if requirement in (t.get("covers") or ())]
-    failed = [t for t in checks if t["status"] != "passed"]
+    checks = [t for t in results.test_details if requirement in t.covers]
+    failed = [t for t in checks if not t.passed]
     said = f"{len(checks) - len(failed)} of {len(checks)} checks that cover it passed"
     if failed:
-        said += f"; failed: {failed[0]['notebook']}: {failed[0]['name']}"
+        said += f"; failed: {failed[0].notebook}: {failed[0].name}"
     return bool(checks) and not failed, said
 
 
-def _reached(results: dict[str, Any], requirement: str) -> set[str]:
+def _reached(results: RunRecord, requirement: str) -> set[str]:
     """The services the covering checks' own exchanges reached."""
     return {
         e["service"]
-        for t in results["test_details"]
-        if requirement in (t.get("covers") or ())
-        for e in t.get("evidence") or []
+        for t in results.test_details
+        if requirement in t.covers
+        for e in t.evidence
         if not e.get("sweep")
     }
 
 
-def documented(folder: Path | None, results: dict[str, Any]) -> tuple[bool, str]:
+def documented(folder: Path | None, results: RunRecord) -> tuple[bool, str]:
     """Whether the run's archive documents it: junit.xml holds every check, report.html
     names every notebook and the same totals, each executed notebook is kept."""
     if folder is None:
@@ -114,8 +108,8 @@ def documented(folder: Path | None, results: dict[str, Any]) -> tuple[bool, str]
     from junitparser import JUnitXml
 
     problems = []
-    done = [nb["name"] for nb in results["notebooks"] if nb["status"] not in ("queued", "running")]
-    expected = sum(1 for t in results["test_details"] if t.get("notebook") in done)
+    done = [nb.name for nb in results.notebooks if nb.status not in ("queued", "running")]
+    expected = sum(1 for t in results.test_details if t.notebook in done)
     try:
         suites = JUnitXml.fromfile(str(folder / "junit.xml"))
         cases = sum(1 for suite in suites if suite.name in done for _ in suite)
@@ -131,7 +125,7 @@ def documented(folder: Path | None, results: dict[str, Any]) -> tuple[bool, str]
     missing = [n for n in done if page and n not in page]
     if missing:
         problems.append(f"report.html does not name {', '.join(missing)}")
-    totals = f"{results['passed_tests']} of {results['total_tests']} checks passed"
+    totals = f"{results.passed_tests} of {results.total_tests} checks passed"
     if page and totals not in page:
         problems.append(f"report.html does not say {totals!r}")
     unarchived = [n for n in done if not (folder / f"{n}.ipynb").exists()]
@@ -142,7 +136,7 @@ def documented(folder: Path | None, results: dict[str, Any]) -> tuple[bool, str]
 
 
 def checklist(
-    results: dict[str, Any] | None, coverage: pd.DataFrame | None, archive: Path | None
+    results: RunRecord | None, coverage: pd.DataFrame | None, archive: Path | None
 ) -> pd.DataFrame:
     """The seed's quality checklist, each item ticked from structured evidence: the checks
     that name it (`covers=`) all passed, and, where the item says "all", the evidence

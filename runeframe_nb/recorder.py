@@ -24,39 +24,19 @@ import json
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from . import _tables, exchanges  # noqa: F401  (_tables: tables show whole in notebooks)
 from .errors import CheckFailed
 from .requirements import requirement_ids
+from .results import Check, Fact, fact_name
 
 METADATA_KEY = "runeframe"
 # set (by `runeframe-nb run --fail-fast` and `mutate`): the first failed check stops the
 # notebook, since one failure is all the verdict needs
 STOP_VARIABLE = "RUNEFRAME_STOP_AT_FAILED_CHECK"
-Status = Literal["passed", "failed"]
-
-
-@dataclass(frozen=True)
-class Check:
-    area: str
-    name: str
-    status: Status
-    detail: str
-    duration: float
-    covers: tuple[str, ...] = ()
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    exchanges: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _ipython() -> Any:
@@ -126,12 +106,8 @@ class Recorder:
         display(
             {"text/plain": text, "text/html": markup},
             raw=True,
-            metadata={METADATA_KEY: {"check": record.as_dict()}},
+            metadata={METADATA_KEY: {"check": record.model_dump(mode="json")}},
         )
-
-    def checks_as_dicts(self) -> list[dict[str, Any]]:
-        """Every check so far as a run's results hold them (with their evidence)."""
-        return [c.as_dict() for c in self.checks]
 
     @property
     def failed(self) -> list[Check]:
@@ -189,7 +165,7 @@ def checks(details: bool = True) -> pd.DataFrame | None:
             endpoint: [round(ms, 3) for ms in group["ms"].head(LATENCY_SAMPLES)]
             for endpoint, group in requests.groupby("endpoint")
         }
-        publish("latency_ms", samples, show=_Verdicts(default, details))
+        publish(Fact.LATENCY_MS, samples, show=_Verdicts(default, details))
         return None  # shown, with the latencies in its metadata
     return table
 
@@ -219,7 +195,9 @@ LATENCY_SAMPLES = 500  # per endpoint, enough for a distribution, small in the a
 
 def publish(name: str, value: Any, show: Any = None) -> None:
     """Show `show` (default: `value`) under the cell and keep `value` (JSON-able, or a
-    DataFrame as records) in the output's metadata, where the run's report reads it."""
+    DataFrame as records) in the output's metadata, where the run's report reads it.
+    `name` is one of `Fact`'s: a name the report does not read is a ValueError."""
+    name = fact_name(name)
     shown = value if show is None else show
     if isinstance(value, pd.DataFrame):
         value = json.loads(value.reset_index().to_json(orient="records"))

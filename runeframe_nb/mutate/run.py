@@ -33,8 +33,8 @@ from rich.console import Console
 
 from ..errors import MutateError
 from ..profiles import Profile, load_profile
+from ..runner.artifacts import RunResult
 from ..runner.gate import Gate
-from ..runner.results import RunResult
 from ..runner.suite import RunOptions, discover, new_run_id, run
 from .harness import proxied_stack
 from .mutants import Mutant, registered
@@ -135,7 +135,7 @@ def reach(results: RunResult) -> Reach:
     for nb in results.notebooks:
         ops = found.setdefault(nb.name, set())
         for check in nb.checks:
-            ops |= {(e["service"], e["method"], e["operation"]) for e in check.get("evidence", [])}
+            ops |= {(e["service"], e["method"], e["operation"]) for e in check.evidence}
     return found
 
 
@@ -150,15 +150,10 @@ def selected(mutant: Mutant, reached: Reach) -> list[str]:
 def _caught(result: RunResult) -> list[dict[str, str]]:
     """The checks that failed: those of the notebooks; the runner's own entry for a
     notebook only when it stopped with no failed check (a crash, a timeout)."""
-    failed = [t for t in result.failed if t.get("area") != "runner"]
-    stopped = {t.get("notebook") for t in failed}
-    failed += [
-        t for t in result.failed if t.get("area") == "runner" and t.get("notebook") not in stopped
-    ]
-    return [
-        {"notebook": t.get("notebook", ""), "check": t["name"], "detail": t.get("detail", "")}
-        for t in failed
-    ]
+    failed = [t for t in result.failed if t.area != "runner"]
+    stopped = {t.notebook for t in failed}
+    failed += [t for t in result.failed if t.area == "runner" and t.notebook not in stopped]
+    return [{"notebook": t.notebook, "check": t.name, "detail": t.detail} for t in failed]
 
 
 def chosen(only: list[str]) -> list[Mutant]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -11,53 +10,53 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ArchiveError
+from ..results import RESULTS_FILE, Check, Fact, RunRecord
 
 
 @dataclass(frozen=True)
 class Run:
     folder: Path
-    results: dict[str, Any]
+    record: RunRecord
 
     @property
     def run_id(self) -> str:
-        return str(self.results.get("run_id", self.folder.name))
+        return self.record.run_id
 
     @property
     def status(self) -> str:
-        return str(self.results.get("status", "unknown"))
+        return self.record.status
 
     @property
-    def facts(self) -> dict[str, dict[str, Any]]:
-        facts: dict[str, dict[str, Any]] = self.results.get("facts", {})
-        return facts
+    def facts(self) -> dict[str, dict[Fact, Any]]:
+        return self.record.facts
 
-    def fact(self, name: str) -> Any:
+    def fact(self, name: Fact) -> Any:
         """The first value any notebook of the run published under `name`, or None."""
-        return next((kept[name] for kept in self.facts.values() if name in kept), None)
+        return self.record.fact(name)
 
     def latencies(self) -> Iterator[tuple[str, str, list[float]]]:
         """(notebook, endpoint, latencies in ms) for every endpoint a notebook kept samples of
         (`rf.checks()` publishes them as `latency_ms`)."""
         for notebook, kept in self.facts.items():
-            for endpoint, samples in (kept.get("latency_ms") or {}).items():
+            for endpoint, samples in (kept.get(Fact.LATENCY_MS) or {}).items():
                 yield notebook, endpoint, samples
 
-    def checks(self) -> dict[tuple[str, str], dict[str, Any]]:
+    def checks(self) -> dict[tuple[str, str], Check]:
         """Each check by (notebook, name)."""
-        return {(t.get("notebook", ""), t["name"]): t for t in self.results["test_details"]}
+        return {(t.notebook, t.name): t for t in self.record.test_details}
 
     def summary(self) -> dict[str, Any]:
-        r = self.results
+        r = self.record
         return {
             "run": self.run_id,
-            "profile": r.get("profile", ""),
+            "profile": r.profile,
             "status": self.status,
-            "started": r.get("started_at", ""),
-            "duration_s": r.get("duration", 0.0),
-            "notebooks": len(r.get("notebooks", [])),
-            "checks": r.get("total_tests", 0),
-            "passed": r.get("passed_tests", 0),
-            "failed": r.get("failed_tests", 0),
+            "started": r.started_at,
+            "duration_s": r.duration,
+            "notebooks": len(r.notebooks),
+            "checks": r.total_tests,
+            "passed": r.passed_tests,
+            "failed": r.failed_tests,
         }
 
 
@@ -65,23 +64,17 @@ def open_run(reference: str | Path, output: Path = Path("outputs")) -> Run:
     """A run by its folder (a path, as given) or by its id (a folder of `output`)."""
     given = Path(reference)
     folder = given if given.is_dir() or len(given.parts) > 1 else output / given
-    path = folder / "results.json"
-    try:
-        return Run(folder, json.loads(path.read_text()))
-    except FileNotFoundError:
-        raise ArchiveError(f"no archived run at {folder} (no results.json)") from None
-    except (OSError, ValueError) as exc:
-        raise ArchiveError(f"{path} is not readable: {exc}") from None
+    return Run(folder, RunRecord.read(folder))
 
 
 def history(output: Path = Path("outputs")) -> list[Run]:
     """Every readable run under `output`, oldest first."""
     runs = []
-    for results in sorted(output.glob("*/results.json")):
+    for results in sorted(output.glob(f"*/{RESULTS_FILE}")):
         try:
-            runs.append(Run(results.parent, json.loads(results.read_text())))
-        except (OSError, ValueError):
-            continue  # a run still being written, or a damaged one: not history
+            runs.append(Run(results.parent, RunRecord.read(results.parent)))
+        except ArchiveError:
+            continue  # a run still being written, a damaged or a newer one: not history
     return runs
 
 

@@ -9,6 +9,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from .. import charts
+from ..results import Fact
 from .archive import Run
 
 PERCENTILES = ["p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms"]
@@ -36,7 +37,7 @@ def latency_by_area(run: Run) -> go.Figure | None:
 
 
 def load_percentiles(run: Run) -> go.Figure | None:
-    summary = run.fact("load_summary")
+    summary = run.fact(Fact.LOAD_SUMMARY)
     if not summary:
         return None
     fig = px.bar(
@@ -53,11 +54,11 @@ def load_percentiles(run: Run) -> go.Figure | None:
 
 def load_throughput(run: Run) -> go.Figure | None:
     """Throughput, latency and (when sampled) each service's resources on one time axis."""
-    timeline = run.fact("load_timeline")
+    timeline = run.fact(Fact.LOAD_TIMELINE)
     if not timeline:
         return None
-    resources = run.fact("load_resources")
-    saturated = run.fact("first_saturated")
+    resources = run.fact(Fact.LOAD_RESOURCES)
+    saturated = run.fact(Fact.FIRST_SATURATED)
     title = "Load test: throughput, latency and resources" + (
         f"; first to saturate: {saturated}" if saturated else ""
     )
@@ -67,14 +68,14 @@ def load_throughput(run: Run) -> go.Figure | None:
 
 
 def sweep(run: Run) -> go.Figure | None:
-    levels = run.fact("sweep")
+    levels = run.fact(Fact.SWEEP)
     if not levels:
         return None
     return charts.percentiles_by_level(pd.DataFrame(levels), "Scalability sweep: latency per level")
 
 
 def coverage(run: Run) -> go.Figure | None:
-    table = run.fact("api_coverage")
+    table = run.fact(Fact.API_COVERAGE)
     if not table:
         return None
     return charts.coverage_by_service(pd.DataFrame(table).set_index("service"))
@@ -87,7 +88,7 @@ def trends(runs: list[Run]) -> go.Figure | None:
     rows: list[dict[str, Any]] = []
     for run in runs:
         s = run.summary()
-        load = run.fact("load_summary") or {}
+        load = run.fact(Fact.LOAD_SUMMARY) or {}
         rows.append(
             {
                 "run": s["run"],

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..results import Fact
 from .archive import Run
 
 MIN_SAMPLES = 20
@@ -79,15 +80,15 @@ def _checks(a: Run, b: Run) -> pd.DataFrame:
     old, new = a.checks(), b.checks()
     rows = []
     for key in sorted(old.keys() | new.keys()):
-        was = old[key]["status"] if key in old else "absent"
-        now = new[key]["status"] if key in new else "absent"
+        was = old[key].status if key in old else "absent"
+        now = new[key].status if key in new else "absent"
         if was == now:
             continue
         change = {
             ("passed", "failed"): "newly failing",
             ("failed", "passed"): "newly passing",
         }.get((was, now), "added" if was == "absent" else "removed")
-        detail = new.get(key, old.get(key, {})).get("detail", "")
+        detail = (new.get(key) or old[key]).detail
         rows.append(
             {
                 "notebook": key[0],
@@ -146,7 +147,7 @@ def _latency(a: Run, b: Run, threshold: float, floor_ms: float, alpha: float) ->
 
 
 def _load(a: Run, b: Run, threshold: float) -> pd.DataFrame:
-    old, new = a.fact("load_summary") or {}, b.fact("load_summary") or {}
+    old, new = a.fact(Fact.LOAD_SUMMARY) or {}, b.fact(Fact.LOAD_SUMMARY) or {}
     rows = []
     for measure in ("rps", "p50_ms", "p95_ms", "p99_ms", "error_rate"):
         if measure in old and measure in new:
@@ -165,7 +166,7 @@ def _load(a: Run, b: Run, threshold: float) -> pd.DataFrame:
 
 def _coverage(a: Run, b: Run) -> pd.DataFrame:
     def shares(run: Run) -> dict[str, Any]:
-        return {row["service"]: row["coverage"] for row in run.fact("api_coverage") or []}
+        return {row["service"]: row["coverage"] for row in run.fact(Fact.API_COVERAGE) or []}
 
     old, new = shares(a), shares(b)
     rows = [

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 from plotly.offline import get_plotlyjs
 
+from ..results import Fact
 from ..runner.capsule import as_text
 from . import charts
 from .archive import Run, history
@@ -53,22 +54,19 @@ def convert_notebook(source: Path, target: Path) -> None:
 
 
 def _notebook_rows(run: Run, pages: dict[str, str]) -> pd.DataFrame:
-    by_notebook: dict[str, list[dict[str, Any]]] = {}
-    for check in run.results["test_details"]:
-        by_notebook.setdefault(check.get("notebook", ""), []).append(check)
     rows = []
-    for nb in run.results["notebooks"]:
-        checks = [c for c in by_notebook.get(nb["name"], []) if c.get("area") != "runner"]
-        passed = sum(c["status"] == "passed" for c in checks)
-        name = html.escape(nb["name"])
-        link = f'<a href="{pages[nb["name"]]}">{name}</a>' if nb["name"] in pages else name
+    for nb in run.record.notebooks:
+        checks = [c for c in run.record.checks_of(nb.name) if c.area != "runner"]
+        passed = sum(c.passed for c in checks)
+        name = html.escape(nb.name)
+        link = f'<a href="{pages[nb.name]}">{name}</a>' if nb.name in pages else name
         rows.append(
             {
                 "notebook": link,
-                "status": f'<span class="status {nb["status"]}">{nb["status"]}</span>',
-                "seconds": round(nb["duration"], 1),
+                "status": f'<span class="status {nb.status}">{nb.status}</span>',
+                "seconds": round(nb.duration, 1),
                 "checks": f"{passed}/{len(checks)}",
-                "stopped at": html.escape(nb.get("error") or ""),
+                "stopped at": html.escape(nb.error or ""),
             }
         )
     return pd.DataFrame(rows)
@@ -87,7 +85,7 @@ def _residue_rows(run: Run) -> pd.DataFrame:
     rows = [
         {**row, "notebook": notebook}
         for notebook, kept in run.facts.items()
-        for row in kept.get("residue") or []
+        for row in kept.get(Fact.RESIDUE) or []
     ]
     if not rows:
         return pd.DataFrame()
@@ -136,30 +134,28 @@ def render(run: Run, *, pages: bool = True) -> Path:
     if pages:
         pages_dir.mkdir(exist_ok=True)
         (pages_dir / "plotly.min.js").write_text(get_plotlyjs())
-    for nb in run.results["notebooks"]:
-        executed = run.folder / f"{nb['name']}.ipynb"
+    for nb in run.record.notebooks:
+        executed = run.folder / f"{nb.name}.ipynb"
         if executed.exists():
             if pages:
-                convert_notebook(executed, pages_dir / f"{nb['name']}.html")
-            links[nb["name"]] = f"html/{nb['name']}.html"
+                convert_notebook(executed, pages_dir / f"{nb.name}.html")
+            links[nb.name] = f"html/{nb.name}.html"
 
     failed = [
         {
-            "notebook": t.get("notebook", ""),
-            "check": t["name"],
-            "detail": t.get("detail") or "",
-            "exchanges": as_text(t.get("exchanges") or []),
-            "count": len(t.get("exchanges") or []),
-            "har": f"{t.get('notebook', '')}.har"
-            if (run.folder / f"{t.get('notebook', '')}.har").exists()
-            else "",
+            "notebook": t.notebook,
+            "check": t.name,
+            "detail": t.detail,
+            "exchanges": as_text(t.exchanges),
+            "count": len(t.exchanges),
+            "har": f"{t.notebook}.har" if (run.folder / f"{t.notebook}.har").exists() else "",
         }
-        for t in run.results["test_details"]
-        if t["status"] != "passed"
+        for t in run.record.test_details
+        if not t.passed
     ]
-    quality = run.fact("quality_metrics")
+    quality = run.fact(Fact.QUALITY_METRICS)
     residue = _residue_rows(run)
-    coverage = run.fact("api_coverage")
+    coverage = run.fact(Fact.API_COVERAGE)
     earlier = [r for r in history(run.folder.parent) if r.run_id <= run.run_id]
     figures = [
         fig
@@ -175,13 +171,13 @@ def render(run: Run, *, pages: bool = True) -> Path:
     ]
     page = TEMPLATES.get_template("report.html.j2").render(
         s=run.summary(),
-        stack_version=run.results.get("stack_version", ""),
+        stack_version=run.record.stack_version,
         notebooks=_table(_notebook_rows(run, links)),
         failed=failed,
         quality=_table(pd.DataFrame([quality]).round(3)) if quality else "",
         coverage=_table(_coverage_rows(coverage)) if coverage else "",
         residue=_table(residue) if not residue.empty else "",
-        swept=run.results.get("residue") or [],
+        swept=run.record.residue,
         mutation=_mutation(run),
         figures=[_figure(fig) for fig in figures],
         plotly_js=Markup(get_plotlyjs()),

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_names
 
 if TYPE_CHECKING:
+    from .artifacts import RunResult
     from .execute import NotebookResult, collect_checks
-    from .results import RunResult
     from .suite import RunOptions, parse_parameters, run
 
 _WHERE = {
     "NotebookResult": ".execute",
     "collect_checks": ".execute",
-    "RunResult": ".results",
+    "RunResult": ".artifacts",
     "RunOptions": ".suite",
     "parse_parameters": ".suite",
     "run": ".suite",

@@ -32,9 +32,9 @@ from allure_commons.types import AttachmentType, LabelType
 from allure_commons.utils import md5, uuid4
 
 from ..recorder import METADATA_KEY
+from .artifacts import KIT_VERSION, RunResult, group_of
 from .capsule import as_text, har
 from .execute import NotebookResult
-from .results import KIT_VERSION, RunResult, group_of
 
 Cell = dict[str, Any]
 
@@ -114,32 +114,31 @@ class AllureWriter:
         where = _cell_of_checks(cells)
         written = 0
         for check in nb.checks:
-            area = check["area"]
-            upto = where.get(check["name"], len(cells) - 1)
+            area = check.area
+            upto = where.get(check.name, len(cells) - 1)
             steps = _steps(cells[: upto + 1])
             stop = steps[-1].stop if steps else None
             test = TestResult(
                 uuid=uuid4(),
-                historyId=md5(nb.name, check["name"]),
-                testCaseId=md5(nb.name, check["name"]),
-                fullName=f"{nb.name}: {check['name']}",
-                name=check["name"],
+                historyId=md5(nb.name, check.name),
+                testCaseId=md5(nb.name, check.name),
+                fullName=f"{nb.name}: {check.name}",
+                name=check.name,
                 titlePath=[area, nb.name],
-                status=Status.PASSED if check["status"] == "passed" else Status.FAILED,
+                status=Status.PASSED if check.passed else Status.FAILED,
                 labels=self._labels(nb, area)
-                + [Label(LabelType.TAG, covers) for covers in check.get("covers") or ()],
+                + [Label(LabelType.TAG, covers) for covers in check.covers],
                 parameters=self._parameters(),
                 steps=steps,
-                start=int(stop - check["duration"] * 1000) if stop else None,
+                start=int(stop - check.duration * 1000) if stop else None,
                 stop=stop,
             )
-            if check["status"] != "passed":
-                exchanges = check.get("exchanges") or []
+            if not check.passed:
                 test.statusDetails = StatusDetails(
-                    message=check.get("detail") or "check failed", trace=as_text(exchanges)
+                    message=check.detail or "check failed", trace=as_text(check.exchanges)
                 )
-                if exchanges:
-                    self._attach(test, "exchanges", as_text(exchanges), AttachmentType.TEXT)
+                if check.exchanges:
+                    self._attach(test, "exchanges", as_text(check.exchanges), AttachmentType.TEXT)
                     capsule = json.dumps(har([check], KIT_VERSION), indent=1)
                     self._attach(test, "exchanges.har", capsule, AttachmentType.JSON)
                 if executed.exists():

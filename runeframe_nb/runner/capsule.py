@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from ..results import Check
+
 HAR_VERSION = "1.2"
 
 
@@ -107,18 +109,18 @@ def _entry(exchange: dict[str, Any], page: str) -> dict[str, Any]:
     return entry
 
 
-def har(checks: list[dict[str, Any]], creator_version: str) -> dict[str, Any]:
+def har(checks: list[Check], creator_version: str) -> dict[str, Any]:
     """A HAR log of the failed checks among `checks`: a page per check, its exchanges."""
     pages, entries = [], []
-    for number, check in enumerate(c for c in checks if c["status"] != "passed"):
+    for number, check in enumerate(c for c in checks if not c.passed):
         page = f"check_{number + 1}"
-        kept = check.get("exchanges") or []
+        kept = check.exchanges
         started = kept[0]["started"] if kept else 0.0
         pages.append(
             {
                 "startedDateTime": _iso(started),
                 "id": page,
-                "title": f"{check['name']}: {check.get('detail') or 'failed'}",
+                "title": f"{check.name}: {check.detail or 'failed'}",
                 "pageTimings": {},
             }
         )
@@ -133,9 +135,9 @@ def har(checks: list[dict[str, Any]], creator_version: str) -> dict[str, Any]:
     }
 
 
-def write_har(path: Path, checks: list[dict[str, Any]], creator_version: str) -> bool:
+def write_har(path: Path, checks: list[Check], creator_version: str) -> bool:
     """Write the HAR of a notebook's failed checks; False (and no file) when none failed."""
-    if all(c["status"] == "passed" for c in checks):
+    if all(c.passed for c in checks):
         return False
     path.write_text(json.dumps(har(checks, creator_version), indent=1, ensure_ascii=False))
     return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 
-from .results import RunResult
+from .artifacts import RunResult
 
 ARTIFACTS = ("results.json", "junit.xml", "report.html", "<notebook>.ipynb", "<notebook>.har")
 
@@ -22,12 +22,12 @@ def _cell(text: str) -> str:
 
 def step_summary(result: RunResult) -> str:
     """The run as GitHub-flavoured markdown."""
-    summary = result.as_dict()
+    summary = result.record()
     mark = "✅" if result.ok else "❌"
     lines = [
         f"## {mark} runeframe-nb run {result.run_id}: {result.status}",
         "",
-        f"Profile **{result.profile}**, {summary['passed_tests']} of {summary['total_tests']} "
+        f"Profile **{result.profile}**, {summary.passed_tests} of {summary.total_tests} "
         f"checks passed, {len(result.notebooks)} notebooks, {result.duration:.0f} s.",
         "",
         "| area | checks | passed | failed |",
@@ -35,8 +35,8 @@ def step_summary(result: RunResult) -> str:
     ]
     areas: dict[str, list[int]] = {}
     for check in result.test_details:
-        tally = areas.setdefault(check["area"], [0, 0])
-        tally[0 if check["status"] == "passed" else 1] += 1
+        tally = areas.setdefault(check.area, [0, 0])
+        tally[0 if check.passed else 1] += 1
     lines += [f"| {a} | {p + f} | {p} | {f} |" for a, (p, f) in sorted(areas.items())]
     failed = result.failed
     if failed:
@@ -48,8 +48,7 @@ def step_summary(result: RunResult) -> str:
             "| --- | --- | --- |",
         ]
         for t in failed:
-            notebook, detail = _cell(t.get("notebook", "")), _cell(t.get("detail") or "")
-            lines.append(f"| {notebook} | {_cell(t['name'])} | {detail} |")
+            lines.append(f"| {_cell(t.notebook)} | {_cell(t.name)} | {_cell(t.detail)} |")
     lines += [
         "",
         f"Artifacts in `{result.folder}`: " + ", ".join(f"`{name}`" for name in ARTIFACTS) + ".",
@@ -65,8 +64,8 @@ def error_annotations(result: RunResult) -> list[str]:
         return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
     return [
-        f"::error title={escape(t.get('notebook') or 'runner')}::"
-        f"{escape(t['name'])}: {escape(t.get('detail') or 'failed')}"
+        f"::error title={escape(t.notebook or 'runner')}::"
+        f"{escape(t.name)}: {escape(t.detail or 'failed')}"
         for t in result.failed
     ]
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from ..errors import RunError
 from ..recorder import METADATA_KEY
+from ..results import Check, Fact, NotebookStatus, NotebookSummary
 from .kernels import KernelPool
 
 CellCallback = Callable[[int, int], None]
@@ -94,26 +95,34 @@ logging.getLogger("papermill").setLevel(logging.ERROR)
 
 @dataclass
 class NotebookResult:
+    """A notebook of a run as it goes: its summary in the making, its checks and facts."""
+
     name: str
     source: str
     output: str
-    status: str = "queued"  # queued, running, completed, failed, interrupted, skipped
+    status: NotebookStatus = "queued"
     duration: float = 0.0
     cells_done: int = 0
     cells_total: int = 0
     error: str | None = None
-    checks: list[dict[str, Any]] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    facts: dict[Fact, Any] = field(default_factory=dict)
 
     @property
-    def failed_checks(self) -> list[dict[str, Any]]:
-        return [c for c in self.checks if c["status"] != "passed"]
+    def failed_checks(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
 
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("checks")
-        data.pop("facts")
-        return data
+    def summary(self) -> NotebookSummary:
+        return NotebookSummary(
+            name=self.name,
+            source=self.source,
+            output=self.output,
+            status=self.status,
+            duration=self.duration,
+            cells_done=self.cells_done,
+            cells_total=self.cells_total,
+            error=self.error,
+        )
 
 
 def _kept(nb: Any, kind: str) -> list[dict[str, Any]]:
@@ -126,14 +135,14 @@ def _kept(nb: Any, kind: str) -> list[dict[str, Any]]:
     ]
 
 
-def collect_checks(nb: Any, notebook: str) -> list[dict[str, Any]]:
+def collect_checks(nb: Any, notebook: str) -> list[Check]:
     """Every check a notebook recorded, read from its outputs' metadata."""
-    return [{**record, "notebook": notebook} for record in _kept(nb, "check")]
+    return [Check.model_validate({**record, "notebook": notebook}) for record in _kept(nb, "check")]
 
 
-def collect_facts(nb: Any) -> dict[str, Any]:
+def collect_facts(nb: Any) -> dict[Fact, Any]:
     """What a notebook published for the report (`rf.publish`), by name."""
-    return {fact["name"]: fact["value"] for fact in _kept(nb, "fact")}
+    return {Fact(fact["name"]): fact["value"] for fact in _kept(nb, "fact")}
 
 
 def _describe(exc: BaseException) -> str:

@@ -20,8 +20,8 @@ from rich.console import Console
 from ..environment import open_environment
 from ..errors import RunError
 from ..profiles import load_profile
+from .artifacts import RunResult
 from .execute import NotebookResult
-from .results import RunResult
 
 
 def merge(references: list[str], options: Any, console: Console) -> RunResult:

@@ -41,7 +41,7 @@ def refresh(path: Path, timeout: float = 600.0) -> int:
         except CellExecutionError as exc:
             raise RunError(f"{path.name}: {exc.ename}: {exc.evalue}") from None
     checks = collect_checks(nb, path.stem)
-    failed = [c["name"] for c in checks if c["status"] != "passed"]
+    failed = [c.name for c in checks if not c.passed]
     if failed:
         raise RunError(f"{path.name}: {len(failed)} checks failed, first: {failed[0]}")
     for cell in nb.cells:

@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 
 from ..errors import RunError
+from .artifacts import RunResult
 from .names import NEWEST
-from .results import RunResult
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -70,9 +70,5 @@ def failed_notebooks(output: Path, reference: str = NEWEST) -> tuple[str, list[s
     else:
         folder = open_run(reference, output).folder
     result = RunResult.read(folder)
-    failed = [
-        nb.name
-        for nb in result.notebooks
-        if nb.status != "completed" or any(c["status"] != "passed" for c in nb.checks)
-    ]
+    failed = [nb.name for nb in result.notebooks if nb.status != "completed" or nb.failed_checks]
     return result.run_id, failed

@@ -27,11 +27,11 @@ from ..errors import RunError
 from ..fixtures import sweep
 from ..profiles import PARAMS_VARIABLE, Profile, find_params_dir, load_profile
 from ..recorder import STOP_VARIABLE
+from .artifacts import RunResult
 from .execute import NotebookResult, execute
 from .gate import Gate
 from .kernels import KernelPool
 from .progress import Progress
-from .results import RunResult
 from .scale import Scale
 from .select import durations, shard_of
 

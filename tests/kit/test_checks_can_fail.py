@@ -9,7 +9,7 @@ from pathlib import Path
 from runeframe_nb.mutate import find
 from runeframe_nb.mutate.run import MutateOptions, Trials
 from runeframe_nb.profiles import Profile
-from runeframe_nb.runner.results import RunResult
+from runeframe_nb.runner.artifacts import RunResult
 
 NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
 # notebook, the mutant whose wrong answer it must notice, the check that must turn red
@@ -50,7 +50,7 @@ def test_each_check_turns_red_on_the_wrong_answer_it_was_blind_to(
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(one, CASES))
     for (notebook, mutant, check), result in zip(CASES, results, strict=True):
-        statuses = {t["name"]: t["status"] for t in result.test_details}
+        statuses = {t.name: t.status for t in result.test_details}
         assert statuses.get(check) == "failed", (notebook, mutant, check, statuses)
 
 
@@ -62,5 +62,5 @@ def test_the_quality_notebook_alone_does_not_pass_for_want_of_others(
     result = run(
         RunOptions(profile="remote", only=["10_quality"], notebooks=NOTEBOOKS, output=tmp_path)
     )
-    statuses = {t["name"]: t["status"] for t in result.test_details}
+    statuses = {t.name: t.status for t in result.test_details}
     assert statuses["every other notebook ran to its end"] == "failed"

@@ -11,9 +11,9 @@ from pathlib import Path
 from test_runner import NOTEBOOKS, cli
 
 from runeframe_nb.runner import RunOptions, run
+from runeframe_nb.runner.artifacts import RunResult
 from runeframe_nb.runner.ci import report_to_ci
 from runeframe_nb.runner.merge import merge
-from runeframe_nb.runner.results import RunResult
 from runeframe_nb.runner.select import shard_of
 
 SUITE = ["passes", "fails_check", "charts", "fails_with_exchanges", "summary"]

@@ -164,8 +164,9 @@ def test_a_failed_control_stops_the_command_before_any_mutant(
 
     from runeframe_nb.cli import app
     from runeframe_nb.mutate import run as mutate_run
+    from runeframe_nb.results import Check
+    from runeframe_nb.runner.artifacts import RunResult
     from runeframe_nb.runner.execute import NotebookResult
-    from runeframe_nb.runner.results import RunResult
 
     tried: list[str | None] = []
 
@@ -177,16 +178,7 @@ def test_a_failed_control_stops_the_command_before_any_mutant(
         folder.mkdir(parents=True, exist_ok=True)
         result = RunResult(folder.name, "local", folder, "2026-01-01T00:00:00Z")
         nb = NotebookResult("01_component_integration", "", str(folder / "01.ipynb"), "completed")
-        nb.checks = [
-            {
-                "area": "x",
-                "notebook": nb.name,
-                "name": "the payment moves",
-                "status": "failed",
-                "detail": "",
-                "duration": 0.0,
-            }
-        ]
+        nb.checks = [Check(area="x", notebook=nb.name, name="the payment moves", status="failed")]
         result.notebooks = [nb]
         result.write()
         return result

@@ -10,6 +10,10 @@ def test_the_top_level_re_exports_every_client_and_model() -> None:
     assert set(clients.__all__) <= set(runeframe_nb.__all__)
 
 
+def test_every_lazily_resolved_name_is_exported_and_every_export_resolves() -> None:
+    assert set(runeframe_nb._WHERE) == {*runeframe_nb.__all__, "__version__"}
+
+
 def test_every_exported_name_exists() -> None:
     missing = [name for name in runeframe_nb.__all__ if not hasattr(runeframe_nb, name)]
     assert missing == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import nbformat
 
 from runeframe_nb.recorder import METADATA_KEY, Recorder
+from runeframe_nb.results import Check
 from runeframe_nb.runner import collect_checks
 
 
@@ -39,4 +40,4 @@ def test_the_runner_reads_checks_from_output_metadata() -> None:
         nbformat.v4.new_output("stream", name="stdout", text="noise"),
     ]
     nb.cells = [cell]
-    assert collect_checks(nb, "nb1") == [{**record, "notebook": "nb1"}]
+    assert collect_checks(nb, "nb1") == [Check(**record, notebook="nb1")]

@@ -203,23 +203,26 @@ def test_diff_names_profiles_and_reports_latency_only_where_samples_support_it(
 ) -> None:
     """Two runs of one endpoint: a real slowdown over many samples is reported with its
     test; the same shift over two samples is 'not enough samples'; noise is not a change."""
-    import json
     import random
 
     from runeframe_nb.report.archive import Run
+    from runeframe_nb.results import Fact, RunRecord
 
     rng = random.Random(1)
 
     def run(name: str, profile: str, latency: dict[str, list[float]]) -> Run:
-        results = {
-            "run_id": name,
-            "profile": profile,
-            "test_details": [],
-            "notebooks": [],
-            "facts": {"nb": {"latency_ms": latency}},
-        }
+        record = RunRecord(
+            run_id=name,
+            profile=profile,
+            status="passed",
+            started_at="2026-11-29T12:00:00Z",
+            total_tests=0,
+            passed_tests=0,
+            failed_tests=0,
+            facts={"nb": {Fact.LATENCY_MS: latency}},
+        )
         (tmp_path / name).mkdir()
-        (tmp_path / name / "results.json").write_text(json.dumps(results))
+        record.write(tmp_path / name)
         return open_run(tmp_path / name)
 
     def around(ms: float, n: int) -> list[float]:

@@ -247,7 +247,7 @@ def test_a_dying_kernel_and_a_hanging_cell_fail_their_notebooks_and_the_others_f
     assert by_name["dies"].status == "failed" and "DeadKernelError" in str(by_name["dies"].error)
     assert by_name["hangs"].status == "failed" and "timed out" in str(by_name["hangs"].error)
     for name in ("dies", "hangs"):  # what ran before the failure is archived and counted
-        started = {c["name"] for c in by_name[name].checks}
+        started = {c.name for c in by_name[name].checks}
         assert started == {"before the kernel dies" if name == "dies" else "started"}
         assert (result.folder / f"{name}.ipynb").exists()
 
@@ -351,7 +351,7 @@ def test_a_long_cells_steps_show_in_the_notebooks_line_and_stay_in_the_notebook(
     assert not any("counting 1/3" in text for text in shown)
     assert "waiting: done in 1 s" in shown  # a long call ticked, then said it was done
     assert not any(text.startswith("waiting: 0 s") for text in shown)
-    assert result.notebooks[0].checks[-1]["status"] == "passed"
+    assert result.notebooks[0].checks[-1].passed
 
 
 def test_the_live_table_shows_the_running_cells_step() -> None:
@@ -380,7 +380,7 @@ def test_a_scale_preset_gives_its_notebooks_their_parameters_and_the_command_lin
     scale = Scale(name="big", notebooks={"passes": {"answer": 3}})
     common = {"profile": "remote", "only": ["passes"], "notebooks": NOTEBOOKS}
     scaled = run(RunOptions(**common, output=tmp_path / "a", scale=scale))  # type: ignore[arg-type]
-    assert scaled.failed[0]["detail"] == "answer 3"
+    assert scaled.failed[0].detail == "answer 3"
     assert json.loads((scaled.folder / "results.json").read_text())["parameters"]["scale"] == "big"
     given = RunOptions(**common, output=tmp_path / "b", scale=scale, parameters={"answer": 2})  # type: ignore[arg-type]
     assert run(given).ok

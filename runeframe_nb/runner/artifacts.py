@@ -1,4 +1,4 @@
-"""What a run leaves behind: results.json in the seed's suite shape, and junit.xml.
+"""What a run leaves behind: results.json (a `RunRecord`), junit.xml and HARs.
 
 results.json holds the seed's IntegrationTestSuite totals (total_tests, passed_tests,
 failed_tests, test_details) with real durations, plus the run's notebooks. A notebook
@@ -7,7 +7,6 @@ that did not run to its end adds a failed entry of its own, so totals never hide
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from junitparser import (
 )
 
 from .._version import __version__
+from ..results import Check, RunRecord, RunStatus, Tally
 from .capsule import as_text, write_har
 from .execute import NotebookResult
 
@@ -43,6 +43,8 @@ def group_of(area: str) -> str:
 
 @dataclass
 class RunResult:
+    """A run as it goes; `record()` is what it archives."""
+
     run_id: str
     profile: str
     folder: Path
@@ -57,67 +59,66 @@ class RunResult:
 
     @classmethod
     def read(cls, folder: Path) -> RunResult:
-        """A run back from its archive's results.json (a shard, a run to re-run or report)."""
-        data = json.loads((folder / "results.json").read_text())
+        """A run back from its archive (a shard, a run to re-run or report)."""
+        record = RunRecord.read(folder)
         result = cls(
-            data["run_id"],
-            data["profile"],
+            record.run_id,
+            record.profile,
             folder,
-            data["started_at"],
-            finished_at=data.get("finished_at", ""),
-            duration=data.get("duration", 0.0),
-            interrupted=data.get("status") == "interrupted",
-            stack_version=data.get("stack_version", ""),
-            parameters=data.get("parameters", {}),
-            residue=data.get("residue", []),
+            record.started_at,
+            finished_at=record.finished_at,
+            duration=record.duration,
+            interrupted=record.status == "interrupted",
+            stack_version=record.stack_version,
+            parameters=record.parameters,
+            residue=record.residue,
         )
-        facts = data.get("facts", {})
-        for kept in data["notebooks"]:
-            nb = NotebookResult(**{**kept, "output": str(folder / Path(kept["output"]).name)})
+        for kept in record.notebooks:
+            nb = NotebookResult(
+                **{**kept.model_dump(), "output": str(folder / Path(kept.output).name)}
+            )
             nb.checks = [
-                {k: v for k, v in t.items() if k not in ("group", "error")}
-                for t in data["test_details"]
-                if t.get("notebook") == nb.name and t["area"] != "runner"
+                c.model_copy(update={"group": "", "error": None})
+                for c in record.checks_of(nb.name)
+                if c.area != "runner"
             ]
-            nb.facts = facts.get(nb.name, {})
+            nb.facts = record.facts.get(nb.name, {})
             result.notebooks.append(nb)
         return result
 
     @property
-    def test_details(self) -> list[dict[str, Any]]:
+    def test_details(self) -> list[Check]:
         details = [check for nb in self.notebooks for check in nb.checks]
         for nb in self.notebooks:
             if nb.status in ("failed", "interrupted"):
                 details.append(
-                    {
-                        "area": "runner",
-                        "notebook": nb.name,
-                        "name": f"{nb.name} runs to the end",
-                        "status": "failed",
-                        "detail": nb.error or nb.status,
-                        "duration": nb.duration,
-                    }
+                    Check(
+                        area="runner",
+                        notebook=nb.name,
+                        name=f"{nb.name} runs to the end",
+                        status="failed",
+                        detail=nb.error or nb.status,
+                        duration=nb.duration,
+                    )
                 )
         if self.residue:
             details.append(
-                {
-                    "area": "runner",
-                    "notebook": "",
-                    "name": "the run leaves nothing behind",
-                    "status": "failed",
-                    "detail": f"{len(self.residue)} users still there after the final sweep: "
+                Check(
+                    area="runner",
+                    name="the run leaves nothing behind",
+                    status="failed",
+                    detail=f"{len(self.residue)} users still there after the final sweep: "
                     + ", ".join(self.residue[:5]),
-                    "duration": 0.0,
-                }
+                )
             )
         return details
 
     @property
-    def failed(self) -> list[dict[str, Any]]:
-        return [t for t in self.test_details if t["status"] != "passed"]
+    def failed(self) -> list[Check]:
+        return [t for t in self.test_details if not t.passed]
 
     @property
-    def status(self) -> str:
+    def status(self) -> RunStatus:
         if self.interrupted:
             return "interrupted"
         complete = all(nb.status == "completed" for nb in self.notebooks)
@@ -127,44 +128,45 @@ class RunResult:
     def ok(self) -> bool:
         return self.status == "passed"
 
-    def as_dict(self) -> dict[str, Any]:
+    def record(self) -> RunRecord:
         details = [
-            {
-                **t,
-                "group": group_of(t["area"]),
-                "error": t["detail"] if t["status"] != "passed" else None,
-            }
+            t.model_copy(
+                update={"group": group_of(t.area), "error": None if t.passed else t.detail}
+            )
             for t in self.test_details
         ]
-        passed = sum(1 for t in details if t["status"] == "passed")
-        groups: dict[str, dict[str, int]] = {}
+        groups: dict[str, Tally] = {}
         for t in details:
-            tally = groups.setdefault(t["group"], {"total": 0, "passed": 0, "failed": 0})
-            tally["total"] += 1
-            tally["passed" if t["status"] == "passed" else "failed"] += 1
-        return {
-            "run_id": self.run_id,
-            "profile": self.profile,
-            "status": self.status,
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "duration": self.duration,
-            "parameters": self.parameters,
-            "total_tests": len(details),
-            "passed_tests": passed,
-            "failed_tests": len(details) - passed,
-            "groups": groups,
-            "stack_version": self.stack_version,
-            "notebooks": [nb.as_dict() for nb in self.notebooks],
-            "facts": {nb.name: nb.facts for nb in self.notebooks if nb.facts},
-            "residue": self.residue,
-            "test_details": details,
-        }
+            tally = groups.setdefault(t.group, Tally())
+            tally.total += 1
+            if t.passed:
+                tally.passed += 1
+            else:
+                tally.failed += 1
+        passed = sum(1 for t in details if t.passed)
+        return RunRecord(
+            run_id=self.run_id,
+            profile=self.profile,
+            status=self.status,
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            duration=self.duration,
+            parameters=self.parameters,
+            total_tests=len(details),
+            passed_tests=passed,
+            failed_tests=len(details) - passed,
+            groups=groups,
+            stack_version=self.stack_version,
+            notebooks=[nb.summary() for nb in self.notebooks],
+            facts={nb.name: nb.facts for nb in self.notebooks if nb.facts},
+            residue=self.residue,
+            test_details=details,
+        )
 
     def write(self) -> None:
         """results.json, junit.xml, and a HAR of the exchanges of each notebook's failed
         checks (<notebook>.har)."""
-        (self.folder / "results.json").write_text(json.dumps(self.as_dict(), indent=2) + "\n")
+        self.record().write(self.folder)
         self.junit().write(str(self.folder / "junit.xml"), pretty=True)
         for nb in self.notebooks:
             write_har(self.folder / f"{nb.name}.har", nb.checks, KIT_VERSION)
@@ -174,13 +176,13 @@ class RunResult:
         for nb in self.notebooks:
             suite = TestSuite(nb.name)
             for check in nb.checks:
-                case = TestCase(check["name"], classname=f"{nb.name}.{check['area']}")
-                case.time = check["duration"]
-                case.append(_properties(area=check["area"], notebook=nb.name))
-                if check["status"] != "passed":
-                    case.result = [Failure(check["detail"] or "check failed")]
-                    exchanges = as_text(check.get("exchanges") or [])
-                    case.system_out = f"{check['detail']}\n\n{exchanges}".strip()
+                case = TestCase(check.name, classname=f"{nb.name}.{check.area}")
+                case.time = check.duration
+                case.append(_properties(area=check.area, notebook=nb.name))
+                if not check.passed:
+                    case.result = [Failure(check.detail or "check failed")]
+                    exchanges = as_text(check.exchanges)
+                    case.system_out = f"{check.detail}\n\n{exchanges}".strip()
                 suite.add_testcase(case)
             if nb.status != "completed":
                 case = TestCase(f"{nb.name} runs to the end", classname=f"{nb.name}.runner")
