@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from ..core.pagination import Page
 from ..core.peers import Peers
 from ..core.routing import Call, Routes, endpoint
-from ..distilera.users import NewUser, User, UserChanges, UserPage, UserQuery
+from ..distilera.users import NewUser, User, UserChanges, UserQuery
 
 PREFIX = "/api/v1"
 _PASSED_HEADERS = ("location", "content-type")
@@ -31,7 +32,9 @@ class PublicUserRoutes(Routes):
         headers = {k: v for k in _PASSED_HEADERS if (v := reply.headers.get(k)) is not None}
         return Response(reply.body, status_code=reply.status, headers=headers)
 
-    @endpoint("GET", f"{PREFIX}/users/", query=UserQuery, responses={200: UserPage}, access="user")
+    @endpoint(
+        "GET", f"{PREFIX}/users/", query=UserQuery, responses={200: Page[User]}, access="user"
+    )
     async def list_users(self, call: Call) -> Response:
         """One page of users with pagination metadata and links."""
         return await self._forward(call, "/users/")

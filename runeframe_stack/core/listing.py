@@ -1,4 +1,5 @@
-"""Filtered, paginated listings of a table: the SQL every collection endpoint shares."""
+"""Reading a table for the API: one row by id or a 404, or a filtered page of rows.
+The SQL every resource endpoint shares."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 from starlette.requests import Request
 
 from . import pagination
-from .pagination import PageQuery
+from .errors import NotFound
+from .pagination import PageQuery, SinceQuery
 from .storage import Database, Row
 
 _TOTAL = "total_matching_rows"
@@ -37,9 +39,23 @@ class Where:
                 self.add(f"{column} = {{}}", value)
         return self
 
+    def since(self, query: SinceQuery) -> Where:
+        """`created_at >= since` when the query gives a moment."""
+        if query.since:
+            self.add("created_at >= {}", query.since)
+        return self
+
     @property
     def sql(self) -> str:
         return f"WHERE {' AND '.join(self.parts)}" if self.parts else ""
+
+
+async def by_id(db: Database, table: str, key: str, what: str) -> Row:
+    """The row of `table` whose id is `key`, or a 404 naming `what` was not found."""
+    row = await db.fetch_one(f"SELECT * FROM {table} WHERE id = $1", key)
+    if row is None:
+        raise NotFound(f"{what} {key} not found")
+    return row
 
 
 async def page_of(

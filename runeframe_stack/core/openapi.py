@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from .routing import Endpoint
 
@@ -41,6 +41,14 @@ class ErrorEnvelope(BaseModel):
     error: ErrorBody
 
 
+class _SchemaNames(GenerateJsonSchema):
+    """Generic models named as a reader says them: `Page[User]` is `UserPage`."""
+
+    def normalize_name(self, name: str) -> str:
+        generic = re.fullmatch(r"(\w+)\[(\w+)\]", name)
+        return super().normalize_name(f"{generic[2]}{generic[1]}" if generic else name)
+
+
 def build(title: str, version: str, endpoints: Iterable[Endpoint]) -> dict[str, Any]:
     endpoints = list(endpoints)
     models: set[type[BaseModel]] = {ErrorEnvelope}
@@ -48,7 +56,9 @@ def build(title: str, version: str, endpoints: Iterable[Endpoint]) -> dict[str, 
         models.update(m for m in (ep.query, ep.body) if m is not None)
         models.update(m for m in ep.responses.values() if m is not None)
     ordered = sorted(models, key=lambda m: m.__name__)
-    refs, schema = models_json_schema([(m, "serialization") for m in ordered], ref_template=_REF)
+    refs, schema = models_json_schema(
+        [(m, "serialization") for m in ordered], ref_template=_REF, schema_generator=_SchemaNames
+    )
     ref_of = {m: refs[(m, "serialization")] for m in ordered}
 
     paths: dict[str, dict[str, Any]] = {}

@@ -7,7 +7,7 @@ X-Forwarded-Prefix), so a client follows `links.next` on the URL it called.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,6 +46,29 @@ class PageLinks(BaseModel):
     prev: str | None
     next: str | None
     last: str
+
+
+Item = TypeVar("Item", bound=BaseModel)
+
+
+class Page(BaseModel, Generic[Item]):
+    """A page of `Item`s as every collection endpoint answers it (`Page[User]`)."""
+
+    data: list[Item]
+    meta: PageMeta
+    links: PageLinks
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        return f"{params[0].__name__}Page"  # UserPage: the documents' schema names
+
+
+class SinceQuery(PageQuery):
+    """A listing that can start at a moment: `since` bounds `created_at` from below."""
+
+    since: str | None = Field(
+        None, max_length=40, description="ISO-8601 lower bound on created_at."
+    )
 
 
 def public_path(request: Request) -> str:

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from ..core.clock import now_iso
 from ..core.errors import Conflict, Forbidden, NotFound
 from ..core.ids import new_id
+from ..core.listing import by_id
 from ..core.notify import Notifier
 from ..core.outbox import Outbox
 from ..core.routing import Call, Routes, endpoint, json
@@ -99,11 +100,7 @@ class CollaborationRoutes(Routes):
         self.notify = Notifier(outbox, "distilera")
 
     async def _get(self, collaboration_id: str) -> dict[str, Any]:
-        row = await self.db.fetch_one(
-            "SELECT * FROM collaborations WHERE id = $1", collaboration_id
-        )
-        if row is None:
-            raise NotFound(f"collaboration {collaboration_id} not found")
+        row = await by_id(self.db, "collaborations", collaboration_id, "collaboration")
         contributions = await self.db.fetch_all(
             "SELECT id, collaboration_id, user_id, element, status, created_at FROM contributions"
             " WHERE collaboration_id = $1 ORDER BY seq",

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from ..core.clock import now_iso
-from ..core.errors import NotFound
 from ..core.ids import new_id
+from ..core.listing import by_id
 from ..core.notify import Notifier
 from ..core.outbox import Outbox
 from ..core.routing import Call, Routes, endpoint, json
@@ -152,9 +152,7 @@ class CoordinationRoutes(Routes):
         return json(await self._get(coordination_id), status=201)
 
     async def _get(self, coordination_id: str) -> dict[str, Any]:
-        row = await self.db.fetch_one("SELECT * FROM coordinations WHERE id = $1", coordination_id)
-        if row is None:
-            raise NotFound(f"coordination {coordination_id} not found")
+        row = await by_id(self.db, "coordinations", coordination_id, "coordination")
         return _public(row)
 
     @endpoint(

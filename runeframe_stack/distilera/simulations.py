@@ -17,10 +17,10 @@ from starlette.responses import Response
 from ..core.clock import now_iso
 from ..core.errors import ApiError, Conflict, Forbidden, NotFound
 from ..core.ids import new_id
-from ..core.listing import Where, page_of
+from ..core.listing import Where, by_id, page_of
 from ..core.notify import Notifier
 from ..core.outbox import Outbox
-from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.pagination import Page, PageQuery
 from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database, Row
 from . import alchemy
@@ -82,12 +82,6 @@ class SimulationQuery(PageQuery):
     status: Literal["running", "completed"] | None = None
 
 
-class SimulationPage(BaseModel):
-    data: list[Simulation]
-    meta: PageMeta
-    links: PageLinks
-
-
 class StatsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -136,9 +130,7 @@ class SimulationRoutes(Routes):
         self.notify = Notifier(outbox, "distilera")
 
     async def _get(self, simulation_id: str) -> dict[str, Any]:
-        row = await self.db.fetch_one("SELECT * FROM simulations WHERE id = $1", simulation_id)
-        if row is None:
-            raise NotFound(f"simulation {simulation_id} not found")
+        row = await by_id(self.db, "simulations", simulation_id, "simulation")
         return _public(row)
 
     async def report_invalid(self, call: Call, error: ApiError) -> None:
@@ -204,7 +196,7 @@ class SimulationRoutes(Routes):
         "GET",
         "/simulations/",
         query=SimulationQuery,
-        responses={200: SimulationPage},
+        responses={200: Page[Simulation]},
         access="user",
     )
     async def list_simulations(self, call: Call) -> Response:

@@ -16,7 +16,7 @@ from ..core.errors import Conflict, Forbidden, NotFound
 from ..core.listing import Where, page_of
 from ..core.notify import Notifier
 from ..core.outbox import Outbox
-from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.pagination import Page, PageQuery
 from ..core.routing import Call, Routes, endpoint, json, no_content
 from ..core.storage import Database, Row
 
@@ -81,12 +81,6 @@ class UserChanges(BaseModel):
 
 class UserQuery(PageQuery):
     q: str | None = Field(None, min_length=1, max_length=100, description="Part of name or email.")
-
-
-class UserPage(BaseModel):
-    data: list[User]
-    meta: PageMeta
-    links: PageLinks
 
 
 def _public(row: Row) -> dict[str, Any]:
@@ -180,7 +174,7 @@ class UserRoutes(Routes):
         self.outbox = outbox
         self.notify = Notifier(outbox, "distilera")
 
-    @endpoint("GET", "/users/", query=UserQuery, responses={200: UserPage}, access="user")
+    @endpoint("GET", "/users/", query=UserQuery, responses={200: Page[User]}, access="user")
     async def list_users(self, call: Call) -> Response:
         """One page of users, oldest first; `q` keeps those whose name or email contains it."""
         query: UserQuery = call.query

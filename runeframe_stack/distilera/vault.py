@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict, RootModel, field_validator
 from starlette.responses import Response
 
 from ..core.clock import now_iso
-from ..core.errors import Conflict, Forbidden, NotFound
+from ..core.errors import Conflict, Forbidden
 from ..core.ids import new_id
+from ..core.listing import by_id
 from ..core.routing import Call, Routes, endpoint, json, no_content
 from ..core.storage import Database, Row
 
@@ -121,9 +122,7 @@ class VaultRoutes(Routes):
     async def _owned(self, call: Call) -> Row:
         """The entry the path names, for its owner or an admin."""
         entry_id = call.path["entry_id"]
-        row = await self.db.fetch_one("SELECT * FROM vault_entries WHERE id = $1", entry_id)
-        if row is None:
-            raise NotFound(f"vault entry {entry_id} not found")
+        row = await by_id(self.db, "vault_entries", entry_id, "vault entry")
         identity = call.require_identity()
         if identity.user_id != row["owner"] and not identity.is_admin:
             raise Forbidden("only the owner may read or erase a vault entry")

@@ -17,10 +17,10 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..core.clock import now_iso
-from ..core.errors import Forbidden, NotFound
+from ..core.errors import Forbidden
 from ..core.ids import new_id
-from ..core.listing import Where, page_of
-from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.listing import Where, by_id, page_of
+from ..core.pagination import Page, SinceQuery
 from ..core.routing import Call, JsonObject, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once
 from .hub import Hub
@@ -99,7 +99,7 @@ class Message(BaseModel):
     created_at: str
 
 
-class MessageQuery(PageQuery):
+class MessageQuery(SinceQuery):
     type: str | None = Field(None, max_length=64)
     sender: str | None = Field(None, max_length=64)
     user_id: str | None = _REF
@@ -108,9 +108,6 @@ class MessageQuery(PageQuery):
     collaboration_id: str | None = _REF
     transaction_id: str | None = _REF
     channel: str | None = Field(None, max_length=64)
-    since: str | None = Field(
-        None, max_length=40, description="Only messages created at or after this ISO-8601 time."
-    )
     order: Literal["asc", "desc"] = "asc"
 
 
@@ -124,12 +121,6 @@ class StreamQuery(BaseModel):
     channel: str | None = Field(None, max_length=64)
     user_id: str | None = _REF
     simulation_id: str | None = _REF
-
-
-class MessagePage(BaseModel):
-    data: list[Message]
-    meta: PageMeta
-    links: PageLinks
 
 
 def _public(row: Row) -> dict[str, Any]:
@@ -169,7 +160,9 @@ class MessageRoutes(Routes):
             await self.hub.post(message)
         return json(message, status=201 if created else 200)
 
-    @endpoint("GET", "/messages/", query=MessageQuery, responses={200: MessagePage}, access="user")
+    @endpoint(
+        "GET", "/messages/", query=MessageQuery, responses={200: Page[Message]}, access="user"
+    )
     async def list_messages(self, call: Call) -> Response:
         """Messages by type, sender, reference or time, in order; a user's own only."""
         query: MessageQuery = call.query
@@ -178,8 +171,7 @@ class MessageRoutes(Routes):
             raise Forbidden("a user may read only the messages that concern them")
         filters = query.model_dump(include=set(FILTERS))
         where = Where().equals(**filters)
-        if query.since:
-            where.add("created_at >= {}", query.since)
+        where.since(query)
         if not identity.is_trusted:
             where.add("(user_id = {} OR counterparty_id = {})", identity.user_id, identity.user_id)
         order = "seq DESC" if query.order == "desc" else "seq"
@@ -189,12 +181,8 @@ class MessageRoutes(Routes):
     @endpoint("GET", "/messages/{message_id}/", responses={200: Message}, access="user")
     async def get_message(self, call: Call) -> Response:
         """One message, if it concerns the caller."""
-        row = await self.db.fetch_one(
-            "SELECT * FROM messages WHERE id = $1", call.path["message_id"]
-        )
         identity = call.require_identity()
-        if row is None:
-            raise NotFound(f"message {call.path['message_id']} not found")
+        row = await by_id(self.db, "messages", call.path["message_id"], "message")
         if not identity.is_trusted and identity.user_id not in (
             row["user_id"],
             row["counterparty_id"],

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from ..core.clock import now_iso
 from ..core.ids import new_id
 from ..core.listing import Where, page_of
-from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.pagination import Page, SinceQuery
 from ..core.routing import Call, FreeJson, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once
 
@@ -57,17 +57,10 @@ class Alert(BaseModel):
     created_at: str
 
 
-class AlertQuery(PageQuery):
+class AlertQuery(SinceQuery):
     component: str | None = Field(None, max_length=64)
     type: str | None = Field(None, max_length=64)
     severity: Severity | None = None
-    since: str | None = Field(None, max_length=40)
-
-
-class AlertPage(BaseModel):
-    data: list[Alert]
-    meta: PageMeta
-    links: PageLinks
 
 
 def _public(row: Row) -> dict[str, Any]:
@@ -97,11 +90,10 @@ class AlertRoutes(Routes):
         stored, created = await insert_once(self.db, "alerts", row)
         return json(_public(stored), status=201 if created else 200)
 
-    @endpoint("GET", "/alerts/", query=AlertQuery, responses={200: AlertPage}, access="trusted")
+    @endpoint("GET", "/alerts/", query=AlertQuery, responses={200: Page[Alert]}, access="trusted")
     async def list_alerts(self, call: Call) -> Response:
         """Alerts, oldest first, by component, type, severity or time."""
         query: AlertQuery = call.query
         where = Where().equals(component=query.component, type=query.type, severity=query.severity)
-        if query.since:
-            where.add("created_at >= {}", query.since)
+        where.since(query)
         return json(await page_of(self.db, call.request, query, "alerts", where, _public))

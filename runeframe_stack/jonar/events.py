@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.clock import now_iso
 from ..core.ids import new_id
-from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.pagination import SinceQuery
 from ..core.storage import Database, Row, insert_once
 
 MIGRATIONS = [
@@ -54,17 +54,10 @@ class Event(BaseModel):
     created_at: str
 
 
-class EventQuery(PageQuery):
+class EventQuery(SinceQuery):
     component: str | None = Field(None, max_length=64)
     type: str | None = Field(None, max_length=64)
     deployment_id: str | None = Field(None, max_length=64)
-    since: str | None = Field(None, max_length=40)
-
-
-class EventPage(BaseModel):
-    data: list[Event]
-    meta: PageMeta
-    links: PageLinks
 
 
 def public(row: Row) -> dict[str, Any]:

@@ -12,12 +12,13 @@ from starlette.responses import Response
 
 from ..core.errors import BadRequest, Unavailable
 from ..core.listing import Where, page_of
+from ..core.pagination import Page
 from ..core.peers import Peers
 from ..core.routing import Call, Routes, endpoint, json
 from ..core.settings import SERVICES, StackSettings
 from ..core.storage import Database
 from .deployments import DEPLOYABLE, Controller, Deployment
-from .events import SCALING, Event, EventLog, EventPage, EventQuery, NewEvent, public
+from .events import SCALING, Event, EventLog, EventQuery, NewEvent, public
 from .load import LoadRuns
 
 Component = Literal["api", "distilera", "hoardwell", "mercatrix"]
@@ -341,7 +342,7 @@ class InfrastructureRoutes(Routes):
         """A load run: running, done with its report, or failed with the reason."""
         return json(self.loads.get(call.path["component"], call.path["load_id"]))
 
-    @endpoint("GET", "/events/", query=EventQuery, responses={200: EventPage}, access="user")
+    @endpoint("GET", "/events/", query=EventQuery, responses={200: Page[Event]}, access="user")
     async def list_events(self, call: Call) -> Response:
         """Component events, oldest first: rollouts, scaling, failures, restarts, workload."""
         query: EventQuery = call.query
@@ -351,8 +352,7 @@ class InfrastructureRoutes(Routes):
         else:
             where.equals(type=query.type)
         where.equals(component=query.component, deployment_id=query.deployment_id)
-        if query.since:
-            where.add("created_at >= {}", query.since)
+        where.since(query)
         return json(await page_of(self.db, call.request, query, "events", where, public))
 
     @endpoint(

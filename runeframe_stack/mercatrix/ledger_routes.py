@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from ..core.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound
-from ..core.listing import Where, page_of
+from ..core.listing import Where, by_id, page_of
 from ..core.outbox import Outbox
-from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.pagination import Page, PageQuery, SinceQuery
 from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database
 from .ledger import CURRENCY, TREASURY, Ledger, cents, coins, public_transaction
@@ -81,25 +81,10 @@ class LedgerSummary(BaseModel):
     failed_transactions: int
 
 
-class TransactionQuery(PageQuery):
+class TransactionQuery(SinceQuery):
     user_id: str | None = Field(None, max_length=64)
     status: Literal["completed", "failed"] | None = None
     transaction_type: str | None = Field(None, max_length=40)
-    since: str | None = Field(
-        None, max_length=40, description="ISO-8601 lower bound on created_at."
-    )
-
-
-class TransactionPage(BaseModel):
-    data: list[Transaction]
-    meta: PageMeta
-    links: PageLinks
-
-
-class AccountPage(BaseModel):
-    data: list[Balance]
-    meta: PageMeta
-    links: PageLinks
 
 
 def _balance(row: dict[str, Any]) -> dict[str, Any]:
@@ -139,7 +124,7 @@ class LedgerRoutes(Routes):
         assert row is not None
         return json(_balance(row), status=201 if opened else 200)
 
-    @endpoint("GET", "/accounts/", query=PageQuery, responses={200: AccountPage}, access="admin")
+    @endpoint("GET", "/accounts/", query=PageQuery, responses={200: Page[Balance]}, access="admin")
     async def list_accounts(self, call: Call) -> Response:
         """Every account and its balance, the treasury included."""
         page = await page_of(
@@ -248,7 +233,7 @@ class LedgerRoutes(Routes):
         "GET",
         "/transactions/",
         query=TransactionQuery,
-        responses={200: TransactionPage},
+        responses={200: Page[Transaction]},
         access="user",
     )
     async def list_transactions(self, call: Call) -> Response:
@@ -261,8 +246,7 @@ class LedgerRoutes(Routes):
         where = Where().equals(status=query.status, transaction_type=query.transaction_type)
         if party is not None:
             where.add("(from_user = {} OR to_user = {})", party, party)
-        if query.since:
-            where.add("created_at >= {}", query.since)
+        where.since(query)
         page = await page_of(
             self.db, call.request, query, "transactions", where, public_transaction
         )
@@ -272,9 +256,7 @@ class LedgerRoutes(Routes):
     async def get_transaction(self, call: Call) -> Response:
         """One transaction, for its parties and admins."""
         transaction_id = call.path["transaction_id"]
-        row = await self.db.fetch_one("SELECT * FROM transactions WHERE id = $1", transaction_id)
-        if row is None:
-            raise NotFound(f"transaction {transaction_id} not found")
+        row = await by_id(self.db, "transactions", transaction_id, "transaction")
         identity = call.require_identity()
         if not identity.is_trusted and identity.user_id not in (row["from_user"], row["to_user"]):
             raise Forbidden("only the parties see a transaction")

@@ -10,8 +10,8 @@ from starlette.responses import Response
 from ..core.clock import now_iso
 from ..core.errors import NotFound
 from ..core.ids import new_id
-from ..core.listing import Where, page_of
-from ..core.pagination import PageLinks, PageMeta, PageQuery
+from ..core.listing import Where, by_id, page_of
+from ..core.pagination import Page, PageQuery
 from ..core.routing import Call, Routes, endpoint, json, no_content
 from ..core.storage import Database, Row
 from .ledger import Ledger, cents, coins
@@ -58,12 +58,6 @@ class ListingQuery(PageQuery):
     item_type: str | None = Field(None, max_length=64)
 
 
-class ListingPage(BaseModel):
-    data: list[Listing]
-    meta: PageMeta
-    links: PageLinks
-
-
 def _public(row: Row) -> dict[str, Any]:
     return {
         "id": row["id"],
@@ -104,12 +98,12 @@ class ListingRoutes(Routes):
         return json(await self._get(listing_id), status=201)
 
     async def _get(self, listing_id: str) -> dict[str, Any]:
-        row = await self.db.fetch_one("SELECT * FROM listings WHERE id = $1", listing_id)
-        if row is None:
-            raise NotFound(f"listing {listing_id} not found")
+        row = await by_id(self.db, "listings", listing_id, "listing")
         return _public(row)
 
-    @endpoint("GET", "/listings/", query=ListingQuery, responses={200: ListingPage}, access="user")
+    @endpoint(
+        "GET", "/listings/", query=ListingQuery, responses={200: Page[Listing]}, access="user"
+    )
     async def list_listings(self, call: Call) -> Response:
         """Listings, oldest first, by status, seller or item."""
         query: ListingQuery = call.query
