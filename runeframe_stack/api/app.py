@@ -5,9 +5,9 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
+from ..contracts.follow import deletions
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
-from ..core.follow import deletions
 from ..core.lifecycle import lifespan
 from ..core.peers import Peers
 from ..core.ratelimit import RateLimitMiddleware

@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+from ..contracts.follow import Follower
 from ..core.errors import Unavailable
-from ..core.follow import Follower
 from ..core.ids import new_id
 from ..core.peers import Peers
 

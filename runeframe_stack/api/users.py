@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from ..contracts import NewUser, User, UserChanges, UserQuery
 from ..core.pagination import Page
 from ..core.peers import Peers
 from ..core.routing import Call, Routes, endpoint
-from ..distilera.users import NewUser, User, UserChanges, UserQuery
 
 PREFIX = "/api/v1"
 _PASSED_HEADERS = ("location", "content-type")

@@ -21,6 +21,7 @@ from .settings import StackSettings
 ISSUER = "distilera"
 AUDIENCE = "runeframe"
 ALGORITHM = "EdDSA"
+JWKS_PATH = "/.well-known/jwks.json"  # where the issuer publishes its keys
 KeyLookup = Callable[[str], Awaitable[jwt.PyJWK | None]]
 _CACHE_LIMIT = 10_000
 

@@ -15,6 +15,7 @@ import aiohttp
 import jwt
 import orjson
 
+from .auth import ISSUER, JWKS_PATH
 from .errors import ApiError, Unavailable
 from .hop import HopError, Peer, Pool
 from .settings import StackSettings
@@ -115,7 +116,7 @@ class Peers:
         key = self._keys.get(kid)
         now = time.monotonic()
         if key is None and now - self._keys_fetched > _JWKS_REFRESH_SECONDS:
-            reply = await self.request("distilera", "GET", "/.well-known/jwks.json")
+            reply = await self.request(ISSUER, "GET", JWKS_PATH)
             if reply.status == 200:
                 self._keys_fetched = now
                 keys = jwt.PyJWKSet.from_dict(reply.json()).keys

@@ -18,13 +18,14 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import RateLimited
 from .redis import redis_pool
+from .registry import Registry
 from .settings import RateLimit
 
 EXEMPT = frozenset({"/healthz", "/metrics", "/openapi.json"})
@@ -162,10 +163,15 @@ class Limiter:
         )
 
 
+COUNTERS: Registry[Callable[[str, str], Counters]] = Registry("rate-limit counters")
+COUNTERS.register("memory")(lambda _url, _namespace: MemoryCounters())
+COUNTERS.register("redis", "rediss")(RedisCounters)
+
+
 def counters_for(redis_url: str | None, namespace: str) -> Counters:
     """Counters in Redis when a URL is given (every edge process counts against the same
     limit), else in this process."""
-    return RedisCounters(redis_url, namespace) if redis_url else MemoryCounters()
+    return COUNTERS.for_url(redis_url, "memory")(redis_url or "", namespace)
 
 
 class RateLimitMiddleware:

@@ -61,6 +61,9 @@ class Autoscaling(_Model):
 
 
 class JonarSettings(_Model):
+    backend: str = Field(
+        "processes", description="What runs replicas: a registered backend (jonar/backend.py)."
+    )
     releases: tuple[str, ...] = ("1.0.0", "1.1.0")
     replica_ports: tuple[int, int] | None = Field(
         None, description="Inclusive port range for replicas; any free port if unset."

@@ -16,10 +16,12 @@ import asyncio
 import contextvars
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from .registry import Registry
 
 if TYPE_CHECKING:
     from .settings import StackSettings
@@ -141,11 +143,23 @@ async def insert_once(db: Database, table: str, row: dict[str, Any]) -> tuple[Ro
     return stored, created > 0
 
 
+DATABASES: Registry[Callable[[StackSettings, str], Database]] = Registry("database")
+
+
+@DATABASES.register("sqlite")
+def _sqlite(settings: StackSettings, service: str) -> Database:
+    return SqliteDatabase(settings.require_data_dir() / f"{service}.sqlite3")
+
+
+@DATABASES.register("postgresql", "postgres")
+def _postgres(settings: StackSettings, service: str) -> Database:
+    from .postgres import PostgresDatabase  # asyncpg, only for a stack that uses it
+
+    assert settings.database_url is not None
+    return PostgresDatabase(settings.database_url, settings.schema_of(service))
+
+
 def open_database(settings: StackSettings, service: str) -> Database:
     """The service's database: its schema in PostgreSQL when the settings give a
     database URL, else its own SQLite file in the data directory."""
-    if settings.database_url:
-        from .postgres import PostgresDatabase
-
-        return PostgresDatabase(settings.database_url, settings.schema_of(service))
-    return SqliteDatabase(settings.require_data_dir() / f"{service}.sqlite3")
+    return DATABASES.for_url(settings.database_url, "sqlite")(settings, service)

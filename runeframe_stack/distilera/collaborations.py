@@ -13,11 +13,11 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from ..contracts.notify import Notifier
 from ..core.clock import now_iso
 from ..core.errors import Conflict, Forbidden, NotFound
 from ..core.ids import new_id
 from ..core.listing import by_id
-from ..core.notify import Notifier
 from ..core.outbox import Outbox
 from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database, Row

@@ -20,7 +20,7 @@ from jwt.algorithms import OKPAlgorithm
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from ..core.auth import ALGORITHM, AUDIENCE, ISSUER
+from ..core.auth import ALGORITHM, AUDIENCE, ISSUER, JWKS_PATH
 from ..core.errors import NotFound
 from ..core.routing import Call, Routes, endpoint, json
 from .users import UserStore
@@ -108,7 +108,7 @@ class IdentityRoutes(Routes):
         self.users = users
         self.default_ttl = default_ttl
 
-    @endpoint("GET", "/.well-known/jwks.json", responses={200: KeySet})
+    @endpoint("GET", JWKS_PATH, responses={200: KeySet})
     async def jwks(self, call: Call) -> Response:
         """The public keys every service verifies tokens with."""
         return json({"keys": [self.key.jwk]})

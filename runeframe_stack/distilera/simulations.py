@@ -14,11 +14,11 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from ..contracts.notify import Notifier
 from ..core.clock import now_iso
 from ..core.errors import ApiError, Conflict, Forbidden, NotFound
 from ..core.ids import new_id
 from ..core.listing import Where, by_id, page_of
-from ..core.notify import Notifier
 from ..core.outbox import Outbox
 from ..core.pagination import Page, PageQuery
 from ..core.routing import Call, Routes, endpoint, json

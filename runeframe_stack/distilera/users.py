@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from starlette.responses import Response
 
+from ..contracts import NewUser, Profile, User, UserChanges, UserQuery
+from ..contracts.notify import Notifier
 from ..core import pagination
 from ..core.auth import TokenVerifier
 from ..core.clock import now_iso
 from ..core.errors import Conflict, Forbidden, NotFound
 from ..core.listing import Where, page_of
-from ..core.notify import Notifier
 from ..core.outbox import Outbox
-from ..core.pagination import Page, PageQuery
+from ..core.pagination import Page
 from ..core.routing import Call, Routes, endpoint, json, no_content
 from ..core.storage import Database, Row
 
@@ -36,51 +36,6 @@ MIGRATIONS = [
     )
     """,
 ]
-Role = Literal["user", "admin"]
-UserId = str
-_ID = r"^[A-Za-z0-9_.-]{1,64}$"
-
-
-class Profile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    avatar: str | None = Field(None, max_length=500)
-    bio: str | None = Field(None, max_length=2000)
-
-
-class User(BaseModel):
-    id: str
-    name: str
-    email: str
-    role: Role
-    is_active: bool
-    profile: Profile
-    created_at: str
-    updated_at: str
-
-
-class NewUser(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    id: str | None = Field(None, pattern=_ID, description="Chosen id; admins only.")
-    name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
-    role: Role = "user"
-    profile: Profile | None = None
-
-
-class UserChanges(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: EmailStr | None = None
-    role: Role | None = None
-    is_active: bool | None = None
-    profile: Profile | None = None
-
-
-class UserQuery(PageQuery):
-    q: str | None = Field(None, min_length=1, max_length=100, description="Part of name or email.")
 
 
 def _public(row: Row) -> dict[str, Any]:

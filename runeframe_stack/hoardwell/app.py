@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
+from ..contracts.follow import deletions
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
-from ..core.follow import deletions
 from ..core.lifecycle import lifespan
 from ..core.peers import Peers
 from ..core.settings import StackSettings
 from ..core.storage import open_database
-from .hub import Hub, RedisHub
+from .hub import hub_for
 from .messages import MIGRATIONS, MessageRoutes
 
 
@@ -19,7 +19,7 @@ def build(settings: StackSettings) -> Starlette:
     db = open_database(settings, "hoardwell")
     peers = Peers(settings, "hoardwell")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
-    hub = RedisHub(settings.redis_url, settings.namespace) if settings.redis_url else Hub()
+    hub = hub_for(settings.redis_url, settings.namespace)
     return create_app(
         "hoardwell",
         settings,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 
 from ..core.lifecycle import in_background
 from ..core.redis import redis_pool
+from ..core.registry import Registry
 
 log = logging.getLogger("runeframe_stack.hub")
 
@@ -104,3 +105,14 @@ class RedisHub(Hub):
             except RedisError as exc:
                 log.warning("redis fan-out: %s; resubscribing", exc)
                 await asyncio.sleep(0.5)
+
+
+HUBS: Registry[Callable[[str, str], Hub]] = Registry("message hub")
+HUBS.register("memory")(lambda _url, _namespace: Hub())
+HUBS.register("redis", "rediss")(RedisHub)
+
+
+def hub_for(redis_url: str | None, namespace: str) -> Hub:
+    """One Redis channel for every Hoardwell process when a URL is given, else this
+    process's own subscribers."""
+    return HUBS.for_url(redis_url, "memory")(redis_url or "", namespace)

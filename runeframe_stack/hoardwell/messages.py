@@ -16,12 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from ..contracts import NewMessage
 from ..core.clock import now_iso
 from ..core.errors import Forbidden
 from ..core.ids import new_id
 from ..core.listing import Where, by_id, page_of
 from ..core.pagination import Page, SinceQuery
-from ..core.routing import Call, JsonObject, Routes, endpoint, json
+from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once
 from .hub import Hub
 
@@ -61,25 +62,7 @@ MIGRATIONS = [
     CREATE INDEX messages_created ON messages (created_at)
     """,
 ]
-_NAME = r"^[a-z][a-z0-9_]{0,63}$"
 _REF = Field(None, max_length=128)
-
-
-class NewMessage(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
-    type: str = Field(pattern=_NAME)
-    content: str = Field(min_length=1, max_length=10_000)
-    sender: str | None = Field(None, max_length=64)
-    user_id: str | None = _REF
-    counterparty_id: str | None = _REF
-    simulation_id: str | None = _REF
-    coordination_id: str | None = _REF
-    collaboration_id: str | None = _REF
-    transaction_id: str | None = _REF
-    channel: str | None = Field(None, pattern=_NAME)
-    payload: JsonObject | None = None
 
 
 class Message(BaseModel):

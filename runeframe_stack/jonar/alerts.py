@@ -5,17 +5,18 @@ Raising is idempotent on the alert id, so a component's retried report counts on
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from ..contracts import NewAlert, Severity
 from ..core.clock import now_iso
 from ..core.ids import new_id
 from ..core.listing import Where, page_of
 from ..core.pagination import Page, SinceQuery
-from ..core.routing import Call, FreeJson, Routes, endpoint, json
+from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once
 
 MIGRATIONS = [
@@ -33,18 +34,6 @@ MIGRATIONS = [
     CREATE INDEX alerts_component ON alerts (component, type)
     """,
 ]
-Severity = Literal["info", "warning", "critical"]
-
-
-class NewAlert(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
-    type: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
-    component: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")
-    severity: Severity = "warning"
-    message: str = Field(min_length=1, max_length=2000)
-    details: FreeJson = None
 
 
 class Alert(BaseModel):

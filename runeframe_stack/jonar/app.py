@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
+from ..contracts.follow import deletions
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
-from ..core.follow import deletions
 from ..core.lifecycle import lifespan
 from ..core.peers import Peers
 from ..core.settings import StackSettings
@@ -22,12 +22,14 @@ from .scrape import Scraper
 MIGRATIONS = [*alerts.MIGRATIONS, *events.MIGRATIONS, *deployments.MIGRATIONS]
 
 
-def build(settings: StackSettings, backend: str = "processes") -> Starlette:
+def build(settings: StackSettings) -> Starlette:
     db = open_database(settings, "jonar")
     peers = Peers(settings, "jonar")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
     log = EventLog(db)
-    controller = Controller(settings, BACKENDS[backend](settings), db, peers, log, Scraper(peers))
+    controller = Controller(
+        settings, BACKENDS[settings.jonar.backend](settings), db, peers, log, Scraper(peers)
+    )
     return create_app(
         "jonar",
         settings,

@@ -14,11 +14,13 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from ..core.errors import ApiError
+from ..core.registry import Registry
 from ..core.settings import ENV_VAR, StackSettings
 
 _PR_SET_PDEATHSIG = 1
@@ -64,6 +66,9 @@ def _bindable(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+BACKENDS: Registry[Callable[[StackSettings], Backend]] = Registry("Jonar backend")
 
 
 class ProcessBackend:
@@ -123,4 +128,4 @@ class ProcessBackend:
         await process.wait()
 
 
-BACKENDS = {"processes": ProcessBackend}
+BACKENDS.register("processes")(ProcessBackend)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
+from ..contracts.follow import deletions
+from ..contracts.notify import Notifier
 from ..core import outbox as outbox_module
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
-from ..core.follow import deletions
 from ..core.lifecycle import lifespan
-from ..core.notify import Notifier
 from ..core.outbox import Outbox
 from ..core.peers import Peers
 from ..core.settings import StackSettings

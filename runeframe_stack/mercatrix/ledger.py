@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..contracts.notify import Notifier
 from ..core.clock import now_iso
 from ..core.errors import Conflict
 from ..core.ids import new_id
-from ..core.notify import Notifier
 from ..core.storage import Database, Row
 
 TREASURY = "treasury"

@@ -163,6 +163,8 @@ def test_allure_results_draw_as_allure_s_own_report_in_chromium(
         browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
         page.goto((report / "index.html").as_uri())
+        # the page draws itself after loading: wait for it (bounded) rather than race it
+        page.get_by_text("fails_with_exchanges").first.wait_for(timeout=30_000)
         assert page.get_by_text("fails_with_exchanges").count() >= 1  # grouped by notebook
         page.get_by_text("an unknown user is found").first.click()
         page.wait_for_timeout(500)

@@ -18,9 +18,10 @@ from typing import Any
 import aiohttp
 import orjson
 
-from .auth import TokenVerifier
-from .lifecycle import in_background
-from .peers import Peers
+from ..core.auth import TokenVerifier
+from ..core.lifecycle import in_background
+from ..core.peers import Peers
+from . import MESSAGE_STREAM
 
 log = logging.getLogger("runeframe_stack.follow")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -49,7 +50,7 @@ class Follower:
         if self.last_seq is not None:
             query += f"&after_seq={self.last_seq}"
         base = self.peers.settings.url("hoardwell").replace("http", "ws", 1)
-        url = f"{base}/messages/stream/?{query}"
+        url = f"{base}{MESSAGE_STREAM}?{query}"
         headers = self.peers.own_headers
         async with self.peers.session.ws_connect(url, headers=headers, heartbeat=20) as ws:
             self.on_connect()
