@@ -20,6 +20,15 @@ DELIVERIES = (
     "POST /rewards/",
 )
 SHARE = 0.1  # of deliveries that meet the fault
+# where a delivery's effect is read: a control runs the notebooks that read one, since
+# only a check that depends on a delivery can be misled by a late or repeated one
+EFFECTS = (
+    "hoardwell GET /messages/",
+    "jonar GET /alerts/",
+    "jonar GET /events/",
+    "mercatrix GET /accounts/{user_id}/",
+    "mercatrix GET /transactions/",
+)
 
 
 def _first_try_unlucky(call: Call) -> bool:
@@ -40,6 +49,7 @@ def _first_try_unlucky(call: Call) -> bool:
     "*",
     *DELIVERIES,
     side="peer",
+    reveals=EFFECTS,
     tolerated=True,
 )
 async def unavailable_once(call: Call) -> Reply:
@@ -54,6 +64,7 @@ async def unavailable_once(call: Call) -> Reply:
     "*",
     *DELIVERIES,
     side="peer",
+    reveals=EFFECTS,
     tolerated=True,
 )
 async def reset_once(call: Call) -> Reply:
@@ -67,6 +78,7 @@ async def reset_once(call: Call) -> Reply:
     "*",
     *DELIVERIES,
     side="peer",
+    reveals=EFFECTS,
     tolerated=True,
 )
 async def slow(call: Call) -> Reply:
