@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_names
 
 if TYPE_CHECKING:
-    from . import charts, coverage, fuzz, load, owasp, quality
+    from . import charts, coverage, fuzz, load, owasp, quality, tokens
     from .clients import (
         Alert,
         ApiClient,
@@ -89,7 +89,7 @@ if TYPE_CHECKING:
     )
     from .waits import eventually
 
-_SUBMODULES = frozenset({"charts", "coverage", "fuzz", "load", "owasp", "quality"})
+_SUBMODULES = frozenset({"charts", "coverage", "fuzz", "load", "owasp", "quality", "tokens"})
 # the module each public name lives in (a submodule is its own)
 _WHERE = {
     "__version__": "._version",
@@ -160,6 +160,7 @@ _WHERE = {
     "steps": ".stepwise",
     "ticking": ".stepwise",
     "timings": ".timing",
+    "tokens": ".tokens",
     "websocket_url": ".clients",
 }
 
@@ -239,5 +240,6 @@ __all__ = [
     "steps",
     "ticking",
     "timings",
+    "tokens",
     "websocket_url",
 ]

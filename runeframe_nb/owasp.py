@@ -10,19 +10,16 @@ A probe passes when the stack refuses, or behaves safely, in the way its detail 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import jwt
 import pandas as pd
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from . import tokens
 from .environment import Environment
 from .exchanges import sweep
 from .timing import TimedTransport
@@ -124,13 +121,6 @@ def _every(check: Callable[[int], bool], statuses: dict[str, int]) -> Outcome:
     return all(map(check, statuses.values())), ", ".join(f"{s} {c}" for s, c in statuses.items())
 
 
-def _unsigned(claims: dict[str, object]) -> str:
-    def part(value: dict[str, object]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
-
-
 async def _refused_everywhere(x: Actors, token: str | None) -> Outcome:
     statuses = {s: await x.status("GET", s, path, token) for s, path in PROTECTED.items()}
     return _every(lambda code: code == 401, statuses)
@@ -170,32 +160,15 @@ async def no_token(x: Actors) -> Outcome:
 
 
 async def forged_signature(x: Actors) -> Outcome:
-    return await _refused_everywhere(
-        x, x.a_token[:-4] + ("AAAA" if x.a_token[-4:] != "AAAA" else "BBBB")
-    )
+    return await _refused_everywhere(x, tokens.tampered(x.a_token))
 
 
 async def alg_none(x: Actors) -> Outcome:
-    now = int(time.time())
-    claims = {
-        "sub": x.a,
-        "roles": ["admin"],
-        "iss": "distilera",
-        "aud": "runeframe",
-        "iat": now,
-        "exp": now + 600,
-    }
-    return await _refused_everywhere(x, _unsigned(claims))
+    return await _refused_everywhere(x, tokens.unsigned(tokens.claims(x.a, roles=["admin"])))
 
 
 async def wrong_key(x: Actors) -> Outcome:
-    header = jwt.get_unverified_header(x.a_token)
-    claims = jwt.decode(x.a_token, options={"verify_signature": False})
-    claims["roles"] = ["admin"]
-    token = jwt.encode(
-        claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": header.get("kid")}
-    )
-    return await _refused_everywhere(x, token)
+    return await _refused_everywhere(x, tokens.foreign(x.a_token, roles=["admin"]))
 
 
 async def expired(x: Actors) -> Outcome:

@@ -1,13 +1,15 @@
 """The edge's WebSocket (/ws/), connected the way the seed's tests use it.
 
-`connect_websocket()` yields a `websockets` connection (`send`, `recv`) that has already
-authenticated with the environment's token, since the edge accepts nothing before `auth`.
+`connect_websocket()` yields a `websockets` connection (`send`, `recv`, and `ask` for a
+frame and its answer, `subscribe` to a user's updates) that has already authenticated
+with the environment's token, since the edge accepts nothing before `auth`.
 Every frame each way is kept in the exchange journal with its time, so a failed check
 shows what was said on the socket.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Mapping
@@ -53,6 +55,23 @@ class RecordedConnection:
         message = await self._connection.recv(decode)
         self._keep("receive", message)
         return message
+
+    async def ask(self, frame: Mapping[str, Any] | str | bytes, within: float = 5.0) -> Any:
+        """Send `frame` (a dict goes as JSON) and return the next frame, decoded; None when
+        nothing comes within `within` seconds."""
+        await self.send(json.dumps(frame) if isinstance(frame, Mapping) else frame)
+        try:
+            return json.loads(await asyncio.wait_for(self.recv(), within))
+        except TimeoutError:
+            return None
+
+    async def subscribe(self, user_id: str, channel: str = "user_updates") -> None:
+        """Subscribe (which answers nothing) and wait until the edge has taken it: a
+        ping's pong comes back only after every frame sent before it was handled."""
+        await self.send(json.dumps({"type": "subscribe", "channel": channel, "user_id": user_id}))
+        pong = await self.ask({"type": "ping"})
+        if pong != {"type": "pong"}:
+            raise ClientError(f"subscribing to {channel} of {user_id}: the edge said {pong}")
 
     def __aiter__(self) -> AsyncIterator[str | bytes]:
         return self._frames()

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 
 import httpx
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-
-def _b64(data: dict[str, object]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+from runeframe_nb import tokens
 
 
 def issue(urls: dict[str, str], admin: httpx.Client, user_id: str, **body: object) -> str:
@@ -70,25 +65,15 @@ def test_a_token_signed_by_another_key_is_401(
     urls: dict[str, str], admin: httpx.Client, member: str
 ) -> None:
     real = issue(urls, admin, member)
-    kid = jwt.get_unverified_header(real)["kid"]
-    claims = jwt.decode(real, options={"verify_signature": False})
-    forged = jwt.encode(
-        claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": kid}
-    )
+    forged = tokens.foreign(real)
+    assert jwt.get_unverified_header(forged)["kid"] == jwt.get_unverified_header(real)["kid"]
     assert get_users(urls, forged).status_code == 401
+    assert get_users(urls, tokens.tampered(real)).status_code == 401
 
 
 @pytest.mark.parametrize("alg", ["none", "HS256"])
 def test_unsigned_and_symmetric_tokens_are_401(urls: dict[str, str], alg: str) -> None:
-    claims = {
-        "sub": "test_user",
-        "roles": ["admin"],
-        "iss": "distilera",
-        "aud": "runeframe",
-        "iat": int(time.time()),
-        "exp": int(time.time()) + 600,
-    }
-    token = f"{_b64({'alg': alg, 'typ': 'JWT'})}.{_b64(claims)}."
+    token = tokens.unsigned(tokens.claims("test_user", roles=["admin"]), alg=alg)
     reply = get_users(urls, token)
     assert reply.status_code == 401
     assert reply.json()["error"]["code"] == "unauthorized"
