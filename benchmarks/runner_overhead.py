@@ -27,8 +27,8 @@ import nbformat
 import papermill
 from rich.console import Console
 
+from runeframe_nb.runner.artifacts import RunResult
 from runeframe_nb.runner.execute import NotebookResult
-from runeframe_nb.runner.results import RunResult
 from runeframe_nb.runner.suite import RunOptions, execute_all
 
 

@@ -134,7 +134,7 @@ def open_environment(
     try:
         env.health()
         if stack is not None:
-            fixtures.seed(env)
+            fixtures.create_fixture_users(env)
     except BaseException:
         env.close()
         raise

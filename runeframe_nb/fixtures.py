@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .environment import Environment
 
 
-def seed(env: Environment) -> int:
+def create_fixture_users(env: Environment) -> int:
     """Create the profile's fixture users that are missing; returns how many were created."""
     created = 0
     with httpx.Client(base_url=env.url("distilera"), headers=env.headers, timeout=10) as client:

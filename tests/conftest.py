@@ -39,7 +39,7 @@ def urls(stack: EmbeddedStack) -> dict[str, str]:
 def environment(profile: Profile, urls: dict[str, str]) -> rf.Environment:
     """The session stack as the kit's active environment, with the profile's fixtures."""
     env = rf.connect(profile, urls=urls)
-    fixtures.seed(env)
+    fixtures.create_fixture_users(env)
     return env
 
 

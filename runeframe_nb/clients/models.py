@@ -45,7 +45,7 @@ def id_of(value: Entity | str) -> str:
     return value.id if isinstance(value, Entity) else str(value)
 
 
-class Profile(Resource):
+class UserProfile(Resource):
     avatar: str | None = None
     bio: str | None = None
 
@@ -55,7 +55,7 @@ class User(Entity):
     email: str
     role: str = "user"
     is_active: bool = True
-    profile: Profile = Profile()
+    profile: UserProfile = UserProfile()
     created_at: str | None = None
     updated_at: str | None = None
 

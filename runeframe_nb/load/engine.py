@@ -11,17 +11,17 @@ from time import perf_counter as clock
 from typing import Any
 
 from .plan import LoadPlan, Scenario
-from .stats import Recorder
+from .stats import Measurements
 from .user import VirtualUser, expire_overdue, hit_target
 
 TIMER_SLACK = 0.0005  # seconds; the event loop's timers are about a millisecond coarse
 
 
-async def run_plan(plan: LoadPlan, start_at: float | None = None) -> Recorder:
+async def run_plan(plan: LoadPlan, start_at: float | None = None) -> Measurements:
     """Run `plan` here; `start_at` (wall-clock time) lines several processes up."""
     if start_at is not None:
         await asyncio.sleep(max(0.0, start_at - time.time()))
-    recorder = Recorder(started=clock())
+    recorder = Measurements(started=clock())
     scenario = plan.scenario or hit_target
     deadline = clock() + plan.duration if plan.duration is not None else None
     if plan.rate is None:
@@ -33,7 +33,7 @@ async def run_plan(plan: LoadPlan, start_at: float | None = None) -> Recorder:
 
 
 async def _closed(
-    plan: LoadPlan, scenario: Scenario, recorder: Recorder, deadline: float | None
+    plan: LoadPlan, scenario: Scenario, recorder: Measurements, deadline: float | None
 ) -> None:
     budget = [plan.requests if plan.requests is not None else -1]
     pause = plan.think_time
@@ -60,7 +60,7 @@ async def _closed(
 
 
 async def _open(
-    plan: LoadPlan, scenario: Scenario, recorder: Recorder, deadline: float | None
+    plan: LoadPlan, scenario: Scenario, recorder: Measurements, deadline: float | None
 ) -> None:
     """Iterations due at the plan's rate, taken in turn by `users` virtual users (a
     connection each), as wrk2 does: a user still busy when the next iteration was due

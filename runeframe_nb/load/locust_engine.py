@@ -22,7 +22,7 @@ import cloudpickle
 
 from ..errors import LoadError
 from .plan import LoadPlan
-from .stats import LoadResult, Recorder, histogram
+from .stats import LoadResult, Measurements, histogram
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
@@ -122,11 +122,11 @@ def run_locust(plan: LoadPlan, remote_workers: int = 0, master_port: int = 5557)
     )
 
 
-def _recorder(stats: list[dict[str, Any]]) -> Recorder:
+def _recorder(stats: list[dict[str, Any]]) -> Measurements:
     """Locust's per-endpoint response-time buckets (ms), as HDR histograms (us). Locust
     keeps one set of buckets for successes and failures together, so its percentiles
     include the failures' times."""
-    recorder = Recorder()
+    recorder = Measurements()
     first = min((s["start_time"] for s in stats), default=0.0)
     last = max((s["last_request_timestamp"] or 0.0 for s in stats), default=0.0)
     for entry in stats:

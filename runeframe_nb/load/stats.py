@@ -32,7 +32,7 @@ def histogram() -> HdrHistogram:
 
 
 @dataclass
-class Recorder:
+class Measurements:
     """One process's measurements; `export`/`merge` carry them between processes."""
 
     started: float = 0.0
@@ -120,7 +120,7 @@ class LoadResult:
 
     model: str
     engine: str
-    recorder: Recorder
+    recorder: Measurements
     users: int
     workers: int
     rate: float | None = None

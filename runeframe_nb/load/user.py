@@ -14,7 +14,7 @@ import orjson
 
 from .http import Connection, ConnectionLost, connect, encode
 from .plan import LoadPlan
-from .stats import Recorder
+from .stats import Measurements
 
 _CACHE_LIMIT = 4096
 
@@ -35,7 +35,7 @@ class VirtualUser:
         self,
         index: int,
         plan: LoadPlan,
-        recorder: Recorder,
+        recorder: Measurements,
     ) -> None:
         self.index = index
         self.plan = plan

@@ -16,7 +16,7 @@ import cloudpickle
 
 from ..errors import LoadError
 from .plan import LoadPlan
-from .stats import LoadResult, Recorder
+from .stats import LoadResult, Measurements
 
 START_MARGIN = 0.3  # seconds between "all workers ready" and the shared start
 
@@ -73,7 +73,7 @@ def run_in_workers(plan: LoadPlan, timeout: float | None = None) -> LoadResult:
         for _ in processes:
             go.put(start_at)
         limit = timeout or ((plan.duration or 0) + 600)
-        merged = Recorder()
+        merged = Measurements()
         for _ in processes:
             _, exported, error = results.get(timeout=limit)
             if error is not None:

@@ -111,7 +111,7 @@ def proxied_stack(
     )
     try:
         stack.start()
-        fixtures.seed(Environment(profile, direct))
+        fixtures.create_fixture_users(Environment(profile, direct))
         yield Proxied(front, direct)
     finally:
         stack.stop()

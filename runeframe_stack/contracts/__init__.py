@@ -62,7 +62,7 @@ Role = Literal["user", "admin"]
 _USER_ID = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
-class Profile(BaseModel):
+class UserProfile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     avatar: str | None = Field(None, max_length=500)
@@ -75,7 +75,7 @@ class User(BaseModel):
     email: str
     role: Role
     is_active: bool
-    profile: Profile
+    profile: UserProfile
     created_at: str
     updated_at: str
 
@@ -87,7 +87,7 @@ class NewUser(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: EmailStr
     role: Role = "user"
-    profile: Profile | None = None
+    profile: UserProfile | None = None
 
 
 class UserChanges(BaseModel):
@@ -97,7 +97,7 @@ class UserChanges(BaseModel):
     email: EmailStr | None = None
     role: Role | None = None
     is_active: bool | None = None
-    profile: Profile | None = None
+    profile: UserProfile | None = None
 
 
 class UserQuery(PageQuery):

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..contracts import NewUser, Profile, User, UserChanges, UserQuery
+from ..contracts import NewUser, User, UserChanges, UserProfile, UserQuery
 from ..contracts.notify import Notifier
 from ..core import pagination
 from ..core.auth import TokenVerifier
@@ -63,7 +63,7 @@ class UserStore:
         user_id = new.id or f"usr_{secrets.token_hex(6)}"
         email = new.email.lower()
         stamp = now_iso()
-        profile = new.profile or Profile()
+        profile = new.profile or UserProfile()
         async with self.db.transaction():
             await self._ensure_free(user_id, email)
             await self.db.execute(

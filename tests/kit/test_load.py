@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from runeframe_nb import load
-from runeframe_nb.load.stats import Recorder
+from runeframe_nb.load.stats import Measurements
 
 TARGET = Path(__file__).with_name("load_target.py")
 
@@ -122,7 +122,7 @@ def test_a_scenario_names_its_endpoints_and_reads_answers(target: str) -> None:
 
 def test_per_user_tokens_go_with_their_users() -> None:
     plan = load.LoadPlan("http://127.0.0.1:1/", users=3, requests=1, tokens=["a", "b"])
-    users = [load.VirtualUser(n, plan, Recorder()) for n in range(3)]
+    users = [load.VirtualUser(n, plan, Measurements()) for n in range(3)]
     assert [u.headers["Authorization"] for u in users] == ["Bearer a", "Bearer b", "Bearer a"]
 
 
@@ -138,11 +138,11 @@ def test_refused_connections_are_errors_not_crashes_nor_work() -> None:
 
 def test_successes_and_failures_merge_apart_across_workers() -> None:
     """A worker's answers and refusals stay apart when its recorder travels."""
-    one, two = Recorder(started=0.0), Recorder(started=0.0)
+    one, two = Measurements(started=0.0), Measurements(started=0.0)
     one.record("GET /", 200, 2_000, 0.5)
     two.record("GET /", 503, 40_000, 0.7)
     two.error("GET /", "ConnectionResetError", 100, 1.2)
-    merged = Recorder(started=0.0)
+    merged = Measurements(started=0.0)
     for part in (one, two):
         part.elapsed = 2.0
         merged.merge(json.loads(json.dumps(part.export())))
