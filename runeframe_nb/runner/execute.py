@@ -113,16 +113,7 @@ class NotebookResult:
         return [c for c in self.checks if not c.passed]
 
     def summary(self) -> NotebookSummary:
-        return NotebookSummary(
-            name=self.name,
-            source=self.source,
-            output=self.output,
-            status=self.status,
-            duration=self.duration,
-            cells_done=self.cells_done,
-            cells_total=self.cells_total,
-            error=self.error,
-        )
+        return NotebookSummary.model_validate(self, from_attributes=True)
 
 
 def _kept(nb: Any, kind: str) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ ALERTS = "/alerts/"  # POST a NewAlert
 
 _ID = r"^[A-Za-z0-9_.:-]{1,64}$"  # ids senders choose, so a retried delivery is one
 _NAME = r"^[a-z][a-z0-9_]{0,63}$"
-_REF = Field(None, max_length=128)
+REFERENCE = Field(None, max_length=128)  # an id a message refers to
 
 
 class NewMessage(BaseModel):
@@ -33,12 +33,12 @@ class NewMessage(BaseModel):
     type: str = Field(pattern=_NAME)
     content: str = Field(min_length=1, max_length=10_000)
     sender: str | None = Field(None, max_length=64)
-    user_id: str | None = _REF
-    counterparty_id: str | None = _REF
-    simulation_id: str | None = _REF
-    coordination_id: str | None = _REF
-    collaboration_id: str | None = _REF
-    transaction_id: str | None = _REF
+    user_id: str | None = REFERENCE
+    counterparty_id: str | None = REFERENCE
+    simulation_id: str | None = REFERENCE
+    coordination_id: str | None = REFERENCE
+    collaboration_id: str | None = REFERENCE
+    transaction_id: str | None = REFERENCE
     channel: str | None = Field(None, pattern=_NAME)
     payload: JsonObject | None = None
 

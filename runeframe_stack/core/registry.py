@@ -39,6 +39,3 @@ class Registry(Generic[Factory]):
     def for_url(self, url: str | None, default: str) -> Factory:
         """The factory for `url`'s scheme, or `default`'s when no URL is given."""
         return self[urlsplit(url).scheme if url else default]
-
-    def names(self) -> list[str]:
-        return sorted(self._by_name)

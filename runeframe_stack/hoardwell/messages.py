@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..contracts import NewMessage
+from ..contracts import REFERENCE, NewMessage
 from ..core.clock import now_iso
 from ..core.errors import Forbidden
 from ..core.ids import new_id
@@ -62,7 +62,6 @@ MIGRATIONS = [
     CREATE INDEX messages_created ON messages (created_at)
     """,
 ]
-_REF = Field(None, max_length=128)
 
 
 class Message(BaseModel):
@@ -85,11 +84,11 @@ class Message(BaseModel):
 class MessageQuery(SinceQuery):
     type: str | None = Field(None, max_length=64)
     sender: str | None = Field(None, max_length=64)
-    user_id: str | None = _REF
-    simulation_id: str | None = _REF
-    coordination_id: str | None = _REF
-    collaboration_id: str | None = _REF
-    transaction_id: str | None = _REF
+    user_id: str | None = REFERENCE
+    simulation_id: str | None = REFERENCE
+    coordination_id: str | None = REFERENCE
+    collaboration_id: str | None = REFERENCE
+    transaction_id: str | None = REFERENCE
     channel: str | None = Field(None, max_length=64)
     order: Literal["asc", "desc"] = "asc"
 
@@ -102,8 +101,8 @@ class StreamQuery(BaseModel):
     )
     type: str | None = Field(None, max_length=64)
     channel: str | None = Field(None, max_length=64)
-    user_id: str | None = _REF
-    simulation_id: str | None = _REF
+    user_id: str | None = REFERENCE
+    simulation_id: str | None = REFERENCE
 
 
 def _public(row: Row) -> dict[str, Any]:
