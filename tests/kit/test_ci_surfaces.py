@@ -7,6 +7,7 @@ import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from test_runner import NOTEBOOKS, cli
 
@@ -162,9 +163,7 @@ def test_allure_results_draw_as_allure_s_own_report_in_chromium(
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        page.goto((report / "index.html").as_uri())
-        # the page draws itself after loading: wait for it (bounded) rather than race it
-        page.get_by_text("fails_with_exchanges").first.wait_for(timeout=30_000)
+        _open_drawn(page, report / "index.html", "fails_with_exchanges", tmp_path / "drawn.png")
         assert page.get_by_text("fails_with_exchanges").count() >= 1  # grouped by notebook
         page.get_by_text("an unknown user is found").first.click()
         page.wait_for_timeout(500)
@@ -174,3 +173,20 @@ def test_allure_results_draw_as_allure_s_own_report_in_chromium(
     assert "status 404" in shown  # the failed check's detail
     assert "fails_with_exchanges.ipynb" in shown and "exchanges.har" in shown
     assert "cell 2" in shown  # a step
+
+
+def _open_drawn(page: Any, report: Path, text: str, screenshot: Path) -> None:
+    """Open the report and wait (bounded) for it to draw `text`. The page draws itself
+    from embedded data after loading, and on a loaded machine has once stayed blank: it
+    gets one reload, and a failure says what the page showed instead."""
+    from playwright.sync_api import TimeoutError as PageTimeout
+
+    for _ in range(2):
+        page.goto(report.as_uri())
+        try:
+            page.get_by_text(text).first.wait_for(timeout=30_000)
+            return
+        except PageTimeout:
+            page.screenshot(path=str(screenshot))
+    shown = page.inner_text("body")[:2000]
+    raise AssertionError(f"the report never showed {text!r} (see {screenshot}); it showed: {shown}")
