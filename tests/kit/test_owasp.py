@@ -59,6 +59,26 @@ def test_every_probe_has_a_vulnerable_target() -> None:
     assert sorted(VULNERABLE) == sorted(case.probe.__name__ for case in owasp.CASES)
 
 
+def test_a_probe_registers_itself_in_item_order_and_only_against_a_real_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from runeframe_nb.owasp import cases
+
+    monkeypatch.setattr(cases, "CASES", list(owasp.CASES))
+
+    @cases.case("API2", "api", "a new kind of token")
+    async def new_probe(x: object) -> cases.Outcome:
+        return True, ""
+
+    items = [c.item for c in cases.CASES]
+    assert items == sorted(items, key=lambda item: int(item[3:]))
+    added = [c for c in cases.CASES if c.probe is new_probe]
+    assert [c.item for c in added] == ["API2"]
+    assert cases.CASES.index(added[0]) == items.index("API3") - 1  # the last of its item
+    with pytest.raises(ValueError, match="API11 is not an item"):
+        cases.case("API11", "api", "not a risk")
+
+
 @pytest.fixture(scope="module")
 def target_stack(profile: Profile) -> Iterator[dict[str, str]]:
     """A stack of the module's own: the probes attack it, through a mutant each."""

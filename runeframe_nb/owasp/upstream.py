@@ -1,0 +1,63 @@
+"""Malformed data from another service (API10)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from .actors import Actors
+from .cases import Outcome, case
+
+
+@case("API10", "api, hoardwell", "malformed messages on the live relay")
+async def unsafe_consumption(x: Actors) -> Outcome:
+    """While A listens to their own updates, messages on the relay's channel that no edge
+    published (no user, no data, a stranger) are posted to Hoardwell, then A publishes one
+    real update: A must receive that update and nothing else, and the edge stay healthy."""
+    import websockets
+
+    odd = [
+        {"type": "user_update", "channel": "user_updates", "content": "no user", "sender": "jonar"},
+        {
+            "type": "user_update",
+            "channel": "user_updates",
+            "content": "no data",
+            "sender": "jonar",
+            "user_id": x.a,
+            "payload": {"x": [1, {"y": None}]},
+        },
+        {
+            "type": "user_update",
+            "channel": "user_updates",
+            "content": "nobody",
+            "sender": "jonar",
+            "user_id": "nobody-" + "x" * 50,
+        },
+    ]
+    ws_url = x.url("api", "/ws/").replace("http", "ws", 1)
+    frames: list[dict[str, Any]] = []
+    async with websockets.connect(ws_url) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": x.a_token}))
+        await ws.recv()
+        await ws.send(json.dumps({"type": "subscribe", "channel": "user_updates", "user_id": x.a}))
+        await ws.send(json.dumps({"type": "ping"}))
+        await ws.recv()  # pong: the subscription is in place
+        for message in odd:
+            await x.status("POST", "hoardwell", "/messages/", x.admin, json=message)
+        await ws.send(
+            json.dumps({"type": "user_update", "user_id": x.a, "data": {"after": "odd messages"}})
+        )
+        while True:
+            try:
+                frames.append(json.loads(await asyncio.wait_for(ws.recv(), 1.5)))
+            except TimeoutError:
+                break
+    healthy = (await x.http.get(x.url("api", "/healthz"))).status_code == 200
+    wanted = [f for f in frames if f.get("data") == {"after": "odd messages"}]
+    stray = [f for f in frames if f not in wanted]
+    return (
+        healthy and len(wanted) == 1 and not stray,
+        f"{len(odd)} malformed relay messages: edge healthy {healthy}, the real update "
+        f"received {len(wanted)} times, {len(stray)} other frames",
+    )
