@@ -14,9 +14,10 @@ from ..core.storage import open_database
 from . import alerts, deployments, events
 from .alerts import AlertRoutes
 from .backend import BACKENDS
-from .deployments import Controller
-from .events import EventLog
-from .routes import InfrastructureRoutes
+from .deployments import Controller, DeploymentRoutes
+from .events import EventLog, EventRoutes
+from .load import LoadRoutes
+from .metrics import MetricsRoutes
 from .scrape import Scraper
 
 MIGRATIONS = [*alerts.MIGRATIONS, *events.MIGRATIONS, *deployments.MIGRATIONS]
@@ -34,7 +35,13 @@ def build(settings: StackSettings) -> Starlette:
         "jonar",
         settings,
         verifier,
-        [AlertRoutes(db), InfrastructureRoutes(settings, controller, log, db, peers)],
+        [
+            AlertRoutes(db),
+            DeploymentRoutes(settings, controller, peers),
+            MetricsRoutes(settings, controller, db, peers),
+            LoadRoutes(controller, peers),
+            EventRoutes(log),
+        ],
         lifespan=lifespan(
             db, MIGRATIONS, peers, running=[controller.running, deletions(peers, verifier).running]
         ),

@@ -1,6 +1,7 @@
 """What happened to components: rollouts, scaling, failing and restarted replicas, workload.
 
-Kept in Jonar's database, newest last, queryable by component, type and time.
+Kept in Jonar's database, newest last, queryable by component, type and time; components
+report their own (Distilera's workload) at POST /events/.
 """
 
 from __future__ import annotations
@@ -8,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
 
 from ..core.clock import now_iso
 from ..core.ids import new_id
-from ..core.pagination import SinceQuery
+from ..core.listing import Where, page_of
+from ..core.pagination import Page, SinceQuery
+from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once
 
 MIGRATIONS = [
@@ -89,3 +93,34 @@ class EventLog:
         }
         stored, created = await insert_once(self.db, "events", row)
         return public(stored), created
+
+
+class EventRoutes(Routes):
+    tag = "infrastructure"
+
+    def __init__(self, log: EventLog) -> None:
+        self.log = log
+
+    @endpoint("GET", "/events/", query=EventQuery, responses={200: Page[Event]}, access="user")
+    async def list_events(self, call: Call) -> Response:
+        """Component events, oldest first: rollouts, scaling, failures, restarts, workload."""
+        query: EventQuery = call.query
+        where = Where()
+        if query.type == "scaling":
+            where.add("type IN ({}, {})", *SCALING)
+        else:
+            where.equals(type=query.type)
+        where.equals(component=query.component, deployment_id=query.deployment_id)
+        where.since(query)
+        return json(await page_of(self.log.db, call.request, query, "events", where, public))
+
+    @endpoint(
+        "POST", "/events/", body=NewEvent, responses={201: Event, 200: Event}, access="trusted"
+    )
+    async def report_event(self, call: Call) -> Response:
+        """A component reports something that happened to it (idempotent on the id)."""
+        new: NewEvent = call.body
+        event, created = await self.log.record(
+            new.component, new.type, new.reason, new.message, event_id=new.id
+        )
+        return json(event, status=201 if created else 200)

@@ -11,17 +11,18 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 import aiohttp
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
 
-from ..core.errors import ApiError, Conflict, NotFound
+from ..core.errors import ApiError, BadRequest, Conflict, NotFound
 from ..core.ids import new_id
 from ..core.peers import Peers
+from ..core.routing import Call, Routes, endpoint, json
 from .backend import Replica
-
-if TYPE_CHECKING:
-    from .deployments import Controller, Deployment
+from .deployments import DEPLOYABLE, Controller, Deployment
 
 KEPT_RUNS = 200  # finished runs remembered for their status URL
 SETTLE_POLL = 0.1
@@ -62,6 +63,34 @@ async def send_at_rate(
         await asyncio.wait(tasks, timeout=10)
     elapsed = time.monotonic() - started
     return {"requests_sent": sent, "errors": errors, "achieved_rps": round(sent / elapsed, 1)}
+
+
+class LoadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    load_factor: float = Field(2.0, gt=0, le=20)
+    duration_seconds: float = Field(3.0, ge=0.5, le=30)
+
+
+class LoadReport(BaseModel):
+    component: str
+    deployment_id: str
+    requests_sent: int
+    errors: int
+    achieved_rps: float
+    observed_rps_per_replica: float | None
+    replicas_before: int
+    replicas_after: int
+    decision: str | None
+
+
+class LoadRun(BaseModel):
+    id: str
+    component: str
+    status: Literal["running", "done", "failed"]
+    reason: str | None
+    status_url: str
+    report: LoadReport | None
 
 
 class LoadRuns:
@@ -149,3 +178,38 @@ class LoadRuns:
             "replicas_after": deployment.replicas,  # asked for, as the HPA's desiredReplicas
             "decision": decision.reason if decision else None,
         }
+
+
+class LoadRoutes(Routes):
+    tag = "infrastructure"
+
+    def __init__(self, controller: Controller, peers: Peers) -> None:
+        self.loads = LoadRuns(controller, peers)
+
+    @endpoint(
+        "POST",
+        "/components/{component}/load/",
+        body=LoadRequest,
+        responses={202: LoadRun},
+        access="trusted",
+    )
+    async def simulate_load(self, call: Call) -> Response:
+        """Send real load to a component's replicas, then let the autoscaler judge it:
+        accepted at once, reported at the run's status URL when done. A component without
+        a deployment gets one of a single replica first."""
+        component = call.path["component"]
+        if component not in DEPLOYABLE:
+            raise BadRequest(f"load goes to a deployable component: {', '.join(DEPLOYABLE)}")
+        request: LoadRequest = call.body
+        run = self.loads.start(component, request.load_factor, request.duration_seconds)
+        return json(run, status=202, headers={"Location": run["status_url"]})
+
+    @endpoint(
+        "GET",
+        "/components/{component}/load/{load_id}/",
+        responses={200: LoadRun},
+        access="user",
+    )
+    async def get_load_run(self, call: Call) -> Response:
+        """A load run: running, done with its report, or failed with the reason."""
+        return json(self.loads.get(call.path["component"], call.path["load_id"]))
