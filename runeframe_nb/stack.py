@@ -7,12 +7,9 @@ leaves no services behind.
 
 from __future__ import annotations
 
-import ctypes
 import random
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,25 +21,12 @@ from typing import Any
 import httpx
 import yaml
 
+from runeframe_process import die_with_parent, last_error, port_free, stop
+
 from .errors import StackStartError
 from .profiles import SERVICES
 
 BASE_PORTS = {name: 8000 + i for i, name in enumerate(SERVICES)}
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def _ports_free(ports: list[int]) -> bool:
-    for port in ports:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                return False
-    return True
 
 
 def ephemeral_ports() -> range:
@@ -66,7 +50,7 @@ def free_port_block(count: int, rng: random.Random | None = None) -> int:
     bottom = 10000 if ephemeral.start > 12000 else ephemeral.stop + 10
     for _ in range(200):
         base = rng.randrange(bottom, top - count, 10)
-        if _ports_free([base + i for i in range(count)]):
+        if all(port_free(base + i) for i in range(count)):
             return base
     raise StackStartError(f"no {count} free consecutive ports found between {bottom} and {top}")
 
@@ -133,12 +117,12 @@ class EmbeddedStack:
             ]
             with self.log_file.open("ab") as log:
                 self.process = subprocess.Popen(
-                    command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+                    command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
                 )
             failure = self._wait_ready()
             if failure is None:
                 return self.urls
-            said = self._log_tail()
+            said = last_error(self.log_file)
             if said and "already in use" not in said:
                 break  # the stack said why: retrying will not help
         self.stop()
@@ -166,23 +150,9 @@ class EmbeddedStack:
             return f"{', '.join(pending)} not ready after {self.startup_timeout:.0f} s"
         return None
 
-    def _log_tail(self) -> str:
-        try:
-            lines = self.log_file.read_text(errors="replace").strip().splitlines()
-        except OSError:
-            return ""
-        errors = [line for line in lines if "error" in line.lower()]
-        return (errors or lines or [""])[-1].strip()
-
     def _terminate(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            stop(self.process, 15)
 
     def stop(self) -> None:
         self._terminate()

@@ -6,10 +6,8 @@ supervisor leaves no orphan service behind. A service that crashes is restarted.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,26 +16,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from runeframe_process import die_with_parent, port_free, stop
+
 from .core.errors import StackError
 from .core.settings import ENV_VAR, StackSettings
 
-_PR_SET_PDEATHSIG = 1
 READY_TIMEOUT = 30.0
-
-
-def _die_with_parent() -> None:
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-        return True
 
 
 @dataclass
@@ -52,7 +36,7 @@ class ServiceProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "runeframe_stack", "serve", self.name],
             env=env,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
 
     def exited(self) -> int | None:
@@ -66,14 +50,8 @@ class ServiceProcess:
         return reply.status_code == 200
 
     def stop(self, grace: float = 10.0) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(grace)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            stop(self.process, grace)
 
 
 class Supervisor:
@@ -85,7 +63,7 @@ class Supervisor:
     def check_ports(self) -> None:
         for svc in self.services:
             port = self.settings.port(svc.name)
-            if svc.name not in self.settings.urls and not port_free(self.settings.host, port):
+            if svc.name not in self.settings.urls and not port_free(port, self.settings.host):
                 raise StackError(f"port {port} ({svc.name}) is already in use")
 
     def start(self) -> None:

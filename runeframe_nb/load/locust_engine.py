@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,18 +19,13 @@ from typing import Any
 
 import cloudpickle
 
+from runeframe_process import any_free_port
+
 from ..errors import LoadError
 from .plan import LoadPlan
 from .stats import LoadResult, Measurements, histogram
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def locustfile_for(plan: LoadPlan) -> str:
@@ -60,7 +54,7 @@ def run_locust(plan: LoadPlan, remote_workers: int = 0, master_port: int = 5557)
     waits for that many more workers to join from other machines."""
     if plan.duration is None:
         raise LoadError("the locust engine runs for a duration: give --duration")
-    bind_host, port = ("0.0.0.0", master_port) if remote_workers else ("127.0.0.1", _free_port())
+    bind_host, port = ("0.0.0.0", master_port) if remote_workers else ("127.0.0.1", any_free_port())
     with tempfile.TemporaryDirectory(prefix="runeframe-locust-") as folder:
         stats_path = Path(folder) / "stats.json"
         locustfile = Path(folder) / "runeframe_locustfile.py"

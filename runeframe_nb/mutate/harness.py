@@ -19,11 +19,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from runeframe_process import die_with_parent, stop
+
 from .. import fixtures
 from ..environment import Environment
 from ..errors import MutateError
 from ..profiles import SERVICES, Profile
-from ..stack import BASE_PORTS, EmbeddedStack, _die_with_parent, free_port_block
+from ..stack import BASE_PORTS, EmbeddedStack, free_port_block
 from .proxy import Route
 
 READY_SECONDS = 20.0
@@ -58,7 +60,7 @@ class ProxyProcess:
                 [sys.executable, "-m", "runeframe_nb.mutate.proxy", config.name],
                 stdout=subprocess.PIPE,
                 stderr=log,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         assert self.process.stdout is not None
         deadline = time.monotonic() + READY_SECONDS
@@ -76,13 +78,7 @@ class ProxyProcess:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process, 5)
         if self.process.stdout is not None:
             self.process.stdout.close()
 

@@ -8,22 +8,18 @@ with Jonar (PR_SET_PDEATHSIG), so stopping the stack, or killing it, leaves none
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import os
-import signal
-import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from runeframe_process import any_free_port, die_with_parent, port_free, stop_async
+
 from ..core.errors import ApiError
 from ..core.registry import Registry
 from ..core.settings import ENV_VAR, StackSettings
-
-_PR_SET_PDEATHSIG = 1
 
 
 class NoFreePort(ApiError):
@@ -55,19 +51,6 @@ class Backend(Protocol):
     def free_port(self, taken: set[int]) -> int: ...
 
 
-def _die_with_parent() -> None:
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 BACKENDS: Registry[Callable[[StackSettings], Backend]] = Registry("Jonar backend")
 
 
@@ -78,13 +61,10 @@ class ProcessBackend:
 
     def free_port(self, taken: set[int]) -> int:
         if self.ports is None:
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                port: int = sock.getsockname()[1]
-                return port
+            return any_free_port()
         low, high = self.ports
         for port in range(low, high + 1):
-            if port not in taken and _bindable(port):
+            if port not in taken and port_free(port):
                 return port
         raise NoFreePort(f"no free port for a replica in {low}-{high}")
 
@@ -105,7 +85,7 @@ class ProcessBackend:
                 stdout=log,
                 stderr=log,
                 env=env,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         replica.ready = False
         replica.started_at = asyncio.get_running_loop().time()
@@ -115,17 +95,8 @@ class ProcessBackend:
 
     async def stop(self, replica: Replica, grace: float) -> None:
         """SIGTERM (uvicorn finishes requests in flight), then SIGKILL after `grace`."""
-        process = replica.process
-        if process is None or process.returncode is not None:
-            return
-        # the process may end, and be reaped, at any await: a signal to it is then moot
-        with contextlib.suppress(ProcessLookupError):
-            process.terminate()
-            try:
-                await asyncio.wait_for(process.wait(), grace)
-            except TimeoutError:
-                process.kill()
-        await process.wait()
+        if replica.process is not None:
+            await stop_async(replica.process, grace)
 
 
 BACKENDS.register("processes")(ProcessBackend)

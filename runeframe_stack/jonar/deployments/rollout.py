@@ -10,22 +10,14 @@ from pathlib import Path
 
 import aiohttp
 
+from runeframe_process import last_error
+
 from ...core.peers import Peers
 from ..backend import Backend, Replica
 from .model import Deployment, RolloutFailed, RolloutStopped
 
 PROBE = aiohttp.ClientTimeout(total=1)
 CRASH_LOOP_EXITS = 3  # a new replica that exits this often fails its rollout at once
-
-
-def _last_error(path: Path) -> str:
-    """The replica log's last line that speaks of an error (else its last line)."""
-    try:
-        lines = path.read_text(errors="replace").strip().splitlines()
-    except OSError:
-        return ""
-    errors = [line for line in lines if "error" in line.lower()]
-    return (errors or lines or [""])[-1].strip()[:300]
 
 
 class Launcher:
@@ -63,7 +55,7 @@ class Launcher:
             for replica in replicas:
                 code = self.backend.exit_code(replica)
                 if code is not None:
-                    replica.last_exit = f"exited with code {code}: {_last_error(replica.log_path)}"
+                    replica.last_exit = f"exited with code {code}: {last_error(replica.log_path)}"
                     if replica.restarts + 1 >= CRASH_LOOP_EXITS:
                         raise RolloutFailed(
                             f"{deployment.component} {deployment.release}: replica "
