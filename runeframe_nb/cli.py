@@ -447,13 +447,10 @@ def load(
         headers=headers,
         tokens=tokens,
         think_time=think_time,
+        remote_workers=remote_workers,
+        master_port=master_port,
     )
-    if engine == "locust":
-        from .load.locust_engine import run_locust
-
-        result = run_locust(plan, remote_workers=remote_workers, master_port=master_port)
-    else:
-        result = engine_module.run_sync(plan, engine=engine)
+    result = engine_module.run_sync(plan, engine=engine)
     summary = result.summary()
     if json_output:
         print(json.dumps(summary))

@@ -13,6 +13,8 @@ Scenarios are `async def scenario(user)` awaiting `user.get(...)`, `user.post(..
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import uvloop
 
 from ..errors import LoadError
@@ -25,6 +27,7 @@ from .user import Response, VirtualUser
 from .workers import run_in_workers
 
 __all__ = [
+    "ENGINES",
     "LoadError",
     "LoadPlan",
     "LoadResult",
@@ -67,15 +70,33 @@ def _keep_evidence(plan: LoadPlan, result: LoadResult) -> None:
         tally(service, base_url, endpoint, status, count)
 
 
-def run_sync(plan: LoadPlan, engine: str = "runeframe") -> LoadResult:
-    """Run a plan from synchronous code (the command line, a benchmark)."""
-    if engine == "locust":
-        from .locust_engine import run_locust
-
-        return run_locust(plan)
-    if engine != "runeframe":
-        raise LoadError(f"unknown engine {engine!r}: runeframe or locust")
+def _runeframe(plan: LoadPlan) -> LoadResult:
+    if plan.remote_workers:
+        raise LoadError("remote workers join Locust's runner: use the locust engine")
     if plan.workers == 1:
         recorder = uvloop.run(run_plan(plan))
         return LoadResult(plan.model, "runeframe", recorder, plan.users, 1, plan.rate)
     return run_in_workers(plan)
+
+
+def _locust(plan: LoadPlan) -> LoadResult:
+    from .locust_engine import run_locust  # Locust (and gevent) load only when chosen
+
+    return run_locust(plan)
+
+
+# the engines a plan may run on, by name: a new engine is one more entry
+ENGINES: dict[str, Callable[[LoadPlan], LoadResult]] = {
+    "runeframe": _runeframe,
+    "locust": _locust,
+}
+
+
+def run_sync(plan: LoadPlan, engine: str = "runeframe") -> LoadResult:
+    """Run a plan from synchronous code (the command line, a benchmark) on the engine
+    of that name."""
+    try:
+        chosen = ENGINES[engine]
+    except KeyError:
+        raise LoadError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}") from None
+    return chosen(plan)

@@ -48,10 +48,11 @@ def locustfile_for(plan: LoadPlan) -> str:
     return template.replace(placeholder, f"PLAN_TEXT = {json.dumps(config)!r}", 1)
 
 
-def run_locust(plan: LoadPlan, remote_workers: int = 0, master_port: int = 5557) -> LoadResult:
+def run_locust(plan: LoadPlan) -> LoadResult:
     """Run `plan` on a Locust master with `plan.workers` local workers. With
-    `remote_workers`, the master also listens on every interface at `master_port` and
-    waits for that many more workers to join from other machines."""
+    `plan.remote_workers`, the master also listens on every interface at
+    `plan.master_port` and waits for that many more workers to join from other machines."""
+    remote_workers, master_port = plan.remote_workers, plan.master_port
     if plan.duration is None:
         raise LoadError("the locust engine runs for a duration: give --duration")
     bind_host, port = ("0.0.0.0", master_port) if remote_workers else ("127.0.0.1", any_free_port())

@@ -55,6 +55,9 @@ class LoadPlan:
     taken as they fall due by `users` virtual users with a connection each; latency
     counts from each intended start, so a stall shows in the percentiles instead of
     hiding behind the requests it delayed.
+
+    `remote_workers` (Locust's distributed runner only): workers that join from other
+    machines at `master_port`, beside the `workers` started here.
     """
 
     url: str
@@ -69,9 +72,13 @@ class LoadPlan:
     tokens: Sequence[str] = ()
     scenario: Scenario | None = None
     timeout: float = 30.0
+    remote_workers: int = 0
+    master_port: int = 5557
 
     def __post_init__(self) -> None:
         self.target = Target.parse(self.url)
+        if self.remote_workers < 0:
+            raise LoadError("remote workers cannot be negative")
         if self.users < 1:
             raise LoadError("users must be at least 1")
         if self.workers < 1:

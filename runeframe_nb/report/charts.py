@@ -1,7 +1,12 @@
-"""The report's charts, from what a run archived (results.json and its facts)."""
+"""The report's charts, from what a run archived (results.json and its facts).
+
+A chart registers itself with `@chart(name)`; the report draws every registered chart
+that has data, in the order they are written here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -10,11 +15,32 @@ import plotly.graph_objects as go
 
 from .. import charts
 from ..results import Fact
-from .archive import Run
+from .archive import Run, history
 
 PERCENTILES = ["p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms"]
+Chart = Callable[[Run], go.Figure | None]
+CHARTS: dict[str, Chart] = {}
 
 
+def chart(name: str) -> Callable[[Chart], Chart]:
+    """Register a chart of the report under `name`."""
+
+    def register(draw: Chart) -> Chart:
+        CHARTS[name] = draw
+        return draw
+
+    return register
+
+
+@chart("coverage")
+def coverage(run: Run) -> go.Figure | None:
+    table = run.fact(Fact.API_COVERAGE)
+    if not table:
+        return None
+    return charts.coverage_by_service(pd.DataFrame(table).set_index("service"))
+
+
+@chart("latency by area")
 def latency_by_area(run: Run) -> go.Figure | None:
     """One box per notebook of the latencies its requests saw (kept by `rf.checks()`)."""
     rows = [
@@ -36,6 +62,7 @@ def latency_by_area(run: Run) -> go.Figure | None:
     return fig
 
 
+@chart("load percentiles")
 def load_percentiles(run: Run) -> go.Figure | None:
     summary = run.fact(Fact.LOAD_SUMMARY)
     if not summary:
@@ -52,6 +79,7 @@ def load_percentiles(run: Run) -> go.Figure | None:
     return fig
 
 
+@chart("load throughput")
 def load_throughput(run: Run) -> go.Figure | None:
     """Throughput, latency and (when sampled) each service's resources on one time axis."""
     timeline = run.fact(Fact.LOAD_TIMELINE)
@@ -67,6 +95,7 @@ def load_throughput(run: Run) -> go.Figure | None:
     )
 
 
+@chart("sweep")
 def sweep(run: Run) -> go.Figure | None:
     levels = run.fact(Fact.SWEEP)
     if not levels:
@@ -74,21 +103,17 @@ def sweep(run: Run) -> go.Figure | None:
     return charts.percentiles_by_level(pd.DataFrame(levels), "Scalability sweep: latency per level")
 
 
-def coverage(run: Run) -> go.Figure | None:
-    table = run.fact(Fact.API_COVERAGE)
-    if not table:
-        return None
-    return charts.coverage_by_service(pd.DataFrame(table).set_index("service"))
-
-
-def trends(runs: list[Run]) -> go.Figure | None:
-    """Share of checks passed, wall time and load throughput over the archived runs."""
+@chart("trends")
+def trends(run: Run) -> go.Figure | None:
+    """Share of checks passed, wall time and load throughput over the archived runs up to
+    this one."""
+    runs = [r for r in history(run.folder.parent) if r.run_id <= run.run_id]
     if len(runs) < 2:
         return None
     rows: list[dict[str, Any]] = []
-    for run in runs:
-        s = run.summary()
-        load = run.fact(Fact.LOAD_SUMMARY) or {}
+    for earlier in runs:
+        s = earlier.summary()
+        load = earlier.fact(Fact.LOAD_SUMMARY) or {}
         rows.append(
             {
                 "run": s["run"],

@@ -21,7 +21,7 @@ from plotly.offline import get_plotlyjs
 from ..results import Fact
 from ..runner.capsule import as_text
 from . import charts
-from .archive import Run, history
+from .archive import Run
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 TEMPLATES = jinja2.Environment(
@@ -156,19 +156,7 @@ def render(run: Run, *, pages: bool = True) -> Path:
     quality = run.fact(Fact.QUALITY_METRICS)
     residue = _residue_rows(run)
     coverage = run.fact(Fact.API_COVERAGE)
-    earlier = [r for r in history(run.folder.parent) if r.run_id <= run.run_id]
-    figures = [
-        fig
-        for fig in (
-            charts.coverage(run),
-            charts.latency_by_area(run),
-            charts.load_percentiles(run),
-            charts.load_throughput(run),
-            charts.sweep(run),
-            charts.trends(earlier),
-        )
-        if fig is not None
-    ]
+    figures = [fig for draw in charts.CHARTS.values() if (fig := draw(run)) is not None]
     page = TEMPLATES.get_template("report.html.j2").render(
         s=run.summary(),
         stack_version=run.record.stack_version,

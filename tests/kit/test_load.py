@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import subprocess
 import sys
 from collections import Counter
@@ -15,15 +14,9 @@ import pytest
 
 from runeframe_nb import load
 from runeframe_nb.load.stats import Measurements
+from runeframe_process import any_free_port
 
 TARGET = Path(__file__).with_name("load_target.py")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def stop(process: subprocess.Popen[str]) -> None:
@@ -34,7 +27,7 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 
 def start_target(*stall: float) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
+    port = any_free_port()
     process = subprocess.Popen(
         [sys.executable, str(TARGET), str(port), *map(str, stall)],
         stdout=subprocess.PIPE,
@@ -81,6 +74,8 @@ def test_the_closed_model_under_the_same_stall_reports_a_small_p99() -> None:
 def test_memory_stays_flat_over_a_million_requests(target: str) -> None:
     script = f"""
 import resource, sys
+from runeframe_process import any_free_port
+
 from runeframe_nb import load
 rss = []
 async def scenario(user):
@@ -127,7 +122,9 @@ def test_per_user_tokens_go_with_their_users() -> None:
 
 
 def test_refused_connections_are_errors_not_crashes_nor_work() -> None:
-    result = load.run_sync(load.LoadPlan(f"http://127.0.0.1:{free_port()}/", users=2, requests=10))
+    result = load.run_sync(
+        load.LoadPlan(f"http://127.0.0.1:{any_free_port()}/", users=2, requests=10)
+    )
     summary = result.summary()
     assert (result.requests, result.errors, summary["ok"]) == (10, 10, 0)
     assert summary["error_kinds"] == {"ConnectionRefusedError": 10}
@@ -165,7 +162,7 @@ def test_successes_and_failures_merge_apart_across_workers() -> None:
 
 def test_the_command_fails_past_the_error_rate(tmp_path: Path) -> None:
     """Nothing listens: every request fails, the exit code says so (as Locust's does)."""
-    url = f"http://127.0.0.1:{free_port()}/"
+    url = f"http://127.0.0.1:{any_free_port()}/"
     command = [sys.executable, "-m", "runeframe_nb", "load", url, "--requests", "50"]
     done = subprocess.run([*command, "--workers", "1"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
@@ -246,3 +243,20 @@ def test_a_request_past_the_plans_timeout_fails_and_the_user_goes_on(
     assert summary["failed_p50_ms"] < 1000  # given up within the watchdog's rounds
     per_second = result.timeline().set_index("second")["requests"]
     assert per_second.loc[2] > 100  # answering again once the stall is over
+
+
+def test_an_engine_is_chosen_by_name_from_the_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = load.LoadPlan("http://127.0.0.1:9/", users=1, requests=1)
+    ran: list[load.LoadPlan] = []
+
+    def recording(given: load.LoadPlan) -> load.LoadResult:
+        ran.append(given)
+        return load.LoadResult("closed", "recording", Measurements(), 1, 1, None)
+
+    monkeypatch.setitem(load.ENGINES, "recording", recording)
+    assert load.run_sync(plan, engine="recording").engine == "recording" and ran == [plan]
+    with pytest.raises(load.LoadError, match="unknown engine 'k6': one of runeframe, locust"):
+        load.run_sync(plan, engine="k6")
+    remote = load.LoadPlan("http://127.0.0.1:9/", users=1, requests=1, remote_workers=2)
+    with pytest.raises(load.LoadError, match="remote workers join Locust's runner"):
+        load.run_sync(remote)

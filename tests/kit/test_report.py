@@ -33,6 +33,33 @@ def test_a_report_shows_the_summary_the_notebooks_and_every_failed_check(
     assert not re.search(r"<(script|link)[^>]+(src|href)=", page)  # plotly.js is inline
 
 
+def test_the_report_draws_every_registered_chart_that_has_data(
+    tmp_path: Path, params_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import plotly.graph_objects as go
+
+    from runeframe_nb.report import charts
+
+    assert list(charts.CHARTS) == [
+        "coverage",
+        "latency by area",
+        "load percentiles",
+        "load throughput",
+        "sweep",
+        "trends",
+    ]
+    drawn: list[str] = []
+
+    def extra(run: object) -> go.Figure:
+        drawn.append(str(run))
+        return go.Figure(layout={"title": "an extra chart of the run"})
+
+    monkeypatch.setitem(charts.CHARTS, "extra", extra)
+    monkeypatch.setitem(charts.CHARTS, "nothing to draw", lambda run: None)
+    page = render(open_run(run_tiny(tmp_path, "passes")), pages=False).read_text()
+    assert len(drawn) == 1 and "an extra chart of the run" in page
+
+
 def test_a_published_table_is_shown_as_a_table_and_kept_as_records(
     tmp_path: Path, params_dir: Path
 ) -> None:
