@@ -23,7 +23,7 @@ from .engine import run_plan
 from .plan import LoadPlan, Scenario
 from .resources import Resources
 from .stats import LoadResult
-from .user import Response, VirtualUser
+from .user import Reply, VirtualUser
 from .workers import run_in_workers
 
 __all__ = [
@@ -31,8 +31,8 @@ __all__ = [
     "LoadError",
     "LoadPlan",
     "LoadResult",
+    "Reply",
     "Resources",
-    "Response",
     "Scenario",
     "VirtualUser",
     "run",

@@ -34,8 +34,8 @@ class Done:
 
 
 class Reply:
-    """The engine's response shape (`status`, `body`, `json()`), kept here so that a remote
-    worker needs nothing but Locust to run this file."""
+    """The engine's Reply (load/user.py: `status`, `body`, `json()`), restated here so that
+    a remote worker needs nothing but Locust to run this file."""
 
     __slots__ = ("body", "status")
 

@@ -19,7 +19,9 @@ from .stats import Measurements
 _CACHE_LIMIT = 4096
 
 
-class Response:
+class Reply:
+    """What a scenario's request got: status (0 when no answer came) and body."""
+
     __slots__ = ("body", "status")
 
     def __init__(self, status: int, body: bytes) -> None:
@@ -80,7 +82,7 @@ class VirtualUser:
         json: Any = None,
         headers: dict[str, str] | None = None,
         name: str | None = None,
-    ) -> Response:
+    ) -> Reply:
         """Send one request; its latency is recorded under `name` (default: method and path)."""
         started = clock()
         if self.intended is not None:  # an open model's iteration: from when it was due
@@ -91,31 +93,31 @@ class VirtualUser:
             connection = await self._connection()
         except OSError as exc:
             self._failed(endpoint, type(exc).__name__, started)
-            return Response(0, b"")
+            return Reply(0, b"")
         try:  # a request past the plan's timeout is failed by the run's watchdog (engine.py)
             status, payload = await connection.send(self._raw(method, path, body, headers))
         except (ConnectionLost, TimeoutError) as exc:
             connection.close()
             self._failed(endpoint, type(exc).__name__, started)
-            return Response(0, b"")
+            return Reply(0, b"")
         now = clock()
         self.recorder.record(endpoint, status, int((now - started) * 1e6), now)
-        return Response(status, payload)
+        return Reply(status, payload)
 
     def _failed(self, endpoint: str, kind: str, started: float) -> None:
         now = clock()
         self.recorder.error(endpoint, kind, int((now - started) * 1e6), now)
 
-    async def get(self, path: str, **kwargs: Any) -> Response:
+    async def get(self, path: str, **kwargs: Any) -> Reply:
         return await self.request("GET", path, **kwargs)
 
-    async def post(self, path: str, **kwargs: Any) -> Response:
+    async def post(self, path: str, **kwargs: Any) -> Reply:
         return await self.request("POST", path, **kwargs)
 
-    async def patch(self, path: str, **kwargs: Any) -> Response:
+    async def patch(self, path: str, **kwargs: Any) -> Reply:
         return await self.request("PATCH", path, **kwargs)
 
-    async def delete(self, path: str, **kwargs: Any) -> Response:
+    async def delete(self, path: str, **kwargs: Any) -> Reply:
         return await self.request("DELETE", path, **kwargs)
 
     async def think(self, seconds: float) -> None:

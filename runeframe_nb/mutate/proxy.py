@@ -68,6 +68,9 @@ class Route:
 
 @dataclass
 class Reply:
+    """A reply passing through the proxy; its headers a list, in order and with repeats,
+    so that a mutant rewrites exactly what the service sent."""
+
     status: int
     headers: list[tuple[str, str]]
     body: bytes

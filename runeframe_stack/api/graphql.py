@@ -17,7 +17,8 @@ from starlette.responses import Response
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
-from ..core.peers import PeerReply, Peers
+from ..core.hop import Reply
+from ..core.peers import Peers
 from ..core.routing import Call, Routes, endpoint, json
 
 MAX_DEPTH = 8
@@ -74,14 +75,14 @@ class CreateUserInput:
     role: str | None = None
 
 
-async def _distilera(info: Info, method: str, path: str, **kwargs: Any) -> PeerReply:
+async def _distilera(info: Info, method: str, path: str, **kwargs: Any) -> Reply:
     """A call to Distilera on behalf of the GraphQL caller (their token, not the edge's)."""
     peers: Peers = info.context["peers"]
     headers = Peers.forwarded_headers(info.context["request"].headers)
     return await peers.request("distilera", method, path, headers=headers, **kwargs)
 
 
-def _refused(reply: PeerReply) -> GraphQLError:
+def _refused(reply: Reply) -> GraphQLError:
     """The service's refusal as a GraphQL error: its code, and a classification saying
     whether the caller's input was refused (ValidationError) or the server failed."""
     error = (reply.json() or {}).get("error", {})

@@ -14,10 +14,13 @@ import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import urlsplit
 
 import httptools
+import orjson
+
+from .errors import ApiError, Unavailable
 
 _UNSAFE = re.compile(r"[^\x21-\x7e]")
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
@@ -27,11 +30,33 @@ class HopError(Exception):
     """The peer could not be reached, hung up, or sent something that is not HTTP."""
 
 
-class Answer:
-    def __init__(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+class Reply:
+    """A peer's answer: status, body and headers (names in lower case)."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
         self.status = status
         self.body = body
-        self.headers = headers  # names in lower case
+        self.headers = headers
+
+    def json(self) -> Any:
+        return orjson.loads(self.body) if self.body else None
+
+    def raise_for_error(self) -> None:
+        """Re-raise a peer's error envelope as our own, keeping its status and code."""
+        if self.status < 400:
+            return
+        try:
+            err = self.json()["error"]
+        except (ValueError, KeyError, TypeError):
+            raise Unavailable(f"peer answered {self.status} without an error envelope") from None
+        raise ApiError(
+            err.get("message", ""),
+            details=err.get("details"),
+            code=err.get("code"),
+            status=self.status,
+        )
 
 
 class _Connection(asyncio.Protocol):
@@ -40,7 +65,7 @@ class _Connection(asyncio.Protocol):
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpResponseParser(self)
-        self.waiter: asyncio.Future[Answer] | None = None
+        self.waiter: asyncio.Future[Reply] | None = None
         self.reusable = True
         self._headers: dict[str, str] = {}
         self._body: list[bytes] = []
@@ -67,7 +92,7 @@ class _Connection(asyncio.Protocol):
 
     def on_message_complete(self) -> None:
         self.reusable = self.parser.should_keep_alive()
-        answer = Answer(self.parser.get_status_code(), b"".join(self._body), self._headers)
+        answer = Reply(self.parser.get_status_code(), b"".join(self._body), self._headers)
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(answer)
 
@@ -82,7 +107,7 @@ class _Connection(asyncio.Protocol):
         if self.transport is not None:
             self.transport.abort()
 
-    async def exchange(self, request: bytes) -> Answer:
+    async def exchange(self, request: bytes) -> Reply:
         assert self.transport is not None
         self._headers, self._body = {}, []
         self.waiter = asyncio.get_running_loop().create_future()
@@ -128,7 +153,7 @@ class Pool:
         target: str,
         headers: Mapping[str, str],
         body: bytes | None,
-    ) -> Answer:
+    ) -> Reply:
         """Send `method target` (path and query, percent-encoded) to `peer`; HopError if
         it cannot answer."""
         if _UNSAFE.search(target):  # a space or line break would split the request
@@ -160,7 +185,7 @@ class Pool:
             raise HopError(f"cannot connect: {exc.strerror or exc}") from None
         return connection
 
-    async def _exchange(self, connection: _Connection, peer: Peer, request: bytes) -> Answer:
+    async def _exchange(self, connection: _Connection, peer: Peer, request: bytes) -> Reply:
         try:
             answer = await connection.exchange(request)
         except BaseException:

@@ -16,38 +16,13 @@ import jwt
 import orjson
 
 from .auth import ISSUER, JWKS_PATH
-from .errors import ApiError, Unavailable
-from .hop import HopError, Peer, Pool
+from .errors import Unavailable
+from .hop import HopError, Peer, Pool, Reply
 from .settings import StackSettings
 
 _FORWARDED_HEADERS = ("authorization", "content-type", "x-request-id")
 _JWKS_REFRESH_SECONDS = 5.0  # an unknown kid refetches the key set at most this often
 _REQUEST_SECONDS = 30.0
-
-
-class PeerReply:
-    def __init__(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
-        self.status = status
-        self.body = body
-        self.headers = headers
-
-    def json(self) -> Any:
-        return orjson.loads(self.body) if self.body else None
-
-    def raise_for_error(self) -> None:
-        """Re-raise a peer's error envelope as our own, keeping its status and code."""
-        if self.status < 400:
-            return
-        try:
-            err = self.json()["error"]
-        except (ValueError, KeyError, TypeError):
-            raise Unavailable(f"peer answered {self.status} without an error envelope") from None
-        raise ApiError(
-            err.get("message", ""),
-            details=err.get("details"),
-            code=err.get("code"),
-            status=self.status,
-        )
 
 
 class Peers:
@@ -85,7 +60,7 @@ class Peers:
         body: bytes | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
-    ) -> PeerReply:
+    ) -> Reply:
         peer = self._peers.get(service)
         if peer is None:
             peer = self._peers[service] = Peer.of(self.settings.url(service))
@@ -98,12 +73,12 @@ class Peers:
         encoded = quote(path, safe="/")
         target = f"{encoded}?{query}" if query else encoded
         try:
-            answer = await self._pool.request(peer, method, target, sent_headers, body)
+            reply = await self._pool.request(peer, method, target, sent_headers, body)
         except TimeoutError:
             raise Unavailable(f"{service} did not answer in {_REQUEST_SECONDS:.0f} s") from None
         except HopError as exc:
             raise Unavailable(f"{service} did not answer: {exc}") from None
-        return PeerReply(answer.status, answer.body, answer.headers)
+        return reply
 
     @staticmethod
     def forwarded_headers(headers: Mapping[str, str], **extra: str) -> dict[str, str]:

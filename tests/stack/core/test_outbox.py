@@ -11,8 +11,8 @@ import pytest
 
 from runeframe_stack.core import outbox as outbox_module
 from runeframe_stack.core.errors import Unavailable
+from runeframe_stack.core.hop import Reply
 from runeframe_stack.core.outbox import Outbox, backoff
-from runeframe_stack.core.peers import PeerReply
 from runeframe_stack.core.storage import SqliteDatabase, migrate
 
 
@@ -26,7 +26,7 @@ class FlakyPeers:
         self.received: list[str] = []
         self.keys: list[str] = []
 
-    async def request(self, service: str, method: str, path: str, **kw: Any) -> PeerReply:
+    async def request(self, service: str, method: str, path: str, **kw: Any) -> Reply:
         body, headers = kw["json"], kw["headers"]
         self.keys.append(headers["idempotency-key"])
         plan = self.script.get(body["id"], [])
@@ -35,7 +35,7 @@ class FlakyPeers:
             raise Unavailable("connection reset by peer")
         if answer == 201:
             self.received.append(body["id"])
-        return PeerReply(int(answer), b"{}", {})
+        return Reply(int(answer), b"{}", {})
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ async def test_refused_for_good_is_not_retried(db: Any) -> None:
 
 async def test_a_flush_waits_for_a_delivery_already_under_way(db: Any) -> None:
     class SlowPeers(FlakyPeers):
-        async def request(self, *args: Any, **kw: Any) -> PeerReply:
+        async def request(self, *args: Any, **kw: Any) -> Reply:
             await asyncio.sleep(0.1)
             return await super().request(*args, **kw)
 
