@@ -1,14 +1,21 @@
-"""Kit fixtures: a params folder whose `remote` profile points at the session's stack."""
+"""Kit fixtures: a params folder whose `remote` profile points at the session's stack, and
+the tiny notebooks the runner's tests run on it."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+
+from runeframe_nb.runner import RunOptions, run
+
+TINY_NOTEBOOKS = Path(__file__).parent / "notebooks"
 
 
 @pytest.fixture
@@ -36,3 +43,42 @@ def installed() -> Callable[[str, str], str]:
         return found
 
     return find
+
+
+@dataclass
+class Tiny:
+    """The tiny notebooks (tests/kit/notebooks) on the `remote` profile: run by the runner
+    into `output`, or by the command line."""
+
+    output: Path
+    folder: Path = TINY_NOTEBOOKS
+
+    def run(self, *only: str, **parameters: object) -> Path:
+        """Run the notebooks named in `only`; the run's archive folder."""
+        options = RunOptions(
+            profile="remote",
+            only=list(only),
+            jobs=2,
+            notebooks=self.folder,
+            output=self.output,
+            parameters=dict(parameters),
+        )
+        return run(options).folder
+
+    def command(self, output: Path, *arguments: str) -> list[str]:
+        """The runeframe-nb command on the tiny notebooks, archiving into `output`."""
+        return [
+            sys.executable,
+            "-m",
+            "runeframe_nb",
+            *arguments,
+            "--notebooks",
+            str(self.folder),
+            "--output",
+            str(output),
+        ]
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Tiny:
+    return Tiny(tmp_path / "outputs")

@@ -7,9 +7,7 @@ import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from test_runner import NOTEBOOKS, cli
+from typing import TYPE_CHECKING, Any
 
 from runeframe_nb.runner import RunOptions, run
 from runeframe_nb.runner.artifacts import RunResult
@@ -17,6 +15,10 @@ from runeframe_nb.runner.ci import report_to_ci
 from runeframe_nb.runner.merge import merge
 from runeframe_nb.runner.select import shard_of
 
+if TYPE_CHECKING:
+    from conftest import Tiny
+
+NOTEBOOKS = Path(__file__).parent / "notebooks"
 SUITE = ["passes", "fails_check", "charts", "fails_with_exchanges", "summary"]
 ALLURE = "allure@3.18.0"
 
@@ -54,23 +56,31 @@ def test_a_run_split_over_three_shards_and_merged_equals_the_run_unsplit(
 
 
 def test_last_failed_reruns_exactly_the_notebooks_that_failed(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path,
+    params_dir: Path,
+    tiny: Tiny,
 ) -> None:
     first = subprocess.run(
-        cli(tmp_path, "run", "--env", "remote", "--only", "passes", "--only", "fails_check"),
+        tiny.command(
+            tmp_path, "run", "--env", "remote", "--only", "passes", "--only", "fails_check"
+        ),
         capture_output=True,
         text=True,
     )
     assert first.returncode == 1
     again = subprocess.run(
-        cli(tmp_path, "run", "--env", "remote", "--last-failed"), capture_output=True, text=True
+        tiny.command(tmp_path, "run", "--env", "remote", "--last-failed"),
+        capture_output=True,
+        text=True,
     )
     assert "re-running what failed in" in again.stdout and again.returncode == 1
     newest = sorted(p.parent for p in tmp_path.glob("*/results.json"))[-1]
     assert [nb.name for nb in RunResult.read(newest).notebooks] == ["fails_check"]
     passed = sorted(p.parent for p in tmp_path.glob("*/results.json"))[0]
     done = subprocess.run(
-        cli(tmp_path, "run", "--env", "remote", "--last-failed", passed.name, "--jobs", "1"),
+        tiny.command(
+            tmp_path, "run", "--env", "remote", "--last-failed", passed.name, "--jobs", "1"
+        ),
         capture_output=True,
         text=True,
     )
@@ -107,7 +117,10 @@ def _quiet():  # type: ignore[no-untyped-def]
 
 
 def test_allure_results_draw_as_allure_s_own_report_in_chromium(
-    tmp_path: Path, params_dir: Path, installed: Callable[[str, str], str]
+    tmp_path: Path,
+    params_dir: Path,
+    installed: Callable[[str, str], str],
+    tiny: Tiny,
 ) -> None:
     """Allure 3 (its npm command line) draws the run: every check a test, grouped by area
     and notebook, with steps, and a failed check with its exchanges and its notebook."""
@@ -119,7 +132,7 @@ def test_allure_results_draw_as_allure_s_own_report_in_chromium(
     for results in runs:
         done = subprocess.run(
             [
-                *cli(tmp_path / "outputs", "run", "--env", "remote", "--only", "passes"),
+                *tiny.command(tmp_path / "outputs", "run", "--env", "remote", "--only", "passes"),
                 "--only",
                 "fails_with_exchanges",
                 "--allure",

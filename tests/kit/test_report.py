@@ -8,22 +8,27 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
 from rich.console import Console
-from test_runner import run_tiny  # tests/kit is on the path: pytest's rootdir import mode
 
 from runeframe_nb.lab import run_lab
 from runeframe_nb.report import diff_runs, history, open_run, prune, render
+
+if TYPE_CHECKING:
+    from conftest import Tiny
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 def test_a_report_shows_the_summary_the_notebooks_and_every_failed_check(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path,
+    params_dir: Path,
+    tiny: Tiny,
 ) -> None:
-    folder = run_tiny(tmp_path, "passes", "fails_check")
+    folder = tiny.run("passes", "fails_check")
     page = render(open_run(folder)).read_text()
     assert f"Run {folder.name}" in page and "remote" in page
     assert '<span class="status failed">failed</span>' in page
@@ -34,7 +39,10 @@ def test_a_report_shows_the_summary_the_notebooks_and_every_failed_check(
 
 
 def test_the_report_draws_every_registered_chart_that_has_data(
-    tmp_path: Path, params_dir: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    params_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny: Tiny,
 ) -> None:
     import plotly.graph_objects as go
 
@@ -56,14 +64,16 @@ def test_the_report_draws_every_registered_chart_that_has_data(
 
     monkeypatch.setitem(charts.CHARTS, "extra", extra)
     monkeypatch.setitem(charts.CHARTS, "nothing to draw", lambda run: None)
-    page = render(open_run(run_tiny(tmp_path, "passes")), pages=False).read_text()
+    page = render(open_run(tiny.run("passes")), pages=False).read_text()
     assert len(drawn) == 1 and "an extra chart of the run" in page
 
 
 def test_a_published_table_is_shown_as_a_table_and_kept_as_records(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path,
+    params_dir: Path,
+    tiny: Tiny,
 ) -> None:
-    folder = run_tiny(tmp_path, "charts")
+    folder = tiny.run("charts")
     executed = nbformat.read(folder / "charts.ipynb", as_version=4)
     published = [
         output
@@ -85,10 +95,12 @@ def test_a_published_table_is_shown_as_a_table_and_kept_as_records(
 
 
 def test_diff_names_newly_failing_and_newly_passing_checks(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path,
+    params_dir: Path,
+    tiny: Tiny,
 ) -> None:
-    good = open_run(run_tiny(tmp_path, "passes"))
-    bad = open_run(run_tiny(tmp_path, "passes", answer=3))
+    good = open_run(tiny.run("passes"))
+    bad = open_run(tiny.run("passes", answer=3))
     changes = diff_runs(good, bad)
     assert changes.checks[["check", "change"]].values.tolist() == [
         ["one plus one is the answer", "newly failing"]
@@ -98,9 +110,11 @@ def test_diff_names_newly_failing_and_newly_passing_checks(
     assert diff_runs(good, good).empty
 
 
-def test_the_diff_command_prints_and_writes_html(tmp_path: Path, params_dir: Path) -> None:
-    a = run_tiny(tmp_path, "passes")
-    b = run_tiny(tmp_path, "passes", answer=3)
+def test_the_diff_command_prints_and_writes_html(
+    tmp_path: Path, params_dir: Path, tiny: Tiny
+) -> None:
+    a = tiny.run("passes")
+    b = tiny.run("passes", answer=3)
     output = str(tmp_path / "outputs")
     done = subprocess.run(
         [sys.executable, "-m", "runeframe_nb", "diff", a.name, b.name, "--output", output],
@@ -112,9 +126,11 @@ def test_the_diff_command_prints_and_writes_html(tmp_path: Path, params_dir: Pat
     assert "newly failing" in (b / "diff.html").read_text()
 
 
-def test_history_lists_runs_and_prunes_by_count(tmp_path: Path, params_dir: Path) -> None:
+def test_history_lists_runs_and_prunes_by_count(
+    tmp_path: Path, params_dir: Path, tiny: Tiny
+) -> None:
     for _ in range(3):
-        run_tiny(tmp_path, "passes")
+        tiny.run("passes")
     output = tmp_path / "outputs"
     runs = history(output)
     assert len(runs) == 3 and all(r.status == "passed" for r in runs)
@@ -145,14 +161,17 @@ def test_lab_hands_the_profile_environment_to_jupyter(
 
 
 def test_the_report_renders_its_charts_in_chromium_offline(
-    tmp_path: Path, params_dir: Path, installed: Callable[[str, str], str]
+    tmp_path: Path,
+    params_dir: Path,
+    installed: Callable[[str, str], str],
+    tiny: Tiny,
 ) -> None:
     from playwright.sync_api import sync_playwright
 
     browser_path = installed("chromium", "apt-get install chromium")
-    run_tiny(tmp_path, "charts")
+    tiny.run("charts")
     # a second run: trends appear; a failed check shows its exchanges
-    folder = run_tiny(tmp_path, "charts", "fails_check", "fails_with_exchanges")
+    folder = tiny.run("charts", "fails_check", "fails_with_exchanges")
     report = render(open_run(folder))
     errors: list[str] = []
     requests: list[str] = []
@@ -190,9 +209,12 @@ def test_the_report_renders_its_charts_in_chromium_offline(
 
 
 def test_a_run_is_found_by_its_folder_or_by_its_id(
-    tmp_path: Path, params_dir: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    params_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny: Tiny,
 ) -> None:
-    folder = run_tiny(tmp_path, "passes")
+    folder = tiny.run("passes")
     monkeypatch.chdir(tmp_path)
     relative = Path("outputs") / folder.name
     assert open_run(relative).folder == relative  # a path means that path

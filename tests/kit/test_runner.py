@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
@@ -19,40 +19,18 @@ from runeframe_nb.errors import RunError
 from runeframe_nb.runner import RunOptions, parse_parameters, run
 from runeframe_nb.runner.kernels import KernelPool
 
+if TYPE_CHECKING:
+    from conftest import Tiny
+
 NOTEBOOKS = Path(__file__).parent / "notebooks"
 
 
-def cli(output: Path, *arguments: str) -> list[str]:
-    """The runeframe-nb command on the tiny notebooks, archiving into `output`."""
-    return [
-        sys.executable,
-        "-m",
-        "runeframe_nb",
-        *arguments,
-        "--notebooks",
-        str(NOTEBOOKS),
-        "--output",
-        str(output),
-    ]
-
-
-def run_tiny(tmp_path: Path, *only: str, **parameters: object) -> Path:
-    options = RunOptions(
-        profile="remote",
-        only=list(only),
-        jobs=2,
-        notebooks=NOTEBOOKS,
-        output=tmp_path / "outputs",
-        parameters=dict(parameters),
-    )
-    result = run(options)
-    return result.folder
-
-
 def test_a_passing_run_archives_the_notebook_and_its_results(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path,
+    params_dir: Path,
+    tiny: Tiny,
 ) -> None:
-    folder = run_tiny(tmp_path, "passes")
+    folder = tiny.run("passes")
     results = json.loads((folder / "results.json").read_text())
     assert results["status"] == "passed"
     assert (results["total_tests"], results["passed_tests"], results["failed_tests"]) == (1, 1, 0)
@@ -66,8 +44,8 @@ def test_a_passing_run_archives_the_notebook_and_its_results(
     assert (folder / "passes.ipynb").exists()
 
 
-def test_parameters_are_injected(tmp_path: Path, params_dir: Path) -> None:
-    folder = run_tiny(tmp_path, "passes", answer=3)
+def test_parameters_are_injected(tmp_path: Path, params_dir: Path, tiny: Tiny) -> None:
+    folder = tiny.run("passes", answer=3)
     results = json.loads((folder / "results.json").read_text())
     assert results["status"] == "failed"
     assert results["test_details"][0]["detail"] == "answer 3"
@@ -77,8 +55,8 @@ def test_parameters_are_injected(tmp_path: Path, params_dir: Path) -> None:
     assert 'profile = "remote"' in injected[0].source
 
 
-def test_failures_are_archived_and_reported(tmp_path: Path, params_dir: Path) -> None:
-    folder = run_tiny(tmp_path, "fails_check", "raises")
+def test_failures_are_archived_and_reported(tmp_path: Path, params_dir: Path, tiny: Tiny) -> None:
+    folder = tiny.run("fails_check", "raises")
     results = json.loads((folder / "results.json").read_text())
     assert results["status"] == "failed"
     by_name = {nb["name"]: nb for nb in results["notebooks"]}
@@ -101,9 +79,11 @@ def test_failures_are_archived_and_reported(tmp_path: Path, params_dir: Path) ->
 
 
 def test_the_command_exits_nonzero_naming_the_broken_check(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path,
+    params_dir: Path,
+    tiny: Tiny,
 ) -> None:
-    command = cli(tmp_path, "run", "--env", "remote", "--only", "fails_*")
+    command = tiny.command(tmp_path, "run", "--env", "remote", "--only", "fails_*")
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "fails_check: this check is broken — 1 + 1 is 2, not 3" in done.stdout
@@ -118,22 +98,28 @@ def test_the_command_exits_nonzero_naming_the_broken_check(
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    tmp_path: Path, params_dir: Path, arguments: list[str], message: str
+    tmp_path: Path,
+    params_dir: Path,
+    arguments: list[str],
+    message: str,
+    tiny: Tiny,
 ) -> None:
-    command = cli(tmp_path, *arguments)
+    command = tiny.command(tmp_path, *arguments)
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1
     assert message in done.stderr
 
 
-def test_an_unreachable_service_is_one_line(tmp_path: Path, params_dir: Path) -> None:
+def test_an_unreachable_service_is_one_line(tmp_path: Path, params_dir: Path, tiny: Tiny) -> None:
     closed = {
         name: "http://127.0.0.1:9"
         for name in ("api", "distilera", "hoardwell", "mercatrix", "jonar")
     }
     (params_dir / "dead.yaml").write_text(yaml.safe_dump({"stack": "remote", "urls": closed}))
-    done = subprocess.run(cli(tmp_path, "run", "--env", "dead"), capture_output=True, text=True)
+    done = subprocess.run(
+        tiny.command(tmp_path, "run", "--env", "dead"), capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("runeframe-nb: error: api at http://127.0.0.1:9: ")
     assert done.stderr.count("\n") == 1
@@ -152,9 +138,11 @@ def test_parameters_are_read_as_yaml_values() -> None:
 
 
 def test_ctrl_c_archives_an_interrupted_run_and_leaves_no_kernel(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path,
+    params_dir: Path,
+    tiny: Tiny,
 ) -> None:
-    command = cli(tmp_path, "run", "--env", "remote", "--only", "hangs")
+    command = tiny.command(tmp_path, "run", "--env", "remote", "--only", "hangs")
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -253,9 +241,11 @@ def test_a_dying_kernel_and_a_hanging_cell_fail_their_notebooks_and_the_others_f
 
 
 def test_a_failed_check_keeps_its_exchanges_in_results_junit_and_a_har(
-    tmp_path: Path, params_dir: Path
+    tmp_path: Path,
+    params_dir: Path,
+    tiny: Tiny,
 ) -> None:
-    folder = run_tiny(tmp_path, "fails_with_exchanges")
+    folder = tiny.run("fails_with_exchanges")
     results = json.loads((folder / "results.json").read_text())
     http_check, ws_check = results["test_details"]
     (request,) = http_check["exchanges"]
@@ -299,8 +289,10 @@ def test_a_failed_check_keeps_its_exchanges_in_results_junit_and_a_har(
         assert {"status", "statusText", "content", "redirectURL"} <= set(entry["response"])
 
 
-def test_every_check_keeps_the_operations_it_reached(tmp_path: Path, params_dir: Path) -> None:
-    folder = run_tiny(tmp_path, "fails_with_exchanges")
+def test_every_check_keeps_the_operations_it_reached(
+    tmp_path: Path, params_dir: Path, tiny: Tiny
+) -> None:
+    folder = tiny.run("fails_with_exchanges")
     results = json.loads((folder / "results.json").read_text())
     evidence = results["test_details"][0]["evidence"]
     assert evidence == [
@@ -398,11 +390,13 @@ def test_the_seed_scale_is_the_seeds_durations_for_parameters_the_notebook_has()
         assert f"\n{name} = " in f"\n{defaults.source}", name
 
 
-def test_an_unknown_scale_is_one_line(tmp_path: Path, params_dir: Path) -> None:
+def test_an_unknown_scale_is_one_line(tmp_path: Path, params_dir: Path, tiny: Tiny) -> None:
     (params_dir / "scales").mkdir()
     (params_dir / "scales" / "seed.yaml").write_text("notebooks: {}\n")
     done = subprocess.run(
-        cli(tmp_path, "run", "--env", "remote", "--scale", "huge"), capture_output=True, text=True
+        tiny.command(tmp_path, "run", "--env", "remote", "--scale", "huge"),
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 2
     assert done.stderr.strip() == (

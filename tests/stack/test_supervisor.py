@@ -11,39 +11,15 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from runeframe_nb.stack import free_port_offset
 
-
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def wait_gone(pids: list[int], timeout: float = 15) -> list[int]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(alive(p) for p in pids):
-        time.sleep(0.1)
-    return [p for p in pids if alive(p)]
+if TYPE_CHECKING:
+    from conftest import ProcessTable
 
 
 def stack_up(offset: int, data_dir: Path) -> list[str]:
@@ -83,27 +59,27 @@ def supervisor(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
 def test_no_service_outlives_the_supervisor(
-    supervisor: tuple[subprocess.Popen[bytes], int], signum: int
+    supervisor: tuple[subprocess.Popen[bytes], int], signum: int, processes: ProcessTable
 ) -> None:
     process, _ = supervisor
-    services = children_of(process.pid)
+    services = processes.children_of(process.pid)
     assert len(services) == 5
     os.kill(process.pid, signum)
     process.wait(20)
-    assert wait_gone(services) == []
+    assert processes.wait_gone(services) == []
 
 
 def test_a_crashed_service_is_restarted(
-    supervisor: tuple[subprocess.Popen[bytes], int], tmp_path: Path
+    supervisor: tuple[subprocess.Popen[bytes], int], tmp_path: Path, processes: ProcessTable
 ) -> None:
     process, offset = supervisor
     mercatrix = next(
         pid
-        for pid in children_of(process.pid)
+        for pid in processes.children_of(process.pid)
         if b"mercatrix" in Path(f"/proc/{pid}/cmdline").read_bytes()
     )
     os.kill(mercatrix, signal.SIGKILL)
-    assert wait_gone([mercatrix]) == []
+    assert processes.wait_gone([mercatrix]) == []
     url = f"http://127.0.0.1:{8003 + offset}/healthz"
     deadline, healthy = time.monotonic() + 30, False
     while not healthy and time.monotonic() < deadline:
@@ -154,7 +130,10 @@ def test_bad_arguments_are_one_line(tmp_path: Path, arguments: list[str], messag
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
 def test_stopping_the_stack_stops_every_replica(
-    supervisor: tuple[subprocess.Popen[bytes], int], tmp_path: Path, signum: int
+    supervisor: tuple[subprocess.Popen[bytes], int],
+    tmp_path: Path,
+    signum: int,
+    processes: ProcessTable,
 ) -> None:
     process, offset = supervisor
     headers = {"Authorization": f"Bearer {service_token(tmp_path)}"}
@@ -173,10 +152,10 @@ def test_stopping_the_stack_stops_every_replica(
         status = httpx.get(status["status_url"], headers=headers).json()
     assert status["status"] == "ready", status
     replicas = [member["pid"] for member in status["members"]]
-    assert all(alive(pid) for pid in replicas)
+    assert all(processes.alive(pid) for pid in replicas)
     os.kill(process.pid, signum)
     process.wait(30)
-    assert wait_gone(replicas) == []
+    assert processes.wait_gone(replicas) == []
 
 
 def service_token(data_dir: Path) -> str:
