@@ -316,6 +316,10 @@ def mutate(
     tolerated: Annotated[
         bool, typer.Option(help="Also run the faults the stack absorbs, as controls.")
     ] = True,
+    within: Annotated[
+        list[str] | None,
+        typer.Option("--notebook", help="Run only the notebooks matching this glob (repeatable)."),
+    ] = None,
     list_mutants: Annotated[
         bool, typer.Option("--list", help="List the catalogue and stop.")
     ] = False,
@@ -348,6 +352,7 @@ def mutate(
     options = MutateOptions(
         profile=env,
         only=only or [],
+        within=within or [],
         jobs=jobs,
         min_score=min_score,
         output=output,

@@ -48,6 +48,7 @@ Reach = dict[str, set[tuple[str, str, str]]]
 class MutateOptions:
     profile: str = "local"
     only: list[str] = field(default_factory=list)  # mutant names or globs
+    within: list[str] = field(default_factory=list)  # notebook names or globs; none: all
     jobs: int = 1
     min_score: float = 0.95
     output: Path = Path("outputs")
@@ -120,9 +121,12 @@ class Mutation:
         return path
 
 
-def eligible(folder: Path) -> list[str]:
-    """The notebooks that talk to the stack under test (not marked `"mutate": false`)."""
-    return [path.stem for path in discover(folder, []) if _metadata(path).get("mutate", True)]
+def eligible(folder: Path, within: list[str] | None = None) -> list[str]:
+    """The notebooks that talk to the stack under test (not marked `"mutate": false`),
+    of those named in `within` (names or globs) when it names any."""
+    return [
+        path.stem for path in discover(folder, within or []) if _metadata(path).get("mutate", True)
+    ]
 
 
 def _metadata(path: Path) -> dict[str, Any]:
@@ -257,7 +261,7 @@ def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
             f"profile {profile.name} is not embedded: mutants need a fresh stack each"
         )
     mutants = chosen(options.only)
-    notebooks = eligible(options.notebooks)
+    notebooks = eligible(options.notebooks, options.within)
     run_id = new_run_id()
     folder = options.output / run_id
     trials = Trials(options, profile, folder)

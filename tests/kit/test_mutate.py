@@ -140,6 +140,7 @@ def test_a_sample_of_mutants_is_killed_and_the_controls_raise_no_alarm(
             "ws-update-dropped",
             "delivery-503-once",
         ],
+        within=["04_websocket_api", "06_data_flow", "07_test_data"],  # reach all four
         jobs=2,
         output=tmp_path,
         notebooks=NOTEBOOKS,
@@ -168,12 +169,12 @@ def test_a_failed_control_stops_the_command_before_any_mutant(
     from runeframe_nb.runner.artifacts import RunResult
     from runeframe_nb.runner.execute import NotebookResult
 
-    tried: list[str | None] = []
+    tried: list[tuple[str | None, list[str]]] = []
 
     def fake_run(
         self: object, mutant: object, notebooks: list[str], where: Path, **kw: object
     ) -> RunResult:
-        tried.append(getattr(mutant, "name", None))
+        tried.append((getattr(mutant, "name", None), notebooks))
         folder = where / str(kw.get("run_id") or "trial")
         folder.mkdir(parents=True, exist_ok=True)
         result = RunResult(folder.name, "local", folder, "2026-01-01T00:00:00Z")
@@ -190,6 +191,8 @@ def test_a_failed_control_stops_the_command_before_any_mutant(
             "mutate",
             "--only",
             "transfer-double-applied",
+            "--notebook",
+            "0[15]_*",
             "--output",
             str(tmp_path),
             "--notebooks",
@@ -198,6 +201,6 @@ def test_a_failed_control_stops_the_command_before_any_mutant(
     )
     assert done.exit_code == 1
     assert "the proxy itself changes behaviour" in done.output
-    assert tried == [None]  # the control alone
+    assert tried == [(None, ["01_component_integration", "05_end_to_end"])]  # the control alone
     (written,) = tmp_path.glob("*/mutation.json")
     assert json.loads(written.read_text())["control"]["verdict"] == "failed"
