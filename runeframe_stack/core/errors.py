@@ -8,7 +8,7 @@
     ├── Forbidden          403    authenticated but not allowed
     ├── NotFound           404    no such resource or route
     ├── Conflict           409    duplicate id or email, state that forbids the change
-    ├── RolloutStopped     409    a deployment deleted while rolling out (jonar/deployments/model.py)
+    ├── RolloutStopped     409    deleted while rolling out (jonar/deployments/model.py)
     ├── PayloadTooLarge    413
     ├── RolloutFailed      422    replicas not ready by the deadline (jonar/deployments/model.py)
     ├── NoFreePort         422    no port left for a replica (jonar/backend.py)

@@ -22,7 +22,7 @@ from runeframe_nb.runner.kernels import KernelPool
 if TYPE_CHECKING:
     from conftest import Tiny
 
-NOTEBOOKS = Path(__file__).parent / "notebooks"
+NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 
 
 def test_a_passing_run_archives_the_notebook_and_its_results(
@@ -381,7 +381,7 @@ def test_a_scale_preset_gives_its_notebooks_their_parameters_and_the_command_lin
 def test_the_seed_scale_is_the_seeds_durations_for_parameters_the_notebook_has() -> None:
     from runeframe_nb.runner.scale import load_scale
 
-    repo = Path(__file__).parents[2]
+    repo = Path(__file__).parents[3]
     scale = load_scale("seed", repo / "params")
     assert scale.notebooks == {"08_performance": {"load_seconds": 300, "level_seconds": 60}}
     performance = nbformat.read(repo / "notebooks" / "08_performance.ipynb", as_version=4)

@@ -19,7 +19,7 @@ from runeframe_nb.mutate.run import MutateOptions, Mutation, Outcome, mutate, se
 from runeframe_nb.profiles import SERVICES
 from runeframe_nb.stack import free_port_block
 
-NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
+NOTEBOOKS = Path(__file__).parents[3] / "notebooks"
 HEADERS = {"Authorization": "Bearer suite_token"}
 
 

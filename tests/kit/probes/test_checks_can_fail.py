@@ -11,7 +11,7 @@ from runeframe_nb.mutate.run import MutateOptions, Trials
 from runeframe_nb.profiles import Profile
 from runeframe_nb.runner.artifacts import RunResult
 
-NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
+NOTEBOOKS = Path(__file__).parents[3] / "notebooks"
 # notebook, the mutant whose wrong answer it must notice, the check that must turn red
 CASES = [
     (

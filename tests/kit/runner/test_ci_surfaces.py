@@ -18,7 +18,7 @@ from runeframe_nb.runner.select import shard_of
 if TYPE_CHECKING:
     from conftest import Tiny
 
-NOTEBOOKS = Path(__file__).parent / "notebooks"
+NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 SUITE = ["passes", "fails_check", "charts", "fails_with_exchanges", "summary"]
 ALLURE = "allure@3.18.0"
 

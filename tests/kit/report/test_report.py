@@ -20,7 +20,7 @@ from runeframe_nb.report import diff_runs, history, open_run, prune, render
 if TYPE_CHECKING:
     from conftest import Tiny
 
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).parents[3] / "test-artifacts"
 
 
 def test_a_report_shows_the_summary_the_notebooks_and_every_failed_check(

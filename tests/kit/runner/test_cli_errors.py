@@ -14,7 +14,7 @@ import pytest
 from runeframe_nb.profiles import SERVICES
 from runeframe_nb.stack import free_port_offset
 
-NOTEBOOKS = Path(__file__).parent / "notebooks"
+NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 PROFILES = {
     "broken": "stack: embedded\nurls: [\n",
     "badurl": "stack: remote\nurls: {api: 'ftp://x'}\n",
