@@ -94,7 +94,7 @@ class RedisHub(Hub):
                 yield
         finally:
             await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-            await self.redis.aclose()
+            await self.redis.aclose(close_connection_pool=True)  # the pool is the hub's own
 
     async def _listen(self, pubsub: PubSub) -> None:
         while True:
