@@ -46,6 +46,7 @@ async def run(plan: LoadPlan) -> LoadResult:
 
     The requests it made are kept, tallied per endpoint and status, as evidence for the
     checks that judge the result (exchanges.tally)."""
+    _own_workers_only(plan)
     if plan.workers == 1:
         recorder = await run_plan(plan)
         result = LoadResult(plan.model, "runeframe", recorder, plan.users, 1, plan.rate)
@@ -70,9 +71,13 @@ def _keep_evidence(plan: LoadPlan, result: LoadResult) -> None:
         tally(service, base_url, endpoint, status, count)
 
 
-def _runeframe(plan: LoadPlan) -> LoadResult:
+def _own_workers_only(plan: LoadPlan) -> None:
     if plan.remote_workers:
         raise LoadError("remote workers join Locust's runner: use the locust engine")
+
+
+def _runeframe(plan: LoadPlan) -> LoadResult:
+    _own_workers_only(plan)
     if plan.workers == 1:
         recorder = uvloop.run(run_plan(plan))
         return LoadResult(plan.model, "runeframe", recorder, plan.users, 1, plan.rate)
