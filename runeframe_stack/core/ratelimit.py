@@ -71,15 +71,16 @@ class MemoryCounters:
         return allowed, used
 
 
-_HIT = """
+_HITS = """
 local used = tonumber(redis.call('GET', KEYS[2]) or '0') * tonumber(ARGV[1])
              + tonumber(redis.call('GET', KEYS[1]) or '0')
-if used + 1 > tonumber(ARGV[2]) then
-  return {0, tostring(used)}
+local room = math.floor(tonumber(ARGV[2]) - used)
+local counted = math.max(0, math.min(tonumber(ARGV[4]), room))
+if counted > 0 then
+  redis.call('INCRBY', KEYS[1], counted)
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
 end
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {1, tostring(used + 1)}
+return {counted, tostring(used)}
 """
 
 
@@ -87,8 +88,10 @@ class RedisCounters:
     """The same counters in Redis, keyed `<namespace>ratelimit:<key>:<window>`.
 
     Hits that arrive while a round trip is under way wait and go together in the next
-    one, as a pipeline of scripts: each is still decided alone and atomically, and under
-    load one round trip serves many requests instead of one."""
+    one, as a pipeline of scripts, one per key: a key's n waiting hits are decided at
+    once and atomically, in the order they came (the first ones the room left allows,
+    the rest refused), exactly as n scripts of one hit each would decide them. Under
+    load one round trip serves many requests, and one script many hits of one user."""
 
     def __init__(self, redis_url: str, namespace: str) -> None:
         from redis.asyncio import Redis
@@ -96,14 +99,14 @@ class RedisCounters:
         self._prefix = f"{namespace}ratelimit:"
         self._pool = redis_pool(redis_url)
         self._redis = Redis(connection_pool=self._pool)
-        self._waiting: list[tuple[list[Any], asyncio.Future[Hit]]] = []
+        self._waiting: list[tuple[tuple[Any, ...], asyncio.Future[Hit]]] = []
         self._sender: asyncio.Task[None] | None = None
 
     async def hit(self, key: str, now: float, span: int, limit: int) -> Hit:
         window, weight = sliding(now, span)
         stem = f"{self._prefix}{key}:"
         expire_ms = 2 * span * 1000  # while it can still be the previous window
-        command = [f"{stem}{window}", f"{stem}{window - 1}", repr(weight), limit, expire_ms]
+        command = (f"{stem}{window}", f"{stem}{window - 1}", repr(weight), limit, expire_ms)
         decided: asyncio.Future[Hit] = asyncio.get_running_loop().create_future()
         self._waiting.append((command, decided))
         if self._sender is None:
@@ -118,10 +121,17 @@ class RedisCounters:
         finally:
             self._sender = None
 
-    async def _send(self, batch: list[tuple[list[Any], asyncio.Future[Hit]]]) -> None:
+    async def _send(self, batch: list[tuple[tuple[Any, ...], asyncio.Future[Hit]]]) -> None:
+        # the same key, window and limit: one script, weighing the previous window as the
+        # first of its hits saw it (the hits of one batch came within a round trip)
+        groups: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[asyncio.Future[Hit]]]] = {}
+        for command, decided in batch:
+            current, previous, _weight, limit, expire_ms = command
+            found = groups.setdefault((current, previous, limit, expire_ms), (command, []))
+            found[1].append(decided)
         pipe = self._redis.pipeline(transaction=False)
-        for command, _ in batch:
-            pipe.eval(_HIT, 2, *command)  # Redis keeps the compiled script by its hash
+        for command, waiting in groups.values():
+            pipe.eval(_HITS, 2, *command, len(waiting))  # Redis keeps the compiled script
         try:
             answers = await pipe.execute()
         except Exception as exc:  # every waiting request learns why (a 500 with the envelope)
@@ -129,9 +139,12 @@ class RedisCounters:
                 if not decided.done():  # its request may have gone meanwhile
                     decided.set_exception(exc)
             return
-        for (_, decided), (counted, used) in zip(batch, answers, strict=True):
-            if not decided.done():
-                decided.set_result((bool(counted), float(used)))
+        for (_, waiting), (counted, used) in zip(groups.values(), answers, strict=True):
+            before = float(used)
+            for n, decided in enumerate(waiting):
+                if not decided.done():
+                    allowed = n < counted
+                    decided.set_result((allowed, before + (n + 1 if allowed else counted)))
 
     async def close(self) -> None:
         await self._pool.disconnect()

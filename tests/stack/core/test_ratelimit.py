@@ -78,6 +78,21 @@ async def test_concurrent_hits_are_each_decided_once(counters: Counters) -> None
     assert sorted(used for counted, used in hits if counted) == [float(n) for n in range(1, 31)]
 
 
+async def test_hits_of_several_identities_together_are_decided_each_in_its_own_count(
+    counters: Counters,
+) -> None:
+    """One round trip with two users' hits (and a half-spent previous window for one):
+    each user's hits pass in the order they came, up to its own room, and no further."""
+    for _ in range(4):
+        await counters.hit("user:d", 995.0, SPAN, 6)  # 4 in window 99
+    order = ["user:d", "user:e"] * 6  # at t=1005 window 99 weighs half: d has 2 used
+    hits = await asyncio.gather(*(counters.hit(who, 1005.0, SPAN, 6) for who in order))
+    d = [hit for who, hit in zip(order, hits, strict=True) if who == "user:d"]
+    e = [hit for who, hit in zip(order, hits, strict=True) if who == "user:e"]
+    assert d == [(True, 3.0), (True, 4.0), (True, 5.0), (True, 6.0), (False, 6.0), (False, 6.0)]
+    assert e == [(True, float(n)) for n in range(1, 7)]
+
+
 async def test_the_headers_count_down_and_name_the_reset() -> None:
     limiter = Limiter(MemoryCounters())
     limit = RateLimit(requests=2, window_seconds=60)
