@@ -8,7 +8,6 @@ ratio to the first.
 from __future__ import annotations
 
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,13 +30,6 @@ async def main():
     await server.serve_forever()
 uvloop.run(main())
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def wrk(

@@ -26,7 +26,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _measure import Figures, free_port, rounds, table, wrk
+from _measure import Figures, rounds, table, wrk
+
+from runeframe_process import any_free_port
 
 NGINX_CONF = """
 worker_processes 1;
@@ -161,7 +163,7 @@ def main() -> None:
     tools = {tool: costed(tool, measure) for tool, measure in tools.items()}
     with tempfile.TemporaryDirectory(prefix="load-engine-") as name:
         folder = Path(name)
-        port = free_port()
+        port = any_free_port()
         (folder / "nginx.conf").write_text(NGINX_CONF.format(folder=folder, port=port))
         nginx = subprocess.Popen(
             ["taskset", "-c", "0", "nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")],

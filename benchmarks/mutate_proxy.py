@@ -25,7 +25,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from _measure import TARGET, free_port, wrk
+from _measure import TARGET, wrk
+
+from runeframe_process import any_free_port
 
 PATH = "/users/?page=1&per_page=20"
 
@@ -95,7 +97,7 @@ def main() -> None:
     else:
         print("mitmdump not found: pass --mitmdump (see the docstring); measuring ours alone")
     proxies["no proxy"] = None
-    target = free_port()
+    target = any_free_port()
     on = {"core0": ["taskset", "-c", "0"], "core1": ["taskset", "-c", "1"]}
     taken: dict[str, list[tuple[float, float, float]]] = {label: [] for label in proxies}
     with process([*on["core0"], sys.executable, "-c", TARGET, str(target)], target):
@@ -110,7 +112,7 @@ def main() -> None:
                     )
                     taken[label].append((rps, p99, 0.0))
                     continue
-                port = free_port()
+                port = any_free_port()
                 with process([*on["core1"], *make(target, port)], port) as pid:
                     url = f"http://127.0.0.1:{port}{PATH}"
                     wrk(url, 1, args.connections, on["core0"])  # warm: connections, caches

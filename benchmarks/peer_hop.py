@@ -19,8 +19,9 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 import httpx
 import uvloop
-from _measure import TARGET, free_port
+from _measure import TARGET
 
+from runeframe_process import any_free_port
 from runeframe_stack.core.hop import Peer, Pool
 
 PATH = "/users/?page=1&per_page=20"
@@ -96,7 +97,7 @@ def main() -> None:
         "aiohttp 3 ClientSession": with_aiohttp,
         "httpx AsyncClient": with_httpx,
     }
-    port = free_port()
+    port = any_free_port()
     target = subprocess.Popen([sys.executable, "-c", TARGET, str(port)])
     taken: dict[str, list[tuple[float, float]]] = {label: [] for label in clients}
     try:

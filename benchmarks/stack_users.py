@@ -21,9 +21,10 @@ import tempfile
 import time
 
 import httpx
-from _measure import free_port, rounds, table, wrk
+from _measure import rounds, table, wrk
 
 from runeframe_nb.stack import EmbeddedStack
+from runeframe_process import any_free_port
 
 USERS = 200
 TOKEN = "bench-token"
@@ -184,7 +185,7 @@ def main() -> None:
             backed = {**SETTINGS, "database_url": args.database_url, "redis_url": args.redis_url}
             label = "runeframe stack on PostgreSQL + Redis"
             stacks[label] = held.enter_context(EmbeddedStack(backed))
-        peer_port = free_port()
+        peer_port = any_free_port()
         peer = subprocess.Popen(
             [sys.executable, __file__, "--serve-peer", str(peer_port), f"{name}/peer.db"]
         )

@@ -86,3 +86,33 @@ async def test_interleaved_transactions_never_see_half_done_work(db: Database) -
 async def test_migrations_run_once(db: Database) -> None:
     await migrate(db, STEPS)
     assert await db.fetch_value("SELECT MAX(version) FROM schema_migrations") == 2
+
+
+async def test_postgres_connections_are_served_first_come_first_served(tmp_path: Path) -> None:
+    """Thirty users asking again and again through two connections: while one waits, each
+    other user is served about once, never dozens of times (asyncpg's own pool hands a
+    freed connection to whoever asks at once, ahead of the waiter it woke, and some
+    requests then wait for a hundred others)."""
+    url = SERVER.rsplit("/", 1)[0] + f"/runeframe_storage_{secrets.token_hex(3)}"
+    database = PostgresDatabase(url, "svc", pool_size=2)
+    try:
+        await database.fetch_value("SELECT 1")
+    except (OSError, asyncpg.PostgresError):
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("PostgreSQL is not running")
+    users, served, overtaken = 30, [0], [0]
+
+    async def user() -> None:
+        for _ in range(20):
+            asked = served[0]
+            await database.fetch_value("SELECT 1")
+            overtaken[0] = max(overtaken[0], served[0] - asked)
+            served[0] += 1
+
+    try:
+        await asyncio.gather(*(user() for _ in range(users)))
+    finally:
+        await database.close()
+        await drop_database(url)
+    assert overtaken[0] <= 2 * users, f"a request waited while {overtaken[0]} others were served"
