@@ -1,4 +1,4 @@
-"""Run one service in this process with uvicorn (uvloop + httptools)."""
+"""Run one service in this process with uvicorn (uvloop + httptools, a response per write)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from .core.errors import StackConfigError
 from .core.settings import SERVICES, StackSettings
+from .core.wire import OneWriteHttp
 
 
 def build(service: str, settings: StackSettings) -> Starlette:
@@ -29,7 +30,7 @@ def serve(service: str, settings: StackSettings, port: int | None = None) -> Non
         host=settings.host,
         port=port if port is not None else settings.port(service),
         loop="uvloop",
-        http="httptools",
+        http=OneWriteHttp,
         log_level="warning",
         access_log=False,
         lifespan="on",

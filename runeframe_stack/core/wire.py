@@ -1,0 +1,62 @@
+"""A response in one write: uvicorn's HTTP protocol with its writes joined per loop turn.
+
+uvicorn writes a response's status line and headers, then its body: two send() calls,
+two TCP segments, and on loopback each send also runs the receiver's side of TCP. Under
+load the two writes were a fifth of the edge's profile. Writes made in one turn of the
+event loop go out together at its end, so a whole response is one write, and a client
+reads it in one; a response streamed over several turns still goes out as it is made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+
+class TurnWrites:
+    """A transport whose writes in one loop turn leave in one write, when the turn ends
+    or before the transport closes; everything else is the transport's own."""
+
+    __slots__ = ("_loop", "_parts", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._parts:
+            self._loop.call_soon(self.flush)
+        self._parts.append(data)
+
+    def flush(self) -> None:
+        if self._parts:
+            data = self._parts[0] if len(self._parts) == 1 else b"".join(self._parts)
+            self._parts.clear()
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class OneWriteHttp(HttpToolsProtocol):
+    """uvicorn's httptools protocol whose request cycles write through `TurnWrites`.
+
+    Only the request/response cycle's writes are joined: the protocol's own (a 400 for a
+    malformed request, the hand-over of a WebSocket upgrade) use the transport directly."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self.turn_writes = TurnWrites(transport, self.loop)
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        if self.cycle is not None and self.cycle.transport is self.transport:
+            self.cycle.transport = self.turn_writes  # type: ignore[assignment]
