@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import subprocess
 import sys
 from collections import Counter
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from runeframe_nb import load
-from runeframe_nb.load.stats import Measurements
+from runeframe_nb.load.stats import FOLD_AT, Measurements, histogram
 from runeframe_process import any_free_port
 
 TARGET = Path(__file__).with_name("load_target.py")
@@ -80,7 +81,7 @@ from runeframe_nb import load
 rss = []
 async def scenario(user):
     await user.get("/")
-    done = sum(h.get_total_count() for h in user.recorder.endpoints.values())
+    done = sum(user.recorder.statuses.values())
     if done % 100_000 == 0:
         rss.append(int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]))
 result = load.run_sync(load.LoadPlan("{target}", users=50, requests=1_000_000, scenario=scenario))
@@ -93,6 +94,27 @@ print(result.requests, rss[0], max(rss))
     requests, first_kb, peak_kb = map(int, done.stdout.split())
     assert requests == 1_000_000
     assert peak_kb - first_kb < 10_000, (first_kb, peak_kb)  # < 10 MB over 900,000 requests
+
+
+def test_latencies_counted_in_bulk_are_the_histogram_one_by_one_recording_gives() -> None:
+    """Counts go into the histograms in bulk; read at any moment they hold every request,
+    and the counts waiting never exceed FOLD_AT distinct values."""
+    rng = random.Random(7)
+    recorder, expected = Measurements(started=0.0), histogram()
+    for n in range(30_000):
+        micros = int(rng.lognormvariate(7, 1.2)) + 1
+        recorder.record("GET /", 200, micros, n / 10_000)
+        expected.record_value(micros)
+        assert len(recorder._counted.get("GET /", {})) <= FOLD_AT
+        if n == 12_345:  # a read midway includes everything so far
+            assert recorder.endpoints["GET /"].get_total_count() == n + 1
+    got = recorder.endpoints["GET /"]
+    assert got.get_total_count() == expected.get_total_count() == 30_000
+    for percentile in (50, 90, 99, 99.9, 100):
+        assert got.get_value_at_percentile(percentile) == expected.get_value_at_percentile(
+            percentile
+        )
+    assert got.get_mean_value() == expected.get_mean_value()
 
 
 def test_workers_split_the_plan_and_merge_exactly(target: str) -> None:
