@@ -25,7 +25,7 @@ class PublicUserRoutes(Routes):
             "distilera",
             request.method,
             path,
-            query=request.url.query,
+            query=request.scope["query_string"].decode("latin-1"),  # not url: it builds a URL
             body=call.raw_body or None,
             headers=Peers.forwarded_headers(request.headers, **{"x-forwarded-prefix": PREFIX}),
         )
