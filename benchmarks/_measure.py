@@ -1,4 +1,4 @@
-"""What the benchmarks share: free ports, wrk's figures, rounds taken in turn, medians.
+"""What the benchmarks share: wrk's figures, processes' CPU, rounds taken in turn, medians.
 
 Each target is measured once per round, in turn, so that drift on a shared machine
 touches them all alike; the table gives the median over the rounds and each target's
@@ -7,11 +7,13 @@ ratio to the first.
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 Figures = tuple[float, float]  # requests per second, p99 in ms
 
@@ -49,6 +51,15 @@ def wrk(
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))  # type: ignore[union-attr]
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", done.stdout).groups()  # type: ignore[union-attr]
     return rps, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a live process has used (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rounds(measures: dict[str, Callable[[], Figures]], count: int) -> dict[str, Figures]:

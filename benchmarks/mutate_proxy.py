@@ -13,7 +13,6 @@ CPU cost relative to ours. mitmproxy goes in a virtual environment of its own:
 
 import argparse
 import json
-import os
 import shutil
 import socket
 import statistics
@@ -25,16 +24,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from _measure import TARGET, wrk
+from _measure import TARGET, cpu_seconds, wrk
 
 from runeframe_process import any_free_port
 
 PATH = "/users/?page=1&per_page=20"
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_port(port: int) -> None:

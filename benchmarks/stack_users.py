@@ -9,19 +9,23 @@ metrics) forwarding to Distilera. The peer is the same endpoint written the comm
 way: FastAPI, SQLAlchemy's ORM on aiosqlite, one service, no hop. Both hold the same
 200 users and serve under uvicorn; wrk (one thread) measures each in turn. Prints req/s
 and p99 (medians over the rounds) and the ratio. With --database-url the stack is also
-measured on PostgreSQL and Redis (the ci profile's storage).
+measured on PostgreSQL and Redis (the ci profile's storage). Then what a request cost
+each process in CPU (edge, Distilera, and the PostgreSQL and Redis servers, all sharing
+this machine's cores): throughput here is CPU-bound, so this says where a gap comes from.
 """
 
 import argparse
 import contextlib
 import functools
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 
 import httpx
-from _measure import rounds, table, wrk
+from _measure import Figures, cpu_seconds, rounds, table, wrk
 
 from runeframe_nb.stack import EmbeddedStack
 from runeframe_process import any_free_port
@@ -154,6 +158,54 @@ def serve_peer(port: int, database: str) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", loop="uvloop")
 
 
+Processes = Callable[[], dict[str, list[int]]]  # what a target runs on, by name, now
+COST: dict[str, dict[str, list[float]]] = {}  # target: process: CPU us/request per round
+
+
+def pids(*args: str) -> list[int]:
+    listed = subprocess.run(["pgrep", *args], capture_output=True, text=True).stdout
+    return [int(pid) for pid in listed.split()]
+
+
+def stack_processes(stack: EmbeddedStack, servers: bool) -> Processes:
+    """The edge and Distilera of `stack` (its supervisor's children, by service name),
+    and with `servers` every PostgreSQL and Redis server process (backends come and go)."""
+    assert stack.process is not None
+    listed = subprocess.run(
+        ["pgrep", "-a", "-P", str(stack.process.pid)], capture_output=True, text=True
+    ).stdout
+    by_service = {line.split()[-1]: int(line.split()[0]) for line in listed.splitlines()}
+    own = {"edge": [by_service["api"]], "distilera": [by_service["distilera"]]}
+    if not servers:
+        return lambda: own
+    return lambda: {**own, "postgres": pids("-x", "postgres"), "redis": pids("-x", "redis-server")}
+
+
+def costed(
+    label: str, processes: Processes, seconds: int, measure: Callable[[], Figures]
+) -> Callable[[], Figures]:
+    """`measure`, noting what each of the target's processes spent per request."""
+
+    def run() -> Figures:
+        before = {pid: cpu_seconds(pid) for group in processes().values() for pid in group}
+        rps, p99 = measure()
+        answered = rps * seconds
+        for name, group in processes().items():
+            spent = sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in group)
+            COST.setdefault(label, {}).setdefault(name, []).append(1e6 * spent / answered)
+        return rps, p99
+
+    return run
+
+
+def cost_table() -> None:
+    print("\nCPU per request, us (median of the rounds)")
+    for label, spent in COST.items():
+        medians = {name: statistics.median(runs) for name, runs in spent.items()}
+        parts = "  ".join(f"{name} {us:,.0f}" for name, us in medians.items())
+        print(f"{label:<40}{parts}  = {sum(medians.values()):,.0f}")
+
+
 def seed_users(edge: str) -> None:
     with httpx.Client(base_url=edge, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
         for n in range(USERS):
@@ -178,29 +230,37 @@ def main() -> None:
 
     with contextlib.ExitStack() as held:
         name = held.enter_context(tempfile.TemporaryDirectory(prefix="stack-users-"))
-        stacks = {
-            "runeframe stack (edge -> distilera)": held.enter_context(EmbeddedStack(SETTINGS))
-        }
+        stack = held.enter_context(EmbeddedStack(SETTINGS))
+        targets = {"runeframe stack (edge -> distilera)": (stack, stack_processes(stack, False))}
         if args.database_url:
             backed = {**SETTINGS, "database_url": args.database_url, "redis_url": args.redis_url}
+            stack = held.enter_context(EmbeddedStack(backed))
             label = "runeframe stack on PostgreSQL + Redis"
-            stacks[label] = held.enter_context(EmbeddedStack(backed))
+            targets[label] = (stack, stack_processes(stack, True))
         peer_port = any_free_port()
         peer = subprocess.Popen(
             [sys.executable, __file__, "--serve-peer", str(peer_port), f"{name}/peer.db"]
         )
         try:
-            for stack in stacks.values():
+            for stack, _ in targets.values():
                 seed_users(stack.urls["api"])
             wait_for(f"http://127.0.0.1:{peer_port}/docs")
-            targets = {label: f"{stack.urls['api']}{PATH}" for label, stack in stacks.items()}
-            targets["FastAPI + SQLAlchemy ORM + aiosqlite"] = f"http://127.0.0.1:{peer_port}{PATH}"
+            urls = {label: f"{stack.urls['api']}{PATH}" for label, (stack, _) in targets.items()}
+            processes = {label: watched for label, (_, watched) in targets.items()}
+            peer_label = "FastAPI + SQLAlchemy ORM + aiosqlite"
+            urls[peer_label] = f"http://127.0.0.1:{peer_port}{PATH}"
+            processes[peer_label] = lambda: {"peer": [peer.pid]}
             medians = rounds(
                 {
-                    label: functools.partial(
-                        wrk, url, args.seconds, args.connections, headers=AUTHORIZATION
+                    label: costed(
+                        label,
+                        processes[label],
+                        args.seconds,
+                        functools.partial(
+                            wrk, url, args.seconds, args.connections, headers=AUTHORIZATION
+                        ),
                     )
-                    for label, url in targets.items()
+                    for label, url in urls.items()
                 },
                 args.rounds,
             )
@@ -209,6 +269,7 @@ def main() -> None:
             peer.wait()
     caption = f"{PATH}, wrk -t1 -c{args.connections}, {args.seconds} s, median of {args.rounds}"
     table(caption, medians, "stack is")
+    cost_table()
 
 
 if __name__ == "__main__":
