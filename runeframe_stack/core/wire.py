@@ -14,27 +14,35 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+FLUSH_AT = 64 * 1024  # bytes held at most: a large body goes on at once, flow control intact
+
 
 class TurnWrites:
-    """A transport whose writes in one loop turn leave in one write, when the turn ends
-    or before the transport closes; everything else is the transport's own."""
+    """A transport whose writes in one loop turn leave in one write, when the turn ends,
+    before the transport closes or once FLUSH_AT bytes wait; everything else is the
+    transport's own."""
 
-    __slots__ = ("_loop", "_parts", "_transport")
+    __slots__ = ("_held", "_loop", "_parts", "_transport")
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         self._transport = transport
         self._loop = loop
         self._parts: list[bytes] = []
+        self._held = 0
 
     def write(self, data: bytes) -> None:
         if not self._parts:
             self._loop.call_soon(self.flush)
         self._parts.append(data)
+        self._held += len(data)
+        if self._held >= FLUSH_AT:
+            self.flush()
 
     def flush(self) -> None:
         if self._parts:
             data = self._parts[0] if len(self._parts) == 1 else b"".join(self._parts)
             self._parts.clear()
+            self._held = 0
             if not self._transport.is_closing():
                 self._transport.write(data)
 

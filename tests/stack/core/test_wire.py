@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from uvicorn.server import ServerState
 
-from runeframe_stack.core.wire import OneWriteHttp
+from runeframe_stack.core.wire import FLUSH_AT, OneWriteHttp
 
 RELEASE = asyncio.Event()
 
@@ -31,7 +31,15 @@ async def stream(request: Request) -> Response:
     return StreamingResponse(parts())
 
 
-APP = Starlette(routes=[Route("/users", users), Route("/stream", stream)])
+async def large(request: Request) -> Response:
+    async def parts() -> Any:
+        for _ in range(40):  # 40 x 16 KiB in one turn: nothing awaited in between
+            yield b"x" * 16384
+
+    return StreamingResponse(parts())
+
+
+APP = Starlette(routes=[Route("/users", users), Route("/stream", stream), Route("/large", large)])
 
 
 class RecordingTransport:
@@ -109,3 +117,13 @@ async def test_a_streamed_part_is_not_held_for_the_next_turn() -> None:
     RELEASE.set()
     await settle()
     assert b"6\r\nsecond\r\n0\r\n\r\n" in b"".join(transport.writes)
+
+
+async def test_a_large_body_made_in_one_turn_is_not_held_whole() -> None:
+    protocol, transport = connected()
+    protocol.data_received(b"GET /large HTTP/1.1\r\nHost: x\r\n\r\n")
+    await settle()
+    assert b"".join(transport.writes).endswith(b"0\r\n\r\n")
+    assert max(map(len, transport.writes)) < FLUSH_AT + 16384 + 100, [
+        len(w) for w in transport.writes
+    ]
