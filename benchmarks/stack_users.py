@@ -162,23 +162,25 @@ Processes = Callable[[], dict[str, list[int]]]  # what a target runs on, by name
 COST: dict[str, dict[str, list[float]]] = {}  # target: process: CPU us/request per round
 
 
-def pids(*args: str) -> list[int]:
+def pgrep(*args: str) -> list[list[str]]:
+    """pgrep's lines, split: the pid first (with -a, the command line after it)."""
     listed = subprocess.run(["pgrep", *args], capture_output=True, text=True).stdout
-    return [int(pid) for pid in listed.split()]
+    return [line.split() for line in listed.splitlines()]
 
 
 def stack_processes(stack: EmbeddedStack, servers: bool) -> Processes:
     """The edge and Distilera of `stack` (its supervisor's children, by service name),
     and with `servers` every PostgreSQL and Redis server process (backends come and go)."""
     assert stack.process is not None
-    listed = subprocess.run(
-        ["pgrep", "-a", "-P", str(stack.process.pid)], capture_output=True, text=True
-    ).stdout
-    by_service = {line.split()[-1]: int(line.split()[0]) for line in listed.splitlines()}
+    by_service = {line[-1]: int(line[0]) for line in pgrep("-a", "-P", str(stack.process.pid))}
     own = {"edge": [by_service["api"]], "distilera": [by_service["distilera"]]}
     if not servers:
         return lambda: own
-    return lambda: {**own, "postgres": pids("-x", "postgres"), "redis": pids("-x", "redis-server")}
+    return lambda: {**own, "postgres": pids("postgres"), "redis": pids("redis-server")}
+
+
+def pids(name: str) -> list[int]:
+    return [int(line[0]) for line in pgrep("-x", name)]
 
 
 def costed(
