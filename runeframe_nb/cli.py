@@ -425,10 +425,12 @@ def load(
     """Load a URL: a closed model (--users) or an open one (--rate), percentiles from HDR.
 
     Throughput and percentiles are the successful answers'; failures (no answer, or a
-    status of 400 and up) are counted apart, and past --max-error-rate the exit code is 1."""
+    status of 400 and up) are counted apart, and past --max-error-rate the exit code is 1.
+    A generator that ran out of CPU or event loop says so: then it measured itself."""
     import json
 
     from . import load as engine_module
+    from .load.resources import saturation
 
     headers = {}
     for item in header or []:
@@ -476,6 +478,13 @@ def load(
             highlight=False,
         )
         console.print(result.endpoints().to_string())
+    busy, _ = saturation(result.generator())
+    if busy:
+        print(
+            f"runeframe-nb: the load generator ran out ({busy}): these figures are its "
+            "limit, not the target's; spread the load over more --workers",
+            file=sys.stderr,
+        )
     if summary["error_rate"] > max_error_rate:
         kinds = ", ".join(f"{k} {n}" for k, n in summary["error_kinds"].items())
         kinds = kinds or "statuses >= 400"

@@ -95,11 +95,13 @@ class Resources:
 
     def samples(self, result: LoadResult | None = None) -> pd.DataFrame:
         """One row per sample and service; `second` counts from the load's start when
-        `result` is given (from the first sample otherwise)."""
+        `result` is given (from the first sample otherwise), and the load generator's
+        own CPU and loop lag come with it, as one more service."""
         import pandas as pd
 
+        own = result.generator() if result is not None else pd.DataFrame()
         if not self.raw:
-            return pd.DataFrame(columns=COLUMNS)
+            return own.reindex(columns=COLUMNS)
         origin = result.recorder.started if result is not None else self.raw[0][0]
         rows: list[dict[str, Any]] = []
         last: dict[str, tuple[float, float]] = {}
@@ -122,26 +124,38 @@ class Resources:
                     "open_fds": values.get("open_fds"),
                 }
             )
-        return pd.DataFrame(rows, columns=COLUMNS)
+        frame = pd.DataFrame(rows, columns=COLUMNS)
+        if own.empty:
+            return frame
+        return pd.concat([frame, own.reindex(columns=COLUMNS)], ignore_index=True)
 
     def first_saturated(self, result: LoadResult | None = None) -> str:
         """The first resource of a service past its limit two samples running, or the
         nearest to its limit when none was."""
-        frame = self.samples(result).sort_values("second", kind="stable")
-        if frame.empty:
+        samples = self.samples(result)
+        if samples.empty:
             return "no samples"
-        crossed: list[tuple[float, str]] = []
-        nearest = (0.0, "")
-        for measure, limit in LIMITS.items():
-            for service, rows in frame.groupby("service"):
-                values = rows[measure].fillna(0).to_numpy()
-                over = (values[1:] >= limit) & (values[:-1] >= limit)
-                if over.any():
-                    at = float(rows["second"].to_numpy()[1:][over][0])
-                    crossed.append((at, f"{service} {measure} at {at:.0f} s (limit {limit:g})"))
-                peak = float(values.max()) if len(values) else 0.0
-                if peak / limit > nearest[0]:
-                    nearest = (peak / limit, f"{service} {measure} peaked at {peak:g}")
-        if crossed:
-            return min(crossed)[1]
-        return f"none saturated; nearest: {nearest[1]} ({nearest[0]:.0%} of its limit)"
+        first, nearest = saturation(samples)
+        return first or f"none saturated; {nearest}"
+
+
+def saturation(samples: pd.DataFrame) -> tuple[str | None, str]:
+    """Of `samples` (as `Resources.samples` gives them): the first resource past its
+    limit two samples running (None when none was), and the one that came nearest."""
+    frame = samples.sort_values("second", kind="stable")
+    if frame.empty:
+        return None, "no samples"
+    crossed: list[tuple[float, str]] = []
+    nearest = (0.0, "")
+    for measure, limit in LIMITS.items():
+        for service, rows in frame.groupby("service"):
+            values = rows[measure].fillna(0).to_numpy()
+            over = (values[1:] >= limit) & (values[:-1] >= limit)
+            if over.any():
+                at = float(rows["second"].to_numpy()[1:][over][0])
+                crossed.append((at, f"{service} {measure} at {at:.0f} s (limit {limit:g})"))
+            peak = float(values.max()) if len(values) else 0.0
+            if peak / limit > nearest[0]:
+                nearest = (peak / limit, f"{service} {measure} peaked at {peak:g}")
+    first = min(crossed)[1] if crossed else None
+    return first, f"nearest: {nearest[1]} ({nearest[0]:.0%} of its limit)"

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 HIGHEST_US = 3_600_000_000
 FOLD_AT = 4096  # distinct latencies an endpoint counts before they go into its histogram
+GENERATOR = "load generator"  # how the generator's own load is named beside the services'
 PERCENTILES = {"p50_ms": 50, "p90_ms": 90, "p95_ms": 95, "p99_ms": 99, "p999_ms": 99.9}
 
 
@@ -47,6 +48,10 @@ class Measurements:
     failed_per_second: Counter[int] = field(default_factory=Counter)
     micros_per_second: Counter[int] = field(default_factory=Counter)  # successes' latency, summed
     slowest_per_second: dict[int, int] = field(default_factory=dict)  # and the longest
+    # the generator's own load per second (merged: its busiest process), so that a run
+    # tells its own limits from the target's: CPU seconds spent, and its loop's longest lag
+    own_cpu_per_second: dict[int, float] = field(default_factory=dict)
+    own_lag_per_second: dict[int, int] = field(default_factory=dict)  # microseconds
     elapsed: float = 0.0
     _histograms: dict[str, HdrHistogram] = field(default_factory=dict, init=False, repr=False)
     # per endpoint, latencies not yet in its histogram: microseconds -> requests
@@ -98,6 +103,14 @@ class Measurements:
         self.errors[kind] += 1
         self.record(endpoint, 0, micros, at)
 
+    def own_load(self, at: float, cpu_seconds: float, lag_micros: int) -> None:
+        """The generator looked at itself: CPU spent since its last look, and how late
+        its event loop woke it."""
+        second = int(at - self.started)
+        self.own_cpu_per_second[second] = self.own_cpu_per_second.get(second, 0.0) + cpu_seconds
+        if lag_micros > self.own_lag_per_second.get(second, 0):
+            self.own_lag_per_second[second] = lag_micros
+
     def export(self) -> dict[str, Any]:
         def pack(h: HdrHistogram) -> str:
             return base64.b64encode(h.encode()).decode()
@@ -111,6 +124,8 @@ class Measurements:
             "failed_per_second": dict(self.failed_per_second),
             "micros_per_second": dict(self.micros_per_second),
             "slowest_per_second": dict(self.slowest_per_second),
+            "own_cpu_per_second": dict(self.own_cpu_per_second),
+            "own_lag_per_second": dict(self.own_lag_per_second),
             "elapsed": self.elapsed,
         }
 
@@ -127,9 +142,10 @@ class Measurements:
         self.per_second.update({int(k): v for k, v in exported["per_second"].items()})
         self.failed_per_second.update({int(k): v for k, v in exported["failed_per_second"].items()})
         self.micros_per_second.update({int(k): v for k, v in exported["micros_per_second"].items()})
-        for second, value in exported["slowest_per_second"].items():
-            at = int(second)
-            self.slowest_per_second[at] = max(self.slowest_per_second.get(at, 0), value)
+        for name in ("slowest_per_second", "own_cpu_per_second", "own_lag_per_second"):
+            mine = getattr(self, name)
+            for second, value in exported.get(name, {}).items():
+                mine[int(second)] = max(mine.get(int(second), 0), value)
         self.elapsed = max(self.elapsed, exported["elapsed"])
 
 
@@ -185,6 +201,7 @@ class LoadResult:
 
     def summary(self) -> dict[str, Any]:
         total = self.total
+        own = self.generator()
         return {
             "engine": self.engine,
             "model": self.model,
@@ -203,6 +220,9 @@ class LoadResult:
             **{name: _ms(total, p) for name, p in PERCENTILES.items()},
             "max_ms": round(total.get_max_value() / 1000, 3),
             "error_kinds": dict(self.recorder.errors),
+            # the generator's own peaks (none from Locust, which does not say)
+            "generator_cpu_percent": float(own["cpu_percent"].max()) if len(own) else None,
+            "generator_lag_ms": float(own["loop_lag_ms"].max()) if len(own) else None,
         }
 
     def endpoints(self) -> pd.DataFrame:
@@ -254,6 +274,28 @@ class LoadResult:
                 "max_ms": [recorder.slowest_per_second.get(s, 0) / 1000 for s in seconds],
             }
         )
+
+    def generator(self) -> pd.DataFrame:
+        """Per second of the test, the generator's own CPU (% of a core, of its busiest
+        process) and its event loop's longest lag: a generator short of either measured
+        itself. Rows as `Resources.samples` has them, each at the end of its second."""
+        import pandas as pd
+
+        recorder = self.recorder
+        rows = []
+        for second, cpu in sorted(recorder.own_cpu_per_second.items()):
+            length = min(1.0, recorder.elapsed - second)
+            if length < 0.5:  # a last moment too short to say anything
+                continue
+            rows.append(
+                {
+                    "second": round(second + length, 2),
+                    "service": GENERATOR,
+                    "cpu_percent": round(100 * cpu / length, 1),
+                    "loop_lag_ms": recorder.own_lag_per_second.get(second, 0) / 1000,
+                }
+            )
+        return pd.DataFrame(rows, columns=["second", "service", "cpu_percent", "loop_lag_ms"])
 
     def histogram(self, buckets: int = 60) -> pd.DataFrame:
         """Latency distribution as (ms, requests) rows, from the HDR histogram."""

@@ -7,6 +7,7 @@ import json
 import random
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from runeframe_nb import load
+from runeframe_nb.load.resources import saturation
 from runeframe_nb.load.stats import FOLD_AT, Measurements, histogram
 from runeframe_process import any_free_port
 
@@ -282,3 +284,96 @@ def test_an_engine_is_chosen_by_name_from_the_registry(monkeypatch: pytest.Monke
     remote = load.LoadPlan("http://127.0.0.1:9/", users=1, requests=1, remote_workers=2)
     with pytest.raises(load.LoadError, match="remote workers join Locust's runner"):
         load.run_sync(remote)
+
+
+def burning(seconds: float) -> load.Scenario:
+    """An iteration that keeps the generator's CPU busy for `seconds`."""
+
+    async def scenario(user: load.VirtualUser) -> None:
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            pass
+        await asyncio.sleep(0)
+
+    return scenario
+
+
+def blocking(seconds: float) -> load.Scenario:
+    """An iteration that holds the generator's event loop without using its CPU."""
+
+    async def scenario(user: load.VirtualUser) -> None:
+        time.sleep(seconds)  # noqa: ASYNC251  the blocking call is the point
+        await asyncio.sleep(0)
+
+    return scenario
+
+
+async def thinking(user: load.VirtualUser) -> None:
+    await user.think(0.02)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "ran_out"),
+    [
+        (burning(0.02), "load generator cpu_percent"),
+        (blocking(0.15), "load generator loop_lag_ms"),
+        (thinking, None),
+    ],
+)
+def test_a_generator_that_runs_out_of_cpu_or_loop_says_so(
+    scenario: load.Scenario, ran_out: str | None
+) -> None:
+    plan = load.LoadPlan("http://127.0.0.1:9/", users=1, duration=2.6, scenario=scenario)
+    result = load.run_sync(plan)
+    own = result.generator()
+    seconds = own["second"].tolist()  # each at the end of its second; the last as long as the run
+    assert seconds[:2] == [1.0, 2.0] and len(seconds) == 3 and 2.6 <= seconds[2] < 3.0
+    first, _ = saturation(own)
+    assert (first.split(" at ")[0] if first else None) == ran_out
+    summary = result.summary()
+    assert summary["generator_cpu_percent"] == own["cpu_percent"].max()
+    assert summary["generator_lag_ms"] == own["loop_lag_ms"].max()
+
+
+def test_the_busiest_generator_process_speaks_for_all() -> None:
+    calm, busy = Measurements(started=0.0), Measurements(started=0.0)
+    calm.own_load(0.5, 0.2, 1_000)
+    busy.own_load(0.5, 0.95, 30_000)
+    busy.own_load(1.2, 0.48, 2_000)
+    merged = Measurements(started=0.0)
+    for part in (calm, busy):
+        part.elapsed = 1.6
+        merged.merge(json.loads(json.dumps(part.export())))
+    result = load.LoadResult("closed", "runeframe", merged, 2, 2)
+    assert result.generator()[["second", "cpu_percent", "loop_lag_ms"]].values.tolist() == [
+        [1.0, 95.0, 30.0],
+        [1.6, 80.0, 2.0],  # the last 0.6 s, as a share of itself
+    ]
+    merged.elapsed = 1.1  # a last tenth of a second is too short to say anything
+    assert result.generator()["second"].tolist() == [1.0]
+
+
+def test_the_command_says_when_the_generator_measured_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from runeframe_nb.cli import app
+
+    def saturated(plan: load.LoadPlan) -> load.LoadResult:
+        recorder = Measurements(started=0.0)
+        recorder.record("GET /", 200, 1_000, 0.5)
+        for second in range(3):
+            recorder.own_load(second + 0.5, 0.97, 3_000)
+        recorder.elapsed = 3.0
+        return load.LoadResult("closed", "saturated", recorder, 1, 1)
+
+    monkeypatch.setitem(load.ENGINES, "saturated", saturated)
+    command = ["load", "http://127.0.0.1:9/", "--requests", "1", "--engine", "saturated"]
+    done = CliRunner().invoke(app, command)
+    assert done.exit_code == 0
+    assert done.stderr.strip() == (
+        "runeframe-nb: the load generator ran out (load generator cpu_percent at 2 s "
+        "(limit 90)): these figures are its limit, not the target's; spread the load over "
+        "more --workers"
+    )

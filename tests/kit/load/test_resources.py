@@ -7,6 +7,7 @@ import pandas as pd
 import runeframe_nb as rf
 from runeframe_nb import charts, load
 from runeframe_nb.load.resources import Resources, read_metrics
+from runeframe_nb.load.stats import GENERATOR, Measurements
 
 PAGE = """# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.
 # TYPE process_cpu_seconds_total counter
@@ -64,13 +65,37 @@ def test_when_nothing_saturates_the_nearest_is_named() -> None:
     )
 
 
+def test_the_generator_is_watched_beside_the_services_and_can_be_the_first_to_run_out() -> None:
+    """The services idle along while the generator's CPU is past its limit from second 2:
+    the load measured the generator, and the verdict names it."""
+    recorder = Measurements(started=0.0)
+    for second, cpu in enumerate([0.5, 0.95, 0.97]):
+        recorder.own_load(second + 0.5, cpu, 2_000)
+    recorder.elapsed = 3.0
+    result = load.LoadResult("closed", "runeframe", recorder, 1, 1)
+    resources = watched(
+        *((float(s), "api", {"cpu_seconds": 0.2 * s, "loop_lag_seconds": 0.001}) for s in range(4))
+    )
+    samples = resources.samples(result)
+    own = samples[samples["service"] == GENERATOR]
+    assert own[["second", "cpu_percent", "loop_lag_ms"]].values.tolist() == [
+        [1.0, 50.0, 2.0],
+        [2.0, 95.0, 2.0],
+        [3.0, 97.0, 2.0],
+    ]
+    assert resources.first_saturated(result) == "load generator cpu_percent at 3 s (limit 90)"
+    figure = charts.load_over_time(result.timeline(), samples)
+    assert {t.name for t in figure.data} >= {"api", GENERATOR}
+
+
 async def test_every_service_is_sampled_while_load_runs(environment: rf.Environment) -> None:
     plan = load.LoadPlan(environment.url("api") + "/healthz", users=20, duration=1.5)
     async with Resources(environment.urls, interval=0.25) as resources:
         result = await load.run(plan)
     samples = resources.samples(result)
-    assert set(samples["service"]) == set(environment.urls)
-    assert (samples["rss_mb"] > 10).all() and (samples["open_fds"] > 0).all()
+    assert set(samples["service"]) == {*environment.urls, GENERATOR}
+    services = samples[samples["service"] != GENERATOR]
+    assert (services["rss_mb"] > 10).all() and (services["open_fds"] > 0).all()
     api = samples[samples["service"] == "api"]
     assert api["cpu_percent"].max() > 5  # the edge worked while the load ran
     assert api["second"].min() < 0.5 and api["second"].max() >= 1.4  # on the load's clock
