@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from runeframe_nb import fuzz
 from runeframe_nb.profiles import Profile
 
@@ -108,6 +110,7 @@ def test_an_unexplained_exit_code_fails_the_target(tmp_path: Path, monkeypatch) 
     assert result.fatal == ["schemathesis exited with code 2: KeyError: 'x'"]
 
 
+@pytest.mark.alone  # its verdict includes a timing: no request open for a second
 def test_a_seeded_run_finds_no_server_error_in_any_service(
     profile: Profile, tmp_path: Path
 ) -> None:

@@ -1,0 +1,81 @@
+"""Measurements run alone in a parallel run.
+
+Some verdicts are timings: the performance notebook's thresholds and sweep, and fuzzing's
+"no request stays open for a second". Beside another worker's stacks on a two-core
+machine they would measure that worker. So pytest-xdist's workers share one lock file:
+every test holds it shared, and a test marked `alone` (or a notebook in
+`ALONE_NOTEBOOKS`) holds it exclusively, from its file's first test to its last.
+A turnstile in front keeps the others from overtaking a test that waits to be alone.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+ALONE_NOTEBOOKS = frozenset({"08_performance.ipynb", "11_schema_fuzzing.ipynb"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "alone: a timing verdict: no other test runs meanwhile")
+
+
+def _alone(item: pytest.Item) -> bool:
+    return item.get_closest_marker("alone") is not None or item.path.name in ALONE_NOTEBOOKS
+
+
+class Turns:
+    """The shared lock of one parallel run, and its turnstile (two files, flock)."""
+
+    def __init__(self, run: str) -> None:
+        folder = Path(tempfile.gettempdir())
+        self._turnstile: IO[bytes] = open(folder / f"runeframe-tests-{run}.turnstile", "ab")  # noqa: SIM115
+        self._lock: IO[bytes] = open(folder / f"runeframe-tests-{run}.lock", "ab")  # noqa: SIM115
+        self.alone = False
+
+    def take(self, alone: bool) -> None:
+        fcntl.flock(self._turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(self._turnstile, fcntl.LOCK_UN)
+        self.alone = alone
+
+    def give_back(self) -> None:
+        fcntl.flock(self._lock, fcntl.LOCK_UN)
+        self.alone = False
+
+    def close(self) -> None:
+        self._turnstile.close()
+        self._lock.close()
+
+
+_turns: Turns | None = None
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)  # outside pytest-timeout's clock
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    global _turns
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:  # not a parallel run: nothing to share the machine with
+        yield
+        return
+    if _turns is None:
+        _turns = Turns(run)
+    alone = _alone(item)
+    if not (alone and _turns.alone):  # an alone file holds on from its first test
+        _turns.take(alone)
+    yield
+    if not (alone and nextitem is not None and nextitem.path == item.path):
+        _turns.give_back()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _turns is not None:
+        _turns.close()
