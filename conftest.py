@@ -1,11 +1,11 @@
 """Measurements run alone in a parallel run.
 
-Some verdicts are timings: the performance notebook's thresholds and sweep, and fuzzing's
-"no request stays open for a second". Beside another worker's stacks on a two-core
-machine they would measure that worker. So pytest-xdist's workers share one lock file:
-every test holds it shared, and a test marked `alone` (or a notebook in
-`ALONE_NOTEBOOKS`) holds it exclusively, from its file's first test to its last.
-A turnstile in front keeps the others from overtaking a test that waits to be alone.
+Some notebooks' verdicts are timings: the performance thresholds and sweep, and
+fuzzing's "no request stays open for a second". Beside another worker's stacks on a
+two-core machine they would measure that worker. So pytest-xdist's workers share one
+lock file: every test holds it shared, and the cells of a notebook in `ALONE_NOTEBOOKS`
+hold it exclusively, from the first to the last. A turnstile in front keeps the others
+from overtaking a notebook that waits to be alone.
 """
 
 from __future__ import annotations
@@ -20,14 +20,6 @@ from typing import IO
 import pytest
 
 ALONE_NOTEBOOKS = frozenset({"08_performance.ipynb", "11_schema_fuzzing.ipynb"})
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "alone: a timing verdict: no other test runs meanwhile")
-
-
-def _alone(item: pytest.Item) -> bool:
-    return item.get_closest_marker("alone") is not None or item.path.name in ALONE_NOTEBOOKS
 
 
 class Turns:
@@ -68,8 +60,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         return
     if _turns is None:
         _turns = Turns(run)
-    alone = _alone(item)
-    if not (alone and _turns.alone):  # an alone file holds on from its first test
+    alone = item.path.name in ALONE_NOTEBOOKS
+    if not (alone and _turns.alone):  # a notebook alone holds on from its first cell
         _turns.take(alone)
     yield
     if not (alone and nextitem is not None and nextitem.path == item.path):

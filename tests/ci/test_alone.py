@@ -1,4 +1,4 @@
-"""A timing test runs alone in a parallel run: the lock the workers share (conftest.py)."""
+"""A timing notebook runs alone in a parallel run: the lock the workers share (conftest.py)."""
 
 from __future__ import annotations
 

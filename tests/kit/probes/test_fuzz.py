@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from runeframe_nb import fuzz
-from runeframe_nb.profiles import Profile
 
 
 def event(kind: str, **body: object) -> str:
@@ -108,25 +105,3 @@ def test_an_unexplained_exit_code_fails_the_target(tmp_path: Path, monkeypatch) 
     result = fuzz.run_target(target, None, tmp_path)
     assert not result.ok
     assert result.fatal == ["schemathesis exited with code 2: KeyError: 'x'"]
-
-
-@pytest.mark.alone  # its verdict includes a timing: no request open for a second
-def test_a_seeded_run_finds_no_server_error_in_any_service(
-    profile: Profile, tmp_path: Path
-) -> None:
-    """Every operation, Jonar's deployments and load runs included: no 5xx, and no
-    request open for a second (Jonar accepts long work and does it in the background)."""
-    env = fuzz.own_stack(profile)
-    try:
-        results = fuzz.fuzz(env, tmp_path, max_examples=5, seed=7)
-    finally:
-        env.close()
-    table = fuzz.summary(results)
-    assert list(table.index) == ["api", "distilera", "hoardwell", "mercatrix", "jonar", "graphql"]
-    assert (table["cases"] > 0).all()
-    assert fuzz.failures(results).empty, fuzz.failures(results).to_string()
-    jonar = next(r for r in results if r.target == "jonar")
-    for operation in ("POST /deployments/", "PATCH /deployments/{deployment_id}/"):
-        assert jonar.operations.get(operation, 0) > 0, operation
-    assert jonar.operations.get("POST /components/{component}/load/", 0) > 0
-    assert (table["slowest_ms"] < 1000).all(), table["slowest_ms"].to_dict()
