@@ -6,9 +6,11 @@ nginx (one worker, pinned to core 0) serves a two-byte answer on loopback; each 
 generator in turn gets core 1 and the same number of connections. Prints req/s and p99
 per tool (medians over the rounds) and our ratios to the others, then what each request
 cost the generator in CPU (its process's user and system time over its requests; wrk's
-is the floor). Our open model runs too, at 80% of what our closed model reached in that
-round, with its percentiles counted from each intended send time. Needs nginx and wrk
-(Debian: `apt-get install nginx wrk`) and taskset.
+is the floor). Our open model runs too, at a share (--open-share, default half) of what
+our closed model reached in that round, with its percentiles counted from each intended
+send time; our generator's own peak CPU says whether those percentiles are nginx's or
+its own (past 90% of its core, its own). Needs nginx and wrk (Debian: `apt-get install
+nginx wrk`) and taskset.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Hammer(FastHttpUser):
 Measure = Callable[[str, int, int, Path], Figures]
 COST: dict[str, list[float]] = {}  # tool: CPU microseconds per request, one per round
 REACHED: list[float] = []  # our closed model's req/s, the round's reference for the open one
+OWN_CPU: dict[str, list[float]] = {}  # model: our generator's peak CPU, % of its core, per round
 
 
 def children_cpu() -> float:
@@ -95,11 +98,12 @@ def ours(url: str, seconds: int, connections: int, folder: Path, rate: float = 0
     summary = json.loads(done.stdout)
     if not rate:
         REACHED.append(summary["rps"])
+    OWN_CPU.setdefault(summary["model"], []).append(summary["generator_cpu_percent"])
     return summary["rps"], summary["p99_ms"]
 
 
-def ours_open(url: str, seconds: int, connections: int, folder: Path) -> Figures:
-    return ours(url, seconds, connections, folder, rate=0.8 * REACHED[-1])
+def ours_open(share: float, url: str, seconds: int, connections: int, folder: Path) -> Figures:
+    return ours(url, seconds, connections, folder, rate=share * REACHED[-1])
 
 
 def locust(url: str, seconds: int, connections: int, folder: Path) -> Figures:
@@ -149,6 +153,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--open-share", type=float, default=0.5)
     args = parser.parse_args()
     missing = [tool for tool in ("nginx", "wrk", "taskset") if shutil.which(tool) is None]
     if missing:
@@ -156,7 +161,7 @@ def main() -> None:
 
     tools: dict[str, Measure] = {
         "runeframe": ours,
-        "runeframe open, 80%": ours_open,
+        f"runeframe open, {args.open_share:.0%}": functools.partial(ours_open, args.open_share),
         "locust FastHttpUser": locust,
         "wrk": on_core_1_wrk,
     }
@@ -193,6 +198,9 @@ def main() -> None:
     for tool, costs in COST.items():
         cost = statistics.median(costs)
         print(f"  {tool:<22} {cost:8.1f} us   {cost / floor:5.1f}x wrk's")
+    print("\nOur generator's peak CPU, % of its core (median of the rounds; past 90: it ran out)")
+    for model, peaks in OWN_CPU.items():
+        print(f"  {model:<22} {statistics.median(peaks):8.1f}")
 
 
 if __name__ == "__main__":
