@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from time import perf_counter as clock
 from types import TracebackType
@@ -99,9 +100,9 @@ class Resources:
         own CPU and loop lag come with it, as one more service."""
         import pandas as pd
 
-        own = result.generator() if result is not None else pd.DataFrame()
+        own = pd.DataFrame(result.generator() if result is not None else [], columns=COLUMNS)
         if not self.raw:
-            return own.reindex(columns=COLUMNS)
+            return own
         origin = result.recorder.started if result is not None else self.raw[0][0]
         rows: list[dict[str, Any]] = []
         last: dict[str, tuple[float, float]] = {}
@@ -125,9 +126,7 @@ class Resources:
                 }
             )
         frame = pd.DataFrame(rows, columns=COLUMNS)
-        if own.empty:
-            return frame
-        return pd.concat([frame, own.reindex(columns=COLUMNS)], ignore_index=True)
+        return pd.concat([frame, own], ignore_index=True) if len(own) else frame
 
     def first_saturated(self, result: LoadResult | None = None) -> str:
         """The first resource of a service past its limit two samples running, or the
@@ -135,27 +134,33 @@ class Resources:
         samples = self.samples(result)
         if samples.empty:
             return "no samples"
-        first, nearest = saturation(samples)
+        first, nearest = saturation(samples.to_dict("records"))
         return first or f"none saturated; {nearest}"
 
 
-def saturation(samples: pd.DataFrame) -> tuple[str | None, str]:
-    """Of `samples` (as `Resources.samples` gives them): the first resource past its
+def saturation(samples: Iterable[Mapping[str, Any]]) -> tuple[str | None, str]:
+    """Of `samples` (rows as `Resources.samples` gives them): the first resource past its
     limit two samples running (None when none was), and the one that came nearest."""
-    frame = samples.sort_values("second", kind="stable")
-    if frame.empty:
-        return None, "no samples"
+    by_service: dict[str, list[Mapping[str, Any]]] = {}
+    for row in sorted(samples, key=lambda r: r["second"]):
+        by_service.setdefault(row["service"], []).append(row)
     crossed: list[tuple[float, str]] = []
     nearest = (0.0, "")
     for measure, limit in LIMITS.items():
-        for service, rows in frame.groupby("service"):
-            values = rows[measure].fillna(0).to_numpy()
-            over = (values[1:] >= limit) & (values[:-1] >= limit)
-            if over.any():
-                at = float(rows["second"].to_numpy()[1:][over][0])
-                crossed.append((at, f"{service} {measure} at {at:.0f} s (limit {limit:g})"))
-            peak = float(values.max()) if len(values) else 0.0
+        for service, rows in sorted(by_service.items()):
+            values = [_value(row.get(measure)) for row in rows]
+            for before, value, row in zip(values, values[1:], rows[1:], strict=False):
+                if before >= limit and value >= limit:
+                    at = float(row["second"])
+                    crossed.append((at, f"{service} {measure} at {at:.0f} s (limit {limit:g})"))
+                    break
+            peak = max(values, default=0.0)
             if peak / limit > nearest[0]:
                 nearest = (peak / limit, f"{service} {measure} peaked at {peak:g}")
     first = min(crossed)[1] if crossed else None
     return first, f"nearest: {nearest[1]} ({nearest[0]:.0%} of its limit)"
+
+
+def _value(measured: Any) -> float:
+    """A sample's value; none (or NaN: not measured) counts as nothing spent."""
+    return 0.0 if measured is None or measured != measured else float(measured)

@@ -221,8 +221,8 @@ class LoadResult:
             "max_ms": round(total.get_max_value() / 1000, 3),
             "error_kinds": dict(self.recorder.errors),
             # the generator's own peaks (none from Locust, which does not say)
-            "generator_cpu_percent": float(own["cpu_percent"].max()) if len(own) else None,
-            "generator_lag_ms": float(own["loop_lag_ms"].max()) if len(own) else None,
+            "generator_cpu_percent": max((r["cpu_percent"] for r in own), default=None),
+            "generator_lag_ms": max((r["loop_lag_ms"] for r in own), default=None),
         }
 
     def endpoints(self) -> pd.DataFrame:
@@ -275,12 +275,11 @@ class LoadResult:
             }
         )
 
-    def generator(self) -> pd.DataFrame:
+    def generator(self) -> list[dict[str, Any]]:
         """Per second of the test, the generator's own CPU (% of a core, of its busiest
         process) and its event loop's longest lag: a generator short of either measured
-        itself. Rows as `Resources.samples` has them, each at the end of its second."""
-        import pandas as pd
-
+        itself. Records as `Resources.samples` has its rows, each at the end of its second
+        (no pandas: the command line's summary needs none)."""
         recorder = self.recorder
         rows = []
         for second, cpu in sorted(recorder.own_cpu_per_second.items()):
@@ -295,7 +294,7 @@ class LoadResult:
                     "loop_lag_ms": recorder.own_lag_per_second.get(second, 0) / 1000,
                 }
             )
-        return pd.DataFrame(rows, columns=["second", "service", "cpu_percent", "loop_lag_ms"])
+        return rows
 
     def histogram(self, buckets: int = 60) -> pd.DataFrame:
         """Latency distribution as (ms, requests) rows, from the HDR histogram."""
