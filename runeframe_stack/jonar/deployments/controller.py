@@ -53,7 +53,9 @@ class Controller:
         self.events = events
         self.scraper = scraper
         self.launcher = Launcher(backend, peers, settings.require_data_dir() / "jonar-replicas")
-        self.health = Health(backend, self.launcher, scraper, events)
+        self.health = Health(
+            backend, self.launcher, scraper, events, self.config.rollout_timeout_seconds
+        )
         self.deployments: dict[str, Deployment] = {}
         self.jonar_url = settings.url("jonar")
         self._work: set[asyncio.Task[None]] = set()  # changes being carried out
