@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_names
 
 if TYPE_CHECKING:
-    from . import charts, coverage, fuzz, load, owasp, quality, tokens
+    from . import charts, coverage, data, fuzz, load, owasp, quality, tokens
     from .clients import (
         Alert,
         ApiClient,
@@ -89,7 +89,9 @@ if TYPE_CHECKING:
     )
     from .waits import eventually
 
-_SUBMODULES = frozenset({"charts", "coverage", "fuzz", "load", "owasp", "quality", "tokens"})
+_SUBMODULES = frozenset(
+    {"charts", "coverage", "data", "fuzz", "load", "owasp", "quality", "tokens"}
+)
 # the module each public name lives in (a submodule is its own)
 _WHERE = {
     "__version__": "._version",
@@ -147,6 +149,7 @@ _WHERE = {
     "connect": ".environment",
     "connect_websocket": ".clients",
     "coverage": ".coverage",
+    "data": ".data",
     "eventually": ".waits",
     "fuzz": ".fuzz",
     "id_of": ".clients",
@@ -227,6 +230,7 @@ __all__ = [
     "connect",
     "connect_websocket",
     "coverage",
+    "data",
     "eventually",
     "fuzz",
     "id_of",

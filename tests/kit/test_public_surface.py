@@ -44,3 +44,18 @@ def test_importing_the_kit_loads_neither_pandas_nor_plotly() -> None:
     probe = f"import sys, runeframe_nb.errors; print(sorted({heavy} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_every_name_a_notebook_reads_from_the_kit_is_exported() -> None:
+    """`rf.data` must work as the first thing a fresh kernel touches, not only after
+    another cell imported `runeframe_nb.data` by its own name."""
+    import re
+    from pathlib import Path
+
+    notebooks = Path(__file__).parents[2] / "notebooks"
+    used = {
+        name
+        for path in notebooks.glob("*.ipynb")
+        for name in re.findall(r"\brf\.([A-Za-z_]\w*)", path.read_text())
+    }
+    assert used - set(runeframe_nb.__all__) == set()
