@@ -28,18 +28,12 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from . import masking
 from .openapi import shared_matcher
 
 BODY_LIMIT = 2_000  # characters of a body kept in a capsule
 KEPT = 2_000  # exchanges the journal holds
 CAPSULE_LIMIT = 20  # exchanges a failed check keeps, its latest
-SECRET_HEADERS = frozenset(
-    {"authorization", "cookie", "set-cookie", "x-api-key", "proxy-authorization"}
-)
-SECRET_FIELDS = frozenset(
-    {"token", "password", "secret", "credit_card", "ssn", "access_token", "refresh_token"}
-)
-MASK = "***"
 
 _sweep: ContextVar[str | None] = ContextVar("runeframe_sweep", default=None)
 
@@ -54,33 +48,14 @@ def sweep(name: str) -> Iterator[None]:
         _sweep.reset(token)
 
 
-def mask_headers(headers: Any) -> dict[str, str]:
-    """Headers as a dict with credentials masked (the scheme of a bearer token is kept)."""
-    masked = {}
-    for name, value in headers.items():
-        if name.lower() in SECRET_HEADERS:
-            scheme, _, rest = value.partition(" ")
-            value = f"{scheme} {MASK}" if rest else MASK
-        masked[name.lower()] = value
-    return masked
-
-
-def _mask_fields(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: MASK if k.lower() in SECRET_FIELDS and v is not None else _mask_fields(v)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_mask_fields(v) for v in value]
-    return value
+mask_headers = masking.masked_headers
 
 
 def mask_body(content: bytes | str) -> str:
     """A body as text, secret fields of JSON masked, cut at BODY_LIMIT characters."""
     text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
     with contextlib.suppress(ValueError):
-        text = json.dumps(_mask_fields(json.loads(text)), ensure_ascii=False)
+        text = json.dumps(masking.masked_fields(json.loads(text)), ensure_ascii=False)
     if len(text) > BODY_LIMIT:
         return f"{text[:BODY_LIMIT]}… ({len(text):,} characters)"
     return text

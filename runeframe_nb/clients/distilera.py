@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import masking
 from ._service import ServiceClient
 from .models import (
     Collaboration,
@@ -137,7 +138,9 @@ class DistileraClient(ServiceClient):
         return [MarketItem.model_validate(item) for item in reply["data"]]
 
     async def store_sensitive_data(self, data: dict[str, str]) -> VaultEntry:
-        """Store fields encrypted; the result shows them as stored, with the entry's id."""
+        """Store fields encrypted; the result shows them as stored, with the entry's id.
+        Every value is a secret: no artifact of the run shows it (masking.py)."""
+        masking.remember(*data.values())
         return await self.fetch(VaultEntry, "POST", "/vault/", json=data)
 
     async def retrieve_sensitive_data(self, entry_id: Entity | str) -> VaultEntry:

@@ -17,6 +17,7 @@ from typing import Any
 
 from rich.console import Console
 
+from .. import masking
 from ..environment import open_environment
 from ..errors import RunError
 from ..profiles import load_profile
@@ -64,6 +65,7 @@ def merge(references: list[str], options: Any, console: Console) -> RunResult:
         + (f"; then {', '.join(p.stem for p in after)} over the whole" if after else ""),
         highlight=False,
     )
+    masks: set[str] = set()
     if after:
         result.notebooks += [NotebookResult(p.stem, str(p), str(folder / p.name)) for p in after]
         env = open_environment(load_profile(options.profile), stack_log=folder / "stack.log")
@@ -74,10 +76,13 @@ def merge(references: list[str], options: Any, console: Console) -> RunResult:
                 "seed": env.seed,
                 "run_id": run_id,
             }
-            execute_all(result, parameters, options, console)
+            with masking.collected() as written:
+                execute_all(result, parameters, options, console, {masking.VARIABLE: str(written)})
+                masks = masking.read(written)
         finally:
             env.close()
     result.finished_at = _now()
     result.duration = round(max(s.duration for s in shards) + time.perf_counter() - started, 3)
     result.write()
+    masking.redact_folder(folder, masking.known() | masks)
     return result

@@ -15,6 +15,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from traitlets.config import Config
 
+from .. import masking
 from ..errors import RunError
 from .execute import collect_checks
 from .kernels import KERNEL_ENV
@@ -24,7 +25,8 @@ def refresh(path: Path, timeout: float = 600.0) -> int:
     """Execute `path` with its default parameters; returns the number of checks recorded."""
     os.environ.update(KERNEL_ENV)
     nb = nbformat.read(path, as_version=4)
-    with tempfile.TemporaryDirectory(prefix="rfk-") as sockets:
+    with tempfile.TemporaryDirectory(prefix="rfk-") as sockets, masking.collected() as masks:
+        os.environ[masking.VARIABLE] = str(masks)
         config = Config()
         config.KernelManager.transport = "ipc"
         config.KernelManager.ip = f"{sockets}/k"
@@ -40,11 +42,14 @@ def refresh(path: Path, timeout: float = 600.0) -> int:
             client.execute()
         except CellExecutionError as exc:
             raise RunError(f"{path.name}: {exc.ename}: {exc.evalue}") from None
+        finally:
+            del os.environ[masking.VARIABLE]
+        secrets = masking.known() | masking.read(masks)
     checks = collect_checks(nb, path.stem)
     failed = [c.name for c in checks if not c.passed]
     if failed:
         raise RunError(f"{path.name}: {len(failed)} checks failed, first: {failed[0]}")
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    nbformat.write(nb, path)
+    path.write_text(masking.redact(nbformat.writes(nb), secrets) + "\n")
     return len(checks)

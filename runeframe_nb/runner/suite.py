@@ -22,6 +22,7 @@ import nbformat
 import yaml
 from rich.console import Console
 
+from .. import masking
 from ..environment import open_environment
 from ..errors import RunError
 from ..fixtures import sweep
@@ -131,23 +132,30 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
         if not any(folder.iterdir()):  # nothing to read later: no archive of a run not begun
             folder.rmdir()
         raise
-    try:
-        result.stack_version = env.health().get("api", {}).get("version", "")
-        parameters = {"profile": profile.name, "urls": env.urls, "seed": env.seed, "run_id": run_id}
-        parameters.update(options.parameters)
-        result.parameters = {**parameters, **({"scale": scale.name} if scale else {})}
-        execute_all(result, parameters, options, console)
-        result.residue = sweep(env, run_id)
-    except KeyboardInterrupt:
-        result.interrupted = True
-    finally:
-        env.close()
-        for nb in result.notebooks:
-            if nb.status in ("queued", "running"):
-                nb.status = "interrupted"
-        result.finished_at = _now()
-        result.duration = round(time.perf_counter() - started, 3)
-        result.write()
+    with masking.collected() as masks:
+        try:
+            result.stack_version = env.health().get("api", {}).get("version", "")
+            parameters = {
+                "profile": profile.name,
+                "urls": env.urls,
+                "seed": env.seed,
+                "run_id": run_id,
+            }
+            parameters.update(options.parameters)
+            result.parameters = {**parameters, **({"scale": scale.name} if scale else {})}
+            execute_all(result, parameters, options, console, {masking.VARIABLE: str(masks)})
+            result.residue = sweep(env, run_id)
+        except KeyboardInterrupt:
+            result.interrupted = True
+        finally:
+            env.close()
+            for nb in result.notebooks:
+                if nb.status in ("queued", "running"):
+                    nb.status = "interrupted"
+            result.finished_at = _now()
+            result.duration = round(time.perf_counter() - started, 3)
+            result.write()
+            masking.redact_folder(folder, masking.known() | masking.read(masks))
     return result
 
 
@@ -171,16 +179,21 @@ def phase_of(notebook: NotebookResult) -> int:
 
 
 def execute_all(
-    result: RunResult, parameters: dict[str, Any], options: RunOptions, console: Console
+    result: RunResult,
+    parameters: dict[str, Any],
+    options: RunOptions,
+    console: Console,
+    variables: dict[str, str] | None = None,
 ) -> None:
     """Every queued notebook, `jobs` at once; then those marked `alone` one by one; then
-    those marked `after_all`, given the results so far."""
+    those marked `after_all`, given the results so far. `variables` go to the kernels'
+    environment."""
     todo = [nb for nb in result.notebooks if nb.status == "queued"]
     phases = [phase_of(nb) for nb in todo]
     by_phase = [[nb for nb, p in zip(todo, phases, strict=True) if p == k] for k in (0, 1, 2)]
     batches = [by_phase[0], *([nb] for nb in by_phase[1]), by_phase[2]]
     jobs = max(1, min(options.jobs, len(todo)))
-    kernel_env = {PARAMS_VARIABLE: str(find_params_dir().resolve())}
+    kernel_env = {PARAMS_VARIABLE: str(find_params_dir().resolve()), **(variables or {})}
     if options.fail_fast:
         kernel_env[STOP_VARIABLE] = "1"
     with (result.folder / "kernels.log").open("ab") as kernel_log:
