@@ -391,7 +391,9 @@ def mutate(
 
 @app.command()
 def load(
-    url: Annotated[str, typer.Argument(help="The http:// URL each virtual user requests.")],
+    url: Annotated[
+        str, typer.Argument(help="The http:// or https:// URL each virtual user requests.")
+    ],
     users: Annotated[int, typer.Option(min=1, help="Virtual users (connections).")] = 50,
     rate: Annotated[
         float | None, typer.Option(min=0.001, help="Open model: requests started per second.")
@@ -421,6 +423,17 @@ def load(
         typer.Option(min=0, max=1, help="Exit 1 when more of the requests than this fail."),
     ] = 0.0,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    cacert: Annotated[
+        Path | None,
+        typer.Option(help="Trust these CAs (PEM) over https; default SSL_CERT_FILE, certifi."),
+    ] = None,
+    cert: Annotated[
+        Path | None, typer.Option(help="A client certificate (PEM, with its key unless --key).")
+    ] = None,
+    key: Annotated[Path | None, typer.Option(help="The client certificate's key.")] = None,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", "-k", help="Verify no certificate (as curl -k).")
+    ] = False,
 ) -> None:
     """Load a URL: a closed model (--users) or an open one (--rate), percentiles from HDR.
 
@@ -431,6 +444,7 @@ def load(
 
     from . import load as engine_module
     from .load.resources import saturation
+    from .network import Tls
 
     headers = {}
     for item in header or []:
@@ -456,6 +470,7 @@ def load(
         think_time=think_time,
         remote_workers=remote_workers,
         master_port=master_port,
+        tls=Tls(ca_bundle=cacert, client_cert=cert, client_key=key, verify=not insecure).resolved(),
     )
     result = engine_module.run_sync(plan, engine=engine)
     summary = result.summary()

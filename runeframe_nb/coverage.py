@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-import httpx
 import pandas as pd
 
 from .environment import Environment, active
@@ -51,7 +50,7 @@ def documented_rows(
 def documents(environment: Environment | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Every service's OpenAPI document, and the GraphQL schema's root fields."""
     env = environment or active()
-    with httpx.Client(timeout=10, headers=env.headers) as client:
+    with env.http_client(timeout=10, headers=env.headers) as client:
         found = {s: client.get(f"{url}/openapi.json").json() for s, url in env.urls.items()}
         answer = client.post(f"{env.url('api')}/graphql/", json={"query": INTROSPECTION})
     return found, (answer.json().get("data") or {})

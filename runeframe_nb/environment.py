@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from . import fixtures, recorder
+from . import fixtures, masking, network, recorder
 from .errors import EnvironmentUnreachable, ProfileError
 from .profiles import SERVICES, Profile, load_profile
 from .stack import EmbeddedStack
@@ -38,6 +38,8 @@ class Environment:
         self.profile = profile
         self.urls = dict(urls)
         self.token = profile.bearer_token()
+        masking.remember(self.token)
+        self.tls = profile.tls.resolved()
         self.seed = profile.seed if seed is None else seed
         self.stack = stack
         self.run_id = run_id
@@ -64,19 +66,24 @@ class Environment:
     def health(self, timeout: float = 2.0) -> dict[str, dict[str, Any]]:
         """Each service's /healthz answer; an unreachable one raises EnvironmentUnreachable."""
         answers = {}
-        with httpx.Client(timeout=timeout) as client:
-            for name, url in self.urls.items():
-                try:
-                    reply = client.get(f"{url}/healthz")
-                except httpx.HTTPError as exc:
-                    reason = str(exc) or type(exc).__name__
-                    raise EnvironmentUnreachable(f"{name} at {url}: {reason}") from None
-                if reply.status_code != 200:
-                    raise EnvironmentUnreachable(
-                        f"{name} at {url}: /healthz answered {reply.status_code}"
-                    )
-                answers[name] = reply.json()
+        for name, url in self.urls.items():
+            try:
+                with self.http_client(url, timeout=timeout) as client:
+                    reply = client.get("/healthz")
+            except httpx.HTTPError as exc:
+                said = network.explain(url, exc, self.tls)
+                raise EnvironmentUnreachable(f"{name} at {url}: {said}") from None
+            if reply.status_code != 200:
+                raise EnvironmentUnreachable(
+                    f"{name} at {url}: /healthz answered {reply.status_code}"
+                )
+            answers[name] = reply.json()
         return answers
+
+    def http_client(self, url: str = "", **options: Any) -> httpx.Client:
+        """A blocking httpx client (for `url`, if given) with this environment's TLS
+        and proxies."""
+        return httpx.Client(base_url=url, transport=network.Transport(self.tls), **options)
 
     def close(self) -> None:
         if self.stack is not None:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .environment import Environment
 from .errors import FuzzError
+from .network import Tls
 from .profiles import SERVICES, Profile
 from .stepwise import steps
 
@@ -96,8 +97,11 @@ def run_target(
     max_examples: int = 25,
     seed: int = 42,
     request_timeout: float = REQUEST_TIMEOUT,
+    tls: Tls | None = None,
 ) -> FuzzResult:
-    """Fuzz one target; its NDJSON log lands in `report_dir`."""
+    """Fuzz one target; its NDJSON log lands in `report_dir`. Over https, `tls` says
+    whom to trust and which client certificate to show (schemathesis's requests reads
+    REQUESTS_CA_BUNDLE and the proxy variables, never SSL_CERT_FILE: it is told)."""
     report = report_dir / f"{target.name}.ndjson"
     command = [
         _schemathesis(),
@@ -118,6 +122,7 @@ def run_target(
         "--no-color",
         "--warnings",
         "off",
+        *(tls or Tls().resolved()).fuzzer_options(),
     ]
     if token:
         command += ["--header", f"Authorization: Bearer {token}"]
@@ -201,7 +206,7 @@ def fuzz(
 ) -> list[FuzzResult]:
     report_dir.mkdir(parents=True, exist_ok=True)
     return [
-        run_target(t, env.token, report_dir, max_examples=max_examples, seed=seed)
+        run_target(t, env.token, report_dir, max_examples=max_examples, seed=seed, tls=env.tls)
         for t in steps(targets(env, only), "fuzzing target", lambda t: t.name)
     ]
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from .network import Tls, Transport
+
 _PARAM = re.compile(r"\\{(\w+)\\}")
 
 
@@ -43,7 +45,8 @@ class RouteMatcher:
     def _operations(self, base_url: str) -> list[Operation]:
         if base_url not in self._ops:
             try:
-                reply = httpx.get(f"{base_url}/openapi.json", timeout=5)
+                with httpx.Client(transport=Transport(_tls()), timeout=5) as client:
+                    reply = client.get(f"{base_url}/openapi.json")
                 self._ops[base_url] = operations(reply.json()) if reply.status_code == 200 else []
             except (httpx.HTTPError, ValueError):
                 self._ops[base_url] = []
@@ -54,6 +57,14 @@ class RouteMatcher:
             if op.method == method and op.pattern.match(path):
                 return op.template
         return path
+
+
+def _tls() -> Tls:
+    """The active environment's TLS settings, else the standard variables'."""
+    from .environment import current
+
+    env = current()
+    return env.tls if env is not None else Tls().resolved()
 
 
 _shared: RouteMatcher | None = None

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ProfileError
+from .network import Tls
 
 SERVICES = ("api", "distilera", "hoardwell", "mercatrix", "jonar")
 # The seed's TestEnvironmentManager variables, plus TEST_API_URL for the public edge.
@@ -49,6 +50,9 @@ class Profile(_Model):
         description="Settings of the embedded stack (runeframe-stack --config).",
     )
     urls: dict[str, str] = Field(default_factory=dict)
+    tls: Tls = Field(
+        Tls(), description="Trust, client certificate and verification for https:// URLs."
+    )
     token: str | None = Field(None, description="Bearer token the clients present.")
     token_env: str | None = Field(None, description="Read the token from this variable instead.")
     seed: int = 42
@@ -139,6 +143,7 @@ def load_profile(name: str, params_dir: Path | None = None) -> Profile:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
         raise ProfileError(f"{path}: {_first_error(exc)}") from None
+    profile = profile.model_copy(update={"tls": profile.tls.relative_to(path.parent)})
     return profile.with_overrides()
 
 

@@ -21,6 +21,8 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from ..network import reason
+
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRIED_STATUSES = frozenset({503})
 
@@ -77,7 +79,7 @@ class RetryPolicy:
 
 class GaveUp(Exception):
     def __init__(self, cause: httpx.TransportError, attempts: int) -> None:
-        super().__init__(str(cause) or type(cause).__name__)
+        super().__init__(reason(cause))
         self.attempts = attempts
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from ..environment import Environment, active
 from ..errors import ApiError, ClientError
+from ..network import AsyncTransport, Tls, reason
 from ..timing import TimedTransport
 from ._retry import DEFAULT_RETRY, GaveUp, RetryPolicy
 from .models import AuthResult
@@ -31,16 +32,28 @@ def client_settings(
     anonymous: bool = False,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> dict[str, Any]:
-    """httpx.AsyncClient arguments for `service`: URL and token from the environment, timed."""
-    env = environment if environment is not None or base_url is not None else active()
+    """httpx.AsyncClient arguments for `service`: URL, token and TLS from the environment,
+    timed."""
+    env = _environment(environment, base_url)
     url = base_url or (env.url(service) if env else "")
     bearer = None if anonymous else (token or (env.token if env else None))
     return {
         "base_url": url,
         "headers": {"Authorization": f"Bearer {bearer}"} if bearer else {},
-        "transport": TimedTransport(transport or httpx.AsyncHTTPTransport(), service, url),
+        "transport": TimedTransport(transport or AsyncTransport(tls_of(env)), service, url),
         "timeout": env.profile.timeout if env else 30.0,
     }
+
+
+def _environment(environment: Environment | None, base_url: str | None) -> Environment | None:
+    """The environment a client speaks for: the one given, else the active one unless
+    the client was given a URL of its own."""
+    return environment if environment is not None or base_url is not None else active()
+
+
+def tls_of(environment: Environment | None) -> Tls:
+    """The environment's TLS settings; without one, what the standard variables say."""
+    return environment.tls if environment is not None else Tls().resolved()
 
 
 class ServiceClient:
@@ -64,6 +77,7 @@ class ServiceClient:
         self.test_mode = test_mode
         self.retry = retry
         self.since = since  # collections read by this client start at this ISO time
+        self.tls = tls_of(_environment(environment, base_url))
         self.http = httpx.AsyncClient(
             **client_settings(
                 self.service,
@@ -96,8 +110,7 @@ class ServiceClient:
             tries = f" (gave up after {exc.attempts} attempts)" if exc.attempts > 1 else ""
             raise ClientError(f"{self.service}: {method} {path}: {exc}{tries}") from None
         except httpx.HTTPError as exc:
-            reason = str(exc) or type(exc).__name__
-            raise ClientError(f"{self.service}: {method} {path}: {reason}") from None
+            raise ClientError(f"{self.service}: {method} {path}: {reason(exc)}") from None
         if reply.status_code >= 400:
             tries = f" after {attempts} attempts" if attempts > 1 else ""
             raise _api_error(reply, f"{self.service} {method} {path}{tries}")

@@ -54,5 +54,6 @@ class HoardwellClient(ServiceClient):
         query = urlencode({k: v for k, v in filters.items() if v is not None})
         url = f"{self.http.base_url}".rstrip("/").replace("http", "ws", 1)
         bearer = {k: v for k, v in self.http.headers.items() if k.lower() == "authorization"}
-        async with open_socket("hoardwell", f"{url}/messages/stream/?{query}", bearer) as s:
+        stream = f"{url}/messages/stream/?{query}"
+        async with open_socket("hoardwell", stream, bearer, tls=self.tls) as s:
             yield s

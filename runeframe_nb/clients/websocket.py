@@ -22,6 +22,7 @@ from websockets.asyncio.client import ClientConnection
 from .. import exchanges
 from ..environment import Environment, active
 from ..errors import ClientError
+from ..network import Tls, proxy_for, reason
 
 
 def _kind(data: str | bytes) -> str:
@@ -85,6 +86,21 @@ class RecordedConnection:
         return getattr(self._connection, name)
 
 
+def connect_to(url: str, tls: Tls, **options: Any) -> websockets.connect:
+    """websockets' `connect` with the kit's TLS (for wss://) and the proxy the URL needs;
+    a failure to connect is one line naming the URL and the reason."""
+    secure = tls.context() if url.startswith("wss:") else None
+    return _Connect(url, ssl=secure, proxy=proxy_for(url), **options)
+
+
+class _Connect(websockets.connect):
+    async def __aenter__(self) -> ClientConnection:
+        try:
+            return await super().__aenter__()
+        except (OSError, websockets.InvalidHandshake, TimeoutError) as exc:
+            raise ClientError(f"websocket {self.uri}: {reason(exc)}") from None
+
+
 def websocket_url(environment: Environment | None = None) -> str:
     env = environment or active()
     return env.url("api").replace("http", "ws", 1) + "/ws/"
@@ -92,10 +108,10 @@ def websocket_url(environment: Environment | None = None) -> str:
 
 @asynccontextmanager
 async def open_socket(
-    service: str, url: str, headers: Mapping[str, str] | None = None
+    service: str, url: str, headers: Mapping[str, str] | None = None, *, tls: Tls
 ) -> AsyncIterator[RecordedConnection]:
     """A WebSocket to `url`, its frames kept in the exchange journal."""
-    async with websockets.connect(url, max_size=2**20, additional_headers=headers) as raw:
+    async with connect_to(url, tls, max_size=2**20, additional_headers=headers) as raw:
         base, _, rest = url.partition("://")
         host, _, path = rest.partition("/")
         target, _, query = f"/{path}".partition("?")
@@ -123,7 +139,7 @@ async def connect_websocket(
     authenticate: bool = True,
 ) -> AsyncIterator[RecordedConnection]:
     env = environment or active()
-    async with open_socket("api", websocket_url(env)) as connection:
+    async with open_socket("api", websocket_url(env), tls=env.tls) as connection:
         bearer = token or env.token
         if authenticate and bearer:
             await connection.send(json.dumps({"type": "auth", "token": bearer}))

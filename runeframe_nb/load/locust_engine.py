@@ -22,6 +22,7 @@ import cloudpickle
 from runeframe_process import any_free_port
 
 from ..errors import LoadError
+from ..network import Tls, proxy_for
 from .plan import LoadPlan
 from .stats import LoadResult, Measurements, histogram
 
@@ -29,9 +30,13 @@ LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
 
 def locustfile_for(plan: LoadPlan) -> str:
-    """The packaged locustfile with `plan` written into it."""
+    """The packaged locustfile with `plan` written into it: over https with the trust and
+    client certificate as PEM text, so a worker on another machine needs no file of ours."""
+    host = f"{plan.target.scheme}://{plan.target.authority}"
     config = {
-        "host": f"{plan.target.scheme}://{plan.target.authority}",
+        "host": host,
+        "tls": _tls(plan.tls) if plan.target.scheme == "https" else None,
+        "proxy": proxy_for(host),
         "path": plan.target.path,
         "users": plan.users,
         "rate": plan.rate,
@@ -46,6 +51,21 @@ def locustfile_for(plan: LoadPlan) -> str:
     placeholder = 'PLAN_TEXT = "{}"'
     assert placeholder in template
     return template.replace(placeholder, f"PLAN_TEXT = {json.dumps(config)!r}", 1)
+
+
+def _tls(tls: Tls) -> dict[str, Any]:
+    def pem(path: Path | None) -> str | None:
+        try:
+            return path.read_text() if path is not None else None
+        except OSError as exc:
+            raise LoadError(f"cannot read {path}: {exc.strerror}") from None
+
+    return {
+        "verify": tls.verify,
+        "ca": pem(tls.ca_bundle),
+        "cert": pem(tls.client_cert),
+        "key": pem(tls.client_key),
+    }
 
 
 def run_locust(plan: LoadPlan) -> LoadResult:

@@ -10,10 +10,14 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import tempfile
 from typing import Any
+from urllib.parse import urlsplit
 
+import certifi
 import cloudpickle
 import gevent
+import gevent.ssl
 from locust import FastHttpUser, constant, constant_throughput, task
 
 PLAN_TEXT = "{}"  # replaced by the plan in the copy the engine runs
@@ -104,6 +108,26 @@ def drive(scenario: Any, user: LocustVirtualUser) -> None:
     raise TypeError("a scenario may await only its user's methods (get, post, think...)")
 
 
+def _ssl_context(**_: Any) -> Any:
+    """The plan's trust and client certificate, as geventhttpclient asks for a context
+    (it offers a `cafile` of its own: the plan's CA is the one to trust)."""
+    tls = PLAN["tls"]
+    context = gevent.ssl.create_default_context(
+        cadata=tls["ca"] if tls["ca"] else None, cafile=None if tls["ca"] else certifi.where()
+    )
+    if tls["cert"]:
+        with tempfile.NamedTemporaryFile("w", suffix=".pem") as pem:  # read at once, then gone
+            pem.write(tls["cert"] + "\n" + (tls["key"] or ""))
+            pem.flush()
+            context.load_cert_chain(pem.name)
+    return context
+
+
+def _proxy() -> tuple[str | None, int | None]:
+    parts = urlsplit(PLAN.get("proxy") or "")
+    return (parts.hostname, parts.port or 80) if parts.hostname else (None, None)
+
+
 def _wait_time() -> Any:
     if PLAN.get("rate"):
         return constant_throughput(PLAN["rate"] / max(PLAN.get("users", 1), 1))
@@ -113,6 +137,9 @@ def _wait_time() -> Any:
 class RuneframeUser(FastHttpUser):
     host = PLAN.get("host", "http://127.0.0.1")
     wait_time = _wait_time()
+    insecure = not (PLAN.get("tls") or {}).get("verify", True)  # Locust's default: unverified
+    ssl_context_factory = None if insecure or not PLAN.get("tls") else staticmethod(_ssl_context)
+    proxy_host, proxy_port = _proxy()
 
     def on_start(self) -> None:
         self.virtual = LocustVirtualUser(self, next(_numbers))

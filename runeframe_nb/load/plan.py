@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import LoadError
+from ..network import Tls
 
 if TYPE_CHECKING:
     from .user import VirtualUser
@@ -25,10 +26,10 @@ class Target:
     @classmethod
     def parse(cls, url: str) -> Target:
         parts = urlsplit(url)
-        if parts.scheme != "http" or not parts.hostname:
-            raise LoadError(f"{url!r} is not an http:// URL (the engine speaks plain HTTP/1.1)")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise LoadError(f"{url!r} is not an http:// or https:// URL")
         try:
-            port = parts.port or 80
+            port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
             raise LoadError(f"{url!r} has no valid port number") from None
         path = parts.path or "/"
@@ -38,7 +39,8 @@ class Target:
 
     @property
     def authority(self) -> str:
-        return f"{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
 
 
 @dataclass
@@ -58,6 +60,10 @@ class LoadPlan:
 
     `remote_workers` (Locust's distributed runner only): workers that join from other
     machines at `master_port`, beside the `workers` started here.
+
+    `tls`: whom an https target is trusted by and which client certificate it is shown
+    (a notebook passes its environment's, `env.tls`); by default what SSL_CERT_FILE and
+    REQUESTS_CA_BUNDLE name, else certifi's bundle.
     """
 
     url: str
@@ -74,6 +80,7 @@ class LoadPlan:
     timeout: float = 30.0
     remote_workers: int = 0
     master_port: int = 5557
+    tls: Tls = field(default_factory=lambda: Tls().resolved())
 
     def __post_init__(self) -> None:
         self.target = Target.parse(self.url)
@@ -121,4 +128,5 @@ class LoadPlan:
             tokens=self.tokens,
             scenario=self.scenario,
             timeout=self.timeout,
+            tls=self.tls,
         )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from ..network import AsyncTransport, Tls
 from .stats import LoadResult
 
 if TYPE_CHECKING:
@@ -67,10 +68,11 @@ class Resources:
 
     urls: dict[str, str]
     interval: float = 0.5
+    tls: Tls = field(default_factory=lambda: Tls().resolved())  # an environment's env.tls
     raw: list[tuple[float, str, dict[str, float]]] = field(default_factory=list)
 
     async def __aenter__(self) -> Resources:
-        self._client = httpx.AsyncClient(timeout=self.interval)
+        self._client = httpx.AsyncClient(timeout=self.interval, transport=AsyncTransport(self.tls))
         self._task = asyncio.get_running_loop().create_task(self._sample_until_cancelled())
         return self
 

@@ -7,12 +7,14 @@ A scenario is `async def scenario(user)`, awaiting only the user's methods (`get
 from __future__ import annotations
 
 import asyncio
+import ssl
 from time import perf_counter as clock  # loop.time() is millisecond-coarse on uvloop
 from typing import Any
 
 import orjson
 
-from .http import Connection, ConnectionLost, connect, encode
+from ..network import reason
+from .http import Connection, ConnectionLost, connect, encode, route_to
 from .plan import LoadPlan
 from .stats import Measurements
 
@@ -43,6 +45,7 @@ class VirtualUser:
         self.plan = plan
         self.recorder = recorder
         self.connection: Connection | None = None
+        self.route = route_to(plan.target, plan.tls)
         self.token = plan.tokens[index % len(plan.tokens)] if plan.tokens else None
         headers = dict(plan.headers)
         if self.token:
@@ -55,7 +58,7 @@ class VirtualUser:
         if self.connection is None or not self.connection.usable:
             if self.connection is not None:
                 self.connection.close()
-            self.connection = await connect(self.plan.target.host, self.plan.target.port)
+            self.connection = await connect(self.route)
         return self.connection
 
     def _raw(
@@ -70,7 +73,7 @@ class VirtualUser:
             if body is not None:
                 headers.setdefault("Content-Type", "application/json")
             raw = self._encoded[key] = encode(
-                method, path, self.plan.target.authority, headers, body
+                method, self.route.prefix + path, self.plan.target.authority, headers, body
             )
         return raw
 
@@ -91,6 +94,9 @@ class VirtualUser:
         body = orjson.dumps(json) if json is not None else None
         try:
             connection = await self._connection()
+        except ssl.SSLError as exc:  # the same for every connection: said in full
+            self._failed(endpoint, reason(exc), started)
+            return Reply(0, b"")
         except OSError as exc:
             self._failed(endpoint, type(exc).__name__, started)
             return Reply(0, b"")

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..environment import Environment
 from ..exchanges import sweep
+from ..network import AsyncTransport
 from ..timing import TimedTransport
 from .actors import Actors, actors
 from .cases import CASES, ITEMS, Case, Outcome
@@ -26,7 +27,7 @@ async def probe(env: Environment, only: list[str] | None = None) -> pd.DataFrame
     The attacks' requests are kept in the exchange journal as the `owasp` sweep: shown
     beside API coverage, never counted as it."""
     cases = [c for c in CASES if not only or c.probe.__name__ in only]
-    transport = TimedTransport(httpx.AsyncHTTPTransport(), "", "", urls=env.urls)
+    transport = TimedTransport(AsyncTransport(env.tls), "", "", urls=env.urls)
     with sweep("owasp"):
         async with httpx.AsyncClient(timeout=30, transport=transport) as http:
             x = await actors(env, http)

@@ -6,6 +6,7 @@ import asyncio
 import json
 from typing import Any
 
+from ..clients.websocket import connect_to
 from .actors import Actors
 from .cases import Outcome, case
 
@@ -15,8 +16,6 @@ async def unsafe_consumption(x: Actors) -> Outcome:
     """While A listens to their own updates, messages on the relay's channel that no edge
     published (no user, no data, a stranger) are posted to Hoardwell, then A publishes one
     real update: A must receive that update and nothing else, and the edge stay healthy."""
-    import websockets
-
     odd = [
         {"type": "user_update", "channel": "user_updates", "content": "no user", "sender": "jonar"},
         {
@@ -37,7 +36,7 @@ async def unsafe_consumption(x: Actors) -> Outcome:
     ]
     ws_url = x.url("api", "/ws/").replace("http", "ws", 1)
     frames: list[dict[str, Any]] = []
-    async with websockets.connect(ws_url) as ws:
+    async with connect_to(ws_url, x.env.tls) as ws:
         await ws.send(json.dumps({"type": "auth", "token": x.a_token}))
         await ws.recv()
         await ws.send(json.dumps({"type": "subscribe", "channel": "user_updates", "user_id": x.a}))

@@ -214,7 +214,7 @@ def test_locust_runs_the_same_scenario_in_the_same_shape(target: str) -> None:
 @pytest.mark.parametrize(
     ("plan", "message"),
     [
-        ({"url": "ftp://x/", "duration": 1}, "is not an http:// URL"),
+        ({"url": "ftp://x/", "duration": 1}, "is not an http:// or https:// URL"),
         ({"url": "http://127.0.0.1:x/", "duration": 1}, "has no valid port number"),
         ({"url": "http://x/"}, "give a duration"),
         ({"url": "http://x/", "duration": 1, "rate": -1}, "rate must be positive"),
