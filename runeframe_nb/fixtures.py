@@ -11,8 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import httpx
-
 from .errors import ClientError
 
 if TYPE_CHECKING:
@@ -22,7 +20,7 @@ if TYPE_CHECKING:
 def create_fixture_users(env: Environment) -> int:
     """Create the profile's fixture users that are missing; returns how many were created."""
     created = 0
-    with httpx.Client(base_url=env.url("distilera"), headers=env.headers, timeout=10) as client:
+    with env.http_client(env.url("distilera"), headers=env.headers, timeout=10) as client:
         for user in env.profile.fixtures.users:
             reply = client.post("/users/", json=user.model_dump())
             if reply.status_code == 201:
@@ -34,24 +32,26 @@ def create_fixture_users(env: Environment) -> int:
     return created
 
 
-SWEEP_PASSES = 5
+SWEEP_PASSES = 100  # pages of 100: a run's 10,000 leftover users at most
 
 
 def sweep(env: Environment, marker: str) -> list[str]:
-    """Delete every user whose id or email contains `marker` (a run's leftovers); the ids
-    of those still there after a bounded number of passes (a delete that answers 204
-    but does not take effect leaves them), so the run reports them as residue."""
+    """Delete every user whose id or email contains `marker` (a run's leftovers), a page
+    at a time; the ids of those still there when a pass finds the page it found before
+    (a delete that answers 204 but does not take effect) or the passes run out, so the
+    run reports them as residue."""
     if not marker:
         return []
     left: list[str] = []
-    with httpx.Client(base_url=env.url("distilera"), headers=env.headers, timeout=10) as client:
+    with env.http_client(env.url("distilera"), headers=env.headers, timeout=10) as client:
         for _ in range(SWEEP_PASSES):
             page = client.get("/users/", params={"q": marker, "per_page": 100})
             if page.status_code != 200:
                 raise ClientError(f"cannot list users to sweep {marker}: {page.status_code}")
-            left = [user["id"] for user in page.json()["data"]]
-            if not left:
-                return []
+            found = [user["id"] for user in page.json()["data"]]
+            if not found or found == left:
+                return found
+            left = found
             for user_id in left:
                 reply = client.delete(f"/users/{quote(user_id, safe='')}/")
                 if reply.status_code not in (204, 404):
