@@ -24,6 +24,7 @@ import yaml
 from runeframe_process import die_with_parent, last_error, port_free, stop
 
 from .errors import StackStartError
+from .network import Tls
 from .profiles import SERVICES
 
 BASE_PORTS = {name: 8000 + i for i, name in enumerate(SERVICES)}
@@ -89,6 +90,19 @@ class EmbeddedStack:
         self.stop()
 
     @property
+    def tls(self) -> Tls:
+        """What trusts the stack's own HTTPS (settings `tls` and `ca_bundle`), if it serves it:
+        its CA bundle, and its certificate when it asks clients for one."""
+        served = self.settings.get("tls") or {}
+        ca = self.settings.get("ca_bundle")
+        mutual = served.get("client_ca") is not None
+        return Tls(
+            ca_bundle=Path(ca) if ca else None,
+            client_cert=Path(served["cert"]) if mutual else None,
+            client_key=Path(served["key"]) if mutual else None,
+        ).resolved()
+
+    @property
     def log_file(self) -> Path:
         return self.log_path or self.data_dir / "stack.log"
 
@@ -99,9 +113,10 @@ class EmbeddedStack:
             # schemas and Redis keys of this stack alone; the schemas go when it stops
             settings["namespace"] = f"rf{secrets.token_hex(4)}_"
         config.write_text(yaml.safe_dump(settings))
+        scheme = "https" if settings.get("tls") else "http"
         for _attempt in range(3):
             offset = self.port_offset if self.port_offset is not None else free_port_offset()
-            self.urls = {n: f"http://127.0.0.1:{p + offset}" for n, p in BASE_PORTS.items()}
+            self.urls = {n: f"{scheme}://127.0.0.1:{p + offset}" for n, p in BASE_PORTS.items()}
             command = [
                 sys.executable,
                 "-m",
@@ -133,7 +148,7 @@ class EmbeddedStack:
         assert self.process is not None
         deadline = time.monotonic() + self.startup_timeout
         pending = dict(self.urls)
-        with httpx.Client(timeout=1.0) as client:
+        with httpx.Client(timeout=1.0, verify=self.tls.context()) as client:
             while pending and time.monotonic() < deadline:
                 code = self.process.poll()
                 if code is not None:

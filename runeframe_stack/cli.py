@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import ssl
 import sys
 import tempfile
 from pathlib import Path
@@ -54,6 +55,26 @@ def up(
             "schemas when the stack stops (the default without --data-dir)."
         ),
     ] = False,
+    tls_cert: Annotated[
+        Path | None,
+        typer.Option(help="Serve HTTPS with this certificate chain (PEM).", dir_okay=False),
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="The certificate's private key (PEM).", dir_okay=False)
+    ] = None,
+    tls_client_ca: Annotated[
+        Path | None,
+        typer.Option(
+            help="Mutual TLS: require client certificates signed by this CA.", dir_okay=False
+        ),
+    ] = None,
+    ca_bundle: Annotated[
+        Path | None,
+        typer.Option(
+            help="The CAs the services trust when they call each other over https.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the services, each in its own process, and keep them running until Ctrl-C."""
     from .supervisor import Supervisor
@@ -69,6 +90,8 @@ def up(
             data_dir=folder.resolve(),
             database_url=database_url,
             redis_url=redis_url,
+            tls=_tls(tls_cert, tls_key, tls_client_ca),
+            ca_bundle=ca_bundle.resolve() if ca_bundle else None,
         )
         settings = settings.with_service_tokens()
         unknown = sorted(set(services) - set(SERVICES))
@@ -90,6 +113,23 @@ def up(
                 asyncio.run(drop_schemas(settings.database_url, schemas))
 
 
+def _tls(cert: Path | None, key: Path | None, client_ca: Path | None) -> dict[str, Path] | None:
+    """The TLS settings the command line gives, every file read before a service starts."""
+    if cert is None and key is None and client_ca is None:
+        return None
+    if cert is None or key is None:
+        raise StackError("--tls-cert and --tls-key go together")
+    named = {"cert": cert, "key": key, **({"client_ca": client_ca} if client_ca else {})}
+    for option, path in named.items():
+        if not path.is_file():
+            raise StackError(f"--tls-{option.replace('_', '-')} {path}: no such file")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except ssl.SSLError as exc:
+        raise StackError(f"--tls-cert {cert} with --tls-key {key}: {exc.reason}") from None
+    return {option: path.resolve() for option, path in named.items()}
+
+
 @app.command()
 def serve(
     service: Annotated[str, typer.Argument(help="One of: " + ", ".join(SERVICES))],
@@ -103,6 +143,9 @@ def serve(
     release: Annotated[
         str | None, typer.Option(help="Serve as this release (one the settings know).")
     ] = None,
+    plain: Annotated[
+        bool, typer.Option(help="Serve plain HTTP even when the settings name TLS.")
+    ] = False,
 ) -> None:
     """Serve one service in this process (settings from the supervisor, a file or flags)."""
     from .serve import serve as run
@@ -113,7 +156,7 @@ def serve(
     if release is not None and release not in settings.jonar.releases:
         known = ", ".join(settings.jonar.releases)
         raise StackError(f"no release {release} of {service} (known releases: {known})")
-    run(service, settings, port)
+    run(service, settings, port, plain=plain)
 
 
 def main() -> None:

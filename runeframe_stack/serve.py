@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+import ssl
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -22,7 +24,9 @@ def build(service: str, settings: StackSettings) -> Starlette:
     return app
 
 
-def serve(service: str, settings: StackSettings, port: int | None = None) -> None:
+def serve(
+    service: str, settings: StackSettings, port: int | None = None, *, plain: bool = False
+) -> None:
     logging.basicConfig(level=logging.WARNING, format=f"{service}: %(levelname)s %(message)s")
     app = build(service, settings)
     config = uvicorn.Config(
@@ -37,9 +41,21 @@ def serve(service: str, settings: StackSettings, port: int | None = None) -> Non
         timeout_graceful_shutdown=5,
         server_header=False,  # no product banner for a scanner to match
         headers=[("x-content-type-options", "nosniff")],  # JSON stays JSON in a browser
+        **({} if plain else _tls_options(settings)),
     )
     settle_heap()
     uvicorn.Server(config).run()
+
+
+def _tls_options(settings: StackSettings) -> dict[str, Any]:
+    """uvicorn's TLS options when the stack serves HTTPS."""
+    tls = settings.tls
+    if tls is None:
+        return {}
+    options: dict[str, Any] = {"ssl_certfile": str(tls.cert), "ssl_keyfile": str(tls.key)}
+    if tls.client_ca is not None:
+        options |= {"ssl_ca_certs": str(tls.client_ca), "ssl_cert_reqs": ssl.CERT_REQUIRED}
+    return options
 
 
 def settle_heap() -> None:

@@ -72,7 +72,7 @@ class Supervisor:
             svc.start()
         deadline = time.monotonic() + READY_TIMEOUT
         pending = list(self.services)
-        with httpx.Client() as client:
+        with httpx.Client(verify=self.settings.client_ssl()) as client:
             while pending:
                 for svc in list(pending):
                     code = svc.exited()

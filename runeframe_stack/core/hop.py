@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any, NamedTuple, cast
@@ -139,12 +140,16 @@ class Peer(NamedTuple):
 
 class Pool:
     """Keep-alive connections per peer, at most `limit` open at once in all; a request
-    (waiting for a connection included) takes at most `timeout` seconds."""
+    (waiting for a connection included) takes at most `timeout` seconds. An https peer
+    is spoken to with `context` (the default one when None)."""
 
-    def __init__(self, limit: int = 256, timeout: float = 30.0) -> None:
+    def __init__(
+        self, limit: int = 256, timeout: float = 30.0, context: ssl.SSLContext | None = None
+    ) -> None:
         self._idle: dict[Peer, list[_Connection]] = defaultdict(list)
         self._slots = asyncio.Semaphore(limit)
         self.timeout = timeout
+        self._ssl = context  # for https peers; None: the default context
 
     async def request(
         self,
@@ -179,7 +184,7 @@ class Pool:
     async def _open(self, peer: Peer) -> _Connection:
         try:
             _, connection = await asyncio.get_running_loop().create_connection(
-                _Connection, peer.host, peer.port, ssl=peer.tls or None
+                _Connection, peer.host, peer.port, ssl=(self._ssl or True) if peer.tls else None
             )
         except OSError as exc:
             raise HopError(f"cannot connect: {exc.strerror or exc}") from None

@@ -34,7 +34,8 @@ class Peers:
         token = settings.service_tokens.get(service)
         self.own_headers = {"authorization": f"Bearer {token}"} if token else {}
         self._session: aiohttp.ClientSession | None = None
-        self._pool = Pool(timeout=_REQUEST_SECONDS)
+        self._ssl = settings.client_ssl()
+        self._pool = Pool(timeout=_REQUEST_SECONDS, context=self._ssl)
         self._peers: dict[str, Peer] = {}
         self._keys: dict[str, jwt.PyJWK] = {}
         self._keys_fetched = 0.0
@@ -43,7 +44,7 @@ class Peers:
     def session(self) -> aiohttp.ClientSession:
         if self._session is None:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=256, ttl_dns_cache=300),
+                connector=aiohttp.TCPConnector(limit=256, ttl_dns_cache=300, ssl=self._ssl),
                 timeout=aiohttp.ClientTimeout(total=30, connect=5),
                 auto_decompress=False,
                 json_serialize=lambda obj: orjson.dumps(obj).decode(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import ssl
 from pathlib import Path
 from typing import Literal
 
@@ -60,6 +61,16 @@ class Autoscaling(_Model):
     )
 
 
+class TlsSettings(_Model):
+    """HTTPS on every service's port: the certificate chain and key it serves, and, for
+    mutual TLS, the CA whose client certificates it asks for. With mutual TLS the
+    services show their own certificate when they call each other."""
+
+    cert: Path
+    key: Path
+    client_ca: Path | None = None
+
+
 class JonarSettings(_Model):
     backend: str = Field(
         "processes", description="What runs replicas: a registered backend (jonar/backend.py)."
@@ -73,6 +84,13 @@ class JonarSettings(_Model):
     drain_seconds: float = Field(5.0, ge=0)
     max_replicas: int = Field(
         24, ge=1, description="Replicas all deployments together may ask for (a quota)."
+    )
+    replica_niceness: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="Replicas run this much nicer than the services, so a burst of them "
+        "starting (a second of CPU each) never starves the services that answer users.",
     )
     autoscaling: Autoscaling = Autoscaling()
 
@@ -101,7 +119,16 @@ class StackSettings(_Model):
     )
     urls: dict[str, str] = Field(
         default_factory=dict,
-        description="Where each service is reached; a service not listed is on host:port.",
+        description="Where each service is reached; a service not listed is on host:port "
+        "(https:// when the stack serves TLS).",
+    )
+    tls: TlsSettings | None = Field(
+        None, description="Serve HTTPS (runeframe-stack up --tls-cert, --tls-key)."
+    )
+    ca_bundle: Path | None = Field(
+        None,
+        description="The CAs the services trust when they call each other over https; "
+        "else the system's (SSL_CERT_FILE honoured).",
     )
     rate_limit: RateLimit = RateLimit()
     rate_limit_overrides: dict[str, RateLimit] = Field(
@@ -131,7 +158,15 @@ class StackSettings(_Model):
         return DEFAULT_PORTS[service] + self.port_offset
 
     def url(self, service: str) -> str:
-        return self.urls.get(service) or f"http://{self.host}:{self.port(service)}"
+        scheme = "https" if self.tls else "http"
+        return self.urls.get(service) or f"{scheme}://{self.host}:{self.port(service)}"
+
+    def client_ssl(self) -> ssl.SSLContext:
+        """The TLS a service speaks when it calls another over https."""
+        context = ssl.create_default_context(cafile=str(self.ca_bundle) if self.ca_bundle else None)
+        if self.tls is not None and self.tls.client_ca is not None:
+            context.load_cert_chain(str(self.tls.cert), str(self.tls.key))
+        return context
 
     def schema_of(self, service: str) -> str:
         return f"{self.namespace}{service}"

@@ -93,7 +93,7 @@ class RedisHub(Hub):
             async with in_background(self._listen(pubsub)):
                 yield
         finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+            await pubsub.aclose()
             await self.redis.aclose(close_connection_pool=True)  # the pool is the hub's own
 
     async def _listen(self, pubsub: PubSub) -> None:
