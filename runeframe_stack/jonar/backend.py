@@ -82,13 +82,20 @@ class ProcessBackend:
                 str(replica.port),
                 "--release",
                 release,
+                "--plain",  # on loopback, behind Jonar's proxy, whatever the stack serves
                 stdout=log,
                 stderr=log,
                 env=env,
-                preexec_fn=die_with_parent,
+                preexec_fn=self._in_child,
             )
         replica.ready = False
         replica.started_at = asyncio.get_running_loop().time()
+
+    def _in_child(self) -> None:
+        """Run in the replica's process before it starts: it dies with Jonar, and yields
+        the CPU to the services while it imports and starts."""
+        die_with_parent()
+        os.nice(self.settings.jonar.replica_niceness)
 
     def exit_code(self, replica: Replica) -> int | None:
         return None if replica.process is None else replica.process.returncode
