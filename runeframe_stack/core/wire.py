@@ -5,11 +5,18 @@ two TCP segments, and on loopback each send also runs the receiver's side of TCP
 load the two writes were a fifth of the edge's profile. Writes made in one turn of the
 event loop go out together at its end, so a whole response is one write, and a client
 reads it in one; a response streamed over several turns still goes out as it is made.
+
+A connection closed after an answer given before the request's body was read (a 413
+for a declared length over the limit, to a client or proxy that asked to close) is
+closed once the rest of the body has arrived: closed at once, the unread bytes make the
+kernel reset it, and a proxy still sending them reports a broken upstream (502) instead
+of the answer. The keep-alive timeout bounds the wait.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -22,13 +29,19 @@ class TurnWrites:
     before the transport closes or once FLUSH_AT bytes wait; everything else is the
     transport's own."""
 
-    __slots__ = ("_held", "_loop", "_parts", "_transport")
+    __slots__ = ("_held", "_linger", "_loop", "_parts", "_transport")
 
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        transport: asyncio.Transport,
+        loop: asyncio.AbstractEventLoop,
+        linger: Callable[[], bool] = lambda: False,
+    ) -> None:
         self._transport = transport
         self._loop = loop
         self._parts: list[bytes] = []
         self._held = 0
+        self._linger = linger  # True: the protocol closes later, once the body is in
 
     def write(self, data: bytes) -> None:
         if not self._parts:
@@ -48,7 +61,8 @@ class TurnWrites:
 
     def close(self) -> None:
         self.flush()
-        self._transport.close()
+        if not self._linger():
+            self._transport.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
@@ -62,7 +76,20 @@ class OneWriteHttp(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self.turn_writes = TurnWrites(transport, self.loop)
+        self.turn_writes = TurnWrites(transport, self.loop, self._close_after_body)
+        self.closing_after_body = False
+
+    def _close_after_body(self) -> bool:
+        """Asked as the answer's cycle closes the connection: True (and close later)
+        while the request's body is still arriving."""
+        cycle = self.cycle
+        self.closing_after_body = cycle is not None and cycle.more_body
+        return self.closing_after_body
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        if self.closing_after_body:
+            self.transport.close()
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()

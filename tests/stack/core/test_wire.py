@@ -39,7 +39,18 @@ async def large(request: Request) -> Response:
     return StreamingResponse(parts())
 
 
-APP = Starlette(routes=[Route("/users", users), Route("/stream", stream), Route("/large", large)])
+async def refuse(request: Request) -> Response:
+    return JSONResponse({"error": "too large"}, status_code=413)  # the body left unread
+
+
+APP = Starlette(
+    routes=[
+        Route("/users", users),
+        Route("/stream", stream),
+        Route("/large", large),
+        Route("/refuse", refuse, methods=["POST"]),
+    ]
+)
 
 
 class RecordingTransport:
@@ -127,3 +138,25 @@ async def test_a_large_body_made_in_one_turn_is_not_held_whole() -> None:
     assert max(map(len, transport.writes)) < FLUSH_AT + 16384 + 100, [
         len(w) for w in transport.writes
     ]
+
+
+async def test_an_answer_before_the_body_closes_once_the_body_is_in() -> None:
+    """Closed with body bytes unread, the kernel would reset the connection, and a proxy
+    still sending them would answer its client 502 instead of this 413."""
+    protocol, transport = connected()
+    head = b"POST /refuse HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    protocol.data_received(head + b"Content-Length: 100000\r\n\r\n" + b"x" * 1000)
+    await settle()
+    assert transport.writes[0].startswith(b"HTTP/1.1 413")
+    assert not transport.closed  # the rest of the body is on its way
+    protocol.data_received(b"x" * 99_000)
+    await settle()
+    assert transport.closed
+
+
+async def test_an_answer_after_the_whole_body_closes_at_once() -> None:
+    protocol, transport = connected()
+    head = b"POST /refuse HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    protocol.data_received(head + b"Content-Length: 10\r\n\r\n" + b"x" * 10)
+    await settle()
+    assert transport.writes[0].startswith(b"HTTP/1.1 413") and transport.closed
