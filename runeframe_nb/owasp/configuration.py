@@ -48,9 +48,19 @@ async def headers(x: Actors) -> Outcome:
         answer = await x.http.get(x.url(service, path), headers=x.as_(x.admin))
         if answer.headers.get("x-content-type-options") != "nosniff":
             problems.append(f"{service}: no nosniff")
-        if "server" in answer.headers:
-            problems.append(f"{service}: server banner {answer.headers['server']!r}")
-    return not problems, "; ".join(problems) or "no CORS for strangers, nosniff, no server banner"
+        banner = answer.headers.get("server", "")
+        if names_a_version(banner):
+            problems.append(f"{service}: server banner {banner!r} names its version")
+    return not problems, "; ".join(problems) or (
+        "no CORS for strangers, nosniff, no server version"
+    )
+
+
+def names_a_version(banner: str) -> bool:
+    """Whether a Server header tells a scanner which version to attack, as OWASP ZAP's
+    rule 10036 judges it (a digit in it): `nginx`, which every ingress sends, does not;
+    `nginx/1.22.1` does."""
+    return any(c.isdigit() for c in banner)
 
 
 @case("API9", "all five", "served and documented routes agree")

@@ -160,13 +160,13 @@ async def bodies_leak(call: Call) -> Reply:
 
 @mutant(
     "headers-insecure",
-    "answers name their server, allow any origin and drop nosniff",
+    "answers name their server's version, allow any origin and drop nosniff",
     "*",
     "* *",
 )
 async def headers_insecure(call: Call) -> Reply:
     answer = (await call.forward()).without("x-content-type-options")
-    answer.headers += [("server", "uvicorn"), ("access-control-allow-origin", "*")]
+    answer.headers += [("server", "Python/3.11 aiohttp/3.14"), ("access-control-allow-origin", "*")]
     return answer
 
 

@@ -55,6 +55,15 @@ async def test_every_item_is_probed_and_every_probe_is_withstood(
     assert failed.empty, failed[["item", "probe", "detail"]].to_string()
 
 
+def test_a_server_banner_is_a_leak_only_when_it_names_a_version() -> None:
+    """`Server: nginx` is what every ingress sends; a version tells an attacker which
+    exploits to try (OWASP ZAP's rule 10036)."""
+    from runeframe_nb.owasp.configuration import names_a_version
+
+    assert not any(map(names_a_version, ["", "nginx", "uvicorn", "cloudflare", "envoy"]))
+    assert all(map(names_a_version, ["nginx/1.22.1", "Apache/2.4.57 (Debian)", "Python/3.11"]))
+
+
 def test_every_probe_has_a_vulnerable_target() -> None:
     assert sorted(VULNERABLE) == sorted(case.probe.__name__ for case in owasp.CASES)
 
