@@ -1,0 +1,56 @@
+"""A deployment that asks every client for a certificate (mutual TLS): a notebook runs
+against it with the profile's client certificate, and without one it is told why."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runeframe_nb.environment import open_environment
+from runeframe_nb.errors import EnvironmentUnreachable
+from runeframe_nb.profiles import Profile
+from runeframe_nb.runner import RunOptions, run
+from runeframe_nb.stack import EmbeddedStack
+
+from .conftest import Params, Pki, deployment_settings, serving
+
+NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
+
+
+@pytest.fixture(scope="module")
+def mutual_stack(pki: Pki, token: str, profile: Profile) -> Iterator[EmbeddedStack]:
+    settings = deployment_settings(profile, token, **serving(pki, client_ca=True))
+    with EmbeddedStack(settings) as stack:
+        yield stack
+
+
+def test_a_notebook_runs_with_the_profiles_client_certificate(
+    mutual_stack: EmbeddedStack, params: Params, pki: Pki, tmp_path: Path
+) -> None:
+    """The WebSocket notebook: REST, the edge's socket and Hoardwell's stream, each
+    showing the certificate."""
+    tls = {"ca_bundle": str(pki.ca), "client_cert": str(pki.client)}
+    name = params.write("mutual", mutual_stack.urls, tls=tls)
+    options = RunOptions(
+        profile=name, only=["04_websocket_api"], notebooks=NOTEBOOKS, output=tmp_path, jobs=1
+    )
+    result = run(options)
+    record = json.loads((result.folder / "results.json").read_text())
+    failed = [c for c in record["test_details"] if c["status"] != "passed"]
+    assert record["status"] == "passed" and not failed, failed
+    assert record["passed_tests"] > 10
+
+
+def test_without_a_client_certificate_it_is_told_what_the_server_asked_for(
+    mutual_stack: EmbeddedStack, params: Params, pki: Pki
+) -> None:
+    name = params.write("no-certificate", mutual_stack.urls, tls={"ca_bundle": str(pki.ca)})
+    with pytest.raises(EnvironmentUnreachable) as refused:
+        open_environment(name)
+    assert str(refused.value) == (
+        f"api at {mutual_stack.urls['api']}: TLS: the server requires a client certificate "
+        "(set tls.client_cert and tls.client_key in the profile)"
+    )
