@@ -76,7 +76,8 @@ async def inventory(x: Actors) -> Outcome:
                 reply = await x.http.request(
                     method.upper(), x.url(service, concrete), headers=x.as_(x.admin)
                 )
-                said = str(((json_or_none(reply) or {}).get("error") or {}).get("message", ""))
+                error = (json_or_none(reply) or {}).get("error")  # OAuth's is a string
+                said = str(error.get("message", "")) if isinstance(error, dict) else ""
                 unrouted = reply.status_code == 404 and said.startswith("no route")
                 if reply.status_code == 405 or unrouted or reply.status_code >= 500:
                     stray.append(

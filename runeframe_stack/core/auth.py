@@ -130,10 +130,14 @@ class TokenVerifier:
 
 
 def bearer_token(scope: Scope) -> str | None:
+    """The bearer token a request presents; None for none, or for credentials of another
+    scheme, which are the endpoint's to read (a client's HTTP Basic at /oauth/token/)."""
     for name, value in scope.get("headers", ()):
         if name == b"authorization":
             scheme, _, token = bytes(value).decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
+            if scheme.lower() != "bearer":
+                return None
+            if not token.strip():
                 raise Unauthorized("Authorization must be 'Bearer <token>'")
             return token.strip()
     return None

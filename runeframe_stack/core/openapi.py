@@ -53,7 +53,7 @@ def build(title: str, version: str, endpoints: Iterable[Endpoint]) -> dict[str, 
     endpoints = list(endpoints)
     models: set[type[BaseModel]] = {ErrorEnvelope}
     for ep in endpoints:
-        models.update(m for m in (ep.query, ep.body) if m is not None)
+        models.update(m for m in (ep.query, ep.body, ep.form) if m is not None)
         models.update(m for m in ep.responses.values() if m is not None)
     ordered = sorted(models, key=lambda m: m.__name__)
     refs, schema = models_json_schema(
@@ -93,6 +93,11 @@ def _operation(
             "required": True,
             "content": {"application/json": {"schema": ref_of[ep.body]}},
         }
+    if ep.form is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": ref_of[ep.form]}},
+        }
     if ep.websocket:
         op["responses"]["101"] = {"description": "Switching protocols: a WebSocket follows"}
         if ep.messages:
@@ -105,12 +110,12 @@ def _operation(
         if model is not None:
             response["content"] = {"application/json": {"schema": ref_of[model]}}
         op["responses"][str(status)] = response
-    errors = [400] if (ep.query or ep.body or "{" in ep.path) else []
+    errors = [400] if (ep.query or ep.body or ep.form or "{" in ep.path) else []
     if ep.access != "public":
         errors += [401, 403]
     if "{" in ep.path:
         errors.append(404)
-    if ep.body is not None:
+    if ep.body is not None or ep.form is not None:
         errors.append(413)
     for status in errors:
         op["responses"].setdefault(

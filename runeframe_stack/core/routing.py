@@ -13,6 +13,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import parse_qsl
 
 import orjson
 from pydantic import AfterValidator, BaseModel, ValidationError
@@ -62,6 +63,7 @@ class Endpoint:
     handler: Handler
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
+    form: type[BaseModel] | None = None  # a body sent as application/x-www-form-urlencoded
     responses: Mapping[int, type[BaseModel] | None] = field(default_factory=dict)
     access: Access = "public"
     summary: str = ""
@@ -99,6 +101,9 @@ class Endpoint:
                 if self.body is not None:
                     raw = await read_body(request, max_body_bytes)
                     body = _parse_json(self.body, raw)
+                elif self.form is not None:
+                    raw = await read_body(request, max_body_bytes)
+                    body = _parse_form(self.form, raw)
             except ApiError as error:
                 if self.on_reject is not None:
                     await self.on_reject(
@@ -128,6 +133,7 @@ def endpoint(
     *,
     query: type[BaseModel] | None = None,
     body: type[BaseModel] | None = None,
+    form: type[BaseModel] | None = None,
     responses: Mapping[int, type[BaseModel] | None] | None = None,
     access: Access = "public",
     on_reject: str | None = None,
@@ -149,6 +155,7 @@ def endpoint(
             path=path,
             query=query,
             body=body,
+            form=form,
             responses=responses or {200: None},
             access=access,
             on_reject=on_reject,
@@ -247,14 +254,23 @@ def _refuse_nul(where: str) -> None:
     raise BadRequest(NUL_MESSAGE, details=[{"field": where, "message": NUL_MESSAGE}])
 
 
-def _parse(model: type[M], data: Mapping[str, Any]) -> M:
+def _parse(model: type[M], data: Mapping[str, Any], what: str = "query") -> M:
     if _has_nul(dict(data)):  # PostgreSQL cannot store it, SQLite truncates at it
-        _refuse_nul("query")
+        _refuse_nul(what)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        _raise_bad_request(exc, "query")
+        _raise_bad_request(exc, what)
         raise  # unreachable: keeps type checkers content
+
+
+def _parse_form(model: type[M], raw: bytes) -> M:
+    """A form body (RFC 6749's token requests are one), read as a query string is."""
+    try:
+        fields = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+    except UnicodeDecodeError:
+        raise BadRequest("a form body is UTF-8") from None
+    return _parse(model, fields, "body")
 
 
 def _parse_json(model: type[M], raw: bytes) -> M:

@@ -41,6 +41,15 @@ class RateLimit(_Model):
     window_seconds: int = Field(60, ge=1)
 
 
+class OAuthClient(_Model):
+    """A client of the client-credentials grant (RFC 6749, section 4.4): the SHA-256 of
+    its secret (settings hold no secret) and the identity its tokens carry."""
+
+    secret_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    user_id: str
+    roles: tuple[str, ...] = ("user",)
+
+
 class StaticToken(_Model):
     """A fixed bearer token for test profiles; absent unless a profile names it."""
 
@@ -144,6 +153,10 @@ class StackSettings(_Model):
         5, ge=0, description="Crashes of one service within a minute before the stack gives up."
     )
     token_ttl_seconds: int = Field(3600, ge=1)
+    oauth_clients: dict[str, OAuthClient] = Field(
+        default_factory=dict,
+        description="Clients that may get tokens at Distilera's /oauth/token/ (by client id).",
+    )
     max_body_bytes: int = Field(1_048_576, ge=1024)
     vault_key: str | None = Field(
         None,

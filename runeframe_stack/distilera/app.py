@@ -49,7 +49,7 @@ def build(settings: StackSettings) -> Starlette:
         verifier,
         [
             UserRoutes(user_store, verifier, outbox),
-            IdentityRoutes(key, user_store, settings.token_ttl_seconds),
+            IdentityRoutes(key, user_store, settings.token_ttl_seconds, settings.oauth_clients),
             SimulationRoutes(db, user_store, outbox),
             CoordinationRoutes(db, outbox),
             CollaborationRoutes(db, user_store, outbox),

@@ -6,23 +6,29 @@ one) signs with the same key and earlier tokens stay valid.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import os
 import time
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 from starlette.responses import Response
 
 from ..core.auth import ALGORITHM, AUDIENCE, ISSUER, JWKS_PATH
 from ..core.errors import NotFound
+from ..core.openapi import ErrorEnvelope
 from ..core.routing import Call, Routes, endpoint, json
+from ..core.settings import OAuthClient
 from .users import UserStore
 
 
@@ -100,13 +106,49 @@ class KeySet(BaseModel):
     keys: list[dict[str, Any]]
 
 
+class TokenForm(BaseModel):
+    """A token request of RFC 6749 (section 4.4.2), as a form; the client's credentials
+    here or in HTTP Basic (section 2.3.1). Other parameters are ignored, as it says."""
+
+    grant_type: str = Field("", max_length=64)
+    client_id: str = Field("", max_length=128)
+    client_secret: str = Field("", max_length=256)
+    scope: str = Field("", max_length=256)
+
+
+class AccessToken(BaseModel):
+    """A successful answer (RFC 6749, section 5.1)."""
+
+    access_token: str
+    token_type: str
+    expires_in: int
+
+
+class OAuthError(BaseModel):
+    """A refusal in OAuth's own shape (RFC 6749, section 5.2), which OAuth clients read."""
+
+    error: str
+    error_description: str = ""
+
+
+class TokenRefusal(RootModel[OAuthError | ErrorEnvelope]):
+    """OAuth's shape for what the grant refuses; the envelope for a body that is no form."""
+
+
 class IdentityRoutes(Routes):
     tag = "identity"
 
-    def __init__(self, key: SigningKey, users: UserStore, default_ttl: int) -> None:
+    def __init__(
+        self,
+        key: SigningKey,
+        users: UserStore,
+        default_ttl: int,
+        clients: Mapping[str, OAuthClient] | None = None,
+    ) -> None:
         self.key = key
         self.users = users
         self.default_ttl = default_ttl
+        self.clients = dict(clients or {})
 
     @endpoint("GET", JWKS_PATH, responses={200: KeySet})
     async def jwks(self, call: Call) -> Response:
@@ -127,3 +169,44 @@ class IdentityRoutes(Routes):
         token, expires = self.key.issue(user["id"], roles, request.expires_in or self.default_ttl)
         body = {"token": token, "token_type": "Bearer", "user_id": user["id"], "roles": roles}
         return json({**body, "expires_at": expires}, status=201)
+
+    @endpoint(
+        "POST",
+        "/oauth/token/",
+        form=TokenForm,
+        responses={200: AccessToken, 400: TokenRefusal, 401: OAuthError},
+    )
+    async def oauth_token(self, call: Call) -> Response:
+        """A token for a registered client: OAuth 2.0's client-credentials grant."""
+        form: TokenForm = call.body
+        client_id, secret = _basic(call.request.headers.get("authorization", ""))
+        client_id, secret = client_id or form.client_id, secret or form.client_secret
+        if form.grant_type != "client_credentials":
+            return _refusal(400, "unsupported_grant_type", "only client_credentials is granted")
+        client = self.clients.get(client_id)
+        offered = hashlib.sha256(secret.encode()).hexdigest()
+        if client is None or not hmac.compare_digest(offered, client.secret_sha256):
+            return _refusal(401, "invalid_client", "unknown client or wrong secret")
+        token, _ = self.key.issue(client.user_id, list(client.roles), self.default_ttl)
+        body = {"access_token": token, "token_type": "Bearer", "expires_in": self.default_ttl}
+        return json(body, headers={"cache-control": "no-store"})
+
+
+def _basic(header: str) -> tuple[str, str]:
+    """The client id and secret of an HTTP Basic header (each form-decoded), or blanks."""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return "", ""
+    try:
+        pair = base64.b64decode(encoded, validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return "", ""
+    client_id, _, secret = pair.partition(":")
+    return unquote_plus(client_id), unquote_plus(secret)
+
+
+def _refusal(status: int, error: str, description: str) -> Response:
+    headers = {"cache-control": "no-store"}
+    if status == 401:
+        headers["www-authenticate"] = 'Basic realm="distilera"'
+    return json({"error": error, "error_description": description}, status, headers)
