@@ -44,12 +44,15 @@ def jupyter_lab() -> str:
 def lab_command(
     notebooks: Path, port: int, extra: Sequence[str] = (), root: bool | None = None
 ) -> list[str]:
-    """JupyterLab on `notebooks`; as root (a container) it must be allowed to run as root."""
+    """JupyterLab on `notebooks`; as root (a container) it must be allowed to run as root.
+    An option the kit sets and `extra` gives too (`--port 9999`, `--port=9999`) is the
+    user's: JupyterLab would refuse the option twice, or take the wrong one."""
     as_root = os.geteuid() == 0 if root is None else root
-    command = [jupyter_lab(), f"--port={port}", "--no-browser", f"--notebook-dir={notebooks}"]
-    if as_root and "--allow-root" not in extra:
-        command.append("--allow-root")
-    return [*command, *extra]
+    given = {option.split("=", 1)[0] for option in extra if option.startswith("--")}
+    ours = [f"--port={port}", "--no-browser", f"--notebook-dir={notebooks}"]
+    if as_root:
+        ours.append("--allow-root")
+    return [jupyter_lab(), *(o for o in ours if o.split("=", 1)[0] not in given), *extra]
 
 
 def run_lab(
@@ -68,7 +71,7 @@ def run_lab(
     profile = load_profile(profile_name)
     env = open_environment(profile)
     try:
-        variables = lab_environment(env.urls, profile.bearer_token())
+        variables = lab_environment(env.urls, env.token)
         console.print(
             f"profile {profile.name}: edge {env.urls['api']}; stopping JupyterLab stops it",
             highlight=False,

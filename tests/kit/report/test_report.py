@@ -152,12 +152,16 @@ def test_an_unknown_run_is_one_line(tmp_path: Path) -> None:
 
 
 def test_lab_hands_the_profile_environment_to_jupyter(
-    tmp_path: Path, params_dir: Path, urls: dict[str, str], capfd: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    params_dir: Path,
+    urls: dict[str, str],
+    admin_token: str,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     show = "import os; print(os.environ['TEST_API_URL'], os.environ['TEST_TOKEN'])"
     code = run_lab("remote", Path("notebooks"), 0, Console(), command=[sys.executable, "-c", show])
     assert code == 0
-    assert capfd.readouterr().out.splitlines()[-1] == f"{urls['api']} suite_token"
+    assert capfd.readouterr().out.splitlines()[-1] == f"{urls['api']} {admin_token}"
 
 
 def test_the_report_renders_its_charts_in_chromium_offline(
@@ -245,6 +249,13 @@ def test_lab_finds_jupyterlab_beside_the_kits_interpreter(
     assert command[0] == str(bin_dir / "jupyter-lab")
     assert command[-2:] == ["--allow-root", "--ip=0.0.0.0"]
     assert "--allow-root" not in lab.lab_command(Path("notebooks"), 8888, root=False)
+    theirs = lab.lab_command(Path("notebooks"), 8888, ["--port", "9999"], root=False)
+    assert theirs[1:] == ["--no-browser", "--notebook-dir=notebooks", "--port", "9999"]
+    theirs = lab.lab_command(Path("notebooks"), 8888, ["--port=9999", "--notebook-dir=x"])
+    assert [o for o in theirs if o.startswith(("--port", "--notebook-dir"))] == [
+        "--port=9999",
+        "--notebook-dir=x",
+    ]
 
 
 def test_diff_names_profiles_and_reports_latency_only_where_samples_support_it(
