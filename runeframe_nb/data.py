@@ -90,6 +90,18 @@ class MessageFactory(factory.Factory):
     channel = "test_data"
 
 
+class SensitiveFactory(factory.Factory):
+    """What the seed stores in the vault, made up for each run instead of written in a
+    notebook, so no file of the run shows it."""
+
+    class Meta:
+        model = dict
+
+    credit_card = Faker("credit_card_number", card_type="visa16")
+    ssn = Faker("ssn")
+    password = Faker("password", length=16)
+
+
 class DeploymentFactory(factory.Factory):
     class Meta:
         model = dict

@@ -19,6 +19,7 @@ import httpx
 
 from . import fixtures, masking, network, recorder
 from .errors import EnvironmentUnreachable, ProfileError
+from .oauth import ClientCredentials, shared_cache
 from .profiles import SERVICES, Profile, load_profile
 from .stack import EmbeddedStack
 
@@ -34,12 +35,21 @@ class Environment:
         seed: int | None = None,
         stack: EmbeddedStack | None = None,
         run_id: str = "",
+        token: str | None = None,
     ) -> None:
         self.profile = profile
         self.urls = dict(urls)
-        self.token = profile.bearer_token()
-        masking.remember(self.token)
         self.tls = profile.tls.resolved()
+        self.auth: ClientCredentials | None = None  # an identity provider's tokens
+        self._token = token or profile.bearer_token()
+        if self._token is None and profile.oauth is not None:
+            oauth = profile.oauth
+            secret = profile.client_secret()
+            masking.remember(secret)
+            self.auth = ClientCredentials(
+                oauth.token_url, oauth.client_id, secret, self.tls, shared_cache()
+            )
+        masking.remember(self._token)
         self.seed = profile.seed if seed is None else seed
         self.stack = stack
         self.run_id = run_id
@@ -52,6 +62,12 @@ class Environment:
     @property
     def name(self) -> str:
         return self.profile.name
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token the clients present: fresh from the identity provider when
+        the profile names one."""
+        return self.auth.token() if self.auth is not None else self._token
 
     def url(self, service: str) -> str:
         try:
@@ -120,24 +136,26 @@ def open_environment(
     stack_settings: Mapping[str, Any] | None = None,
 ) -> Environment:
     """The profile's environment, reachable: an embedded stack is started if it needs one,
-    with the profile's stack settings and `stack_settings` over them (section by section)."""
+    with the profile's stack settings and `stack_settings` over them (section by section),
+    and a token made for it that the suite's identity holds."""
     chosen = load_profile(profile) if isinstance(profile, str) else profile
     given = {**chosen.urls, **{k: v.rstrip("/") for k, v in (urls or {}).items() if v}}
     unknown = sorted(set(given) - set(SERVICES))
     if unknown:
         raise ProfileError(f"unknown service {unknown[0]!r} in urls; one of {', '.join(SERVICES)}")
     missing = [name for name in SERVICES if name not in given]
-    stack = None
+    stack, token = None, None
     if missing:
         if chosen.stack != "embedded":
             raise ProfileError(f"profile {chosen.name} has no URL for {', '.join(missing)}")
-        settings = dict(chosen.stack_settings)
+        token = secrets.token_urlsafe(24) if chosen.identity is not None else None
+        settings = chosen.embedded_settings(token)
         for key, value in (stack_settings or {}).items():
             below = settings.get(key)
             settings[key] = {**below, **value} if isinstance(below, dict) else value
         stack = EmbeddedStack(settings, log_path=stack_log)
         given = {**stack.start(), **given}
-    env = Environment(chosen, given, seed=seed, stack=stack)
+    env = Environment(chosen, given, seed=seed, stack=stack, token=token)
     try:
         env.health()
         if stack is not None:

@@ -104,10 +104,11 @@ def _forms(values: Iterable[str]) -> list[str]:
 
 
 @contextmanager
-def collected() -> Iterator[Path]:
-    """A file for kernels to write what they learn to (named by RUNEFRAME_MASKS in
-    their environment), removed when the block ends."""
-    handle, name = tempfile.mkstemp(prefix="runeframe-masks-")  # mode 0600
+def collected(prefix: str = "runeframe-masks-") -> Iterator[Path]:
+    """A file for a run's kernels to write secrets to (what they learn, named by
+    RUNEFRAME_MASKS in their environment; a shared token), its owner's alone, removed
+    when the block ends."""
+    handle, name = tempfile.mkstemp(prefix=prefix)  # mode 0600
     os.close(handle)
     try:
         yield Path(name)
@@ -124,16 +125,34 @@ def read(path: Path) -> set[str]:
     return {json.loads(line) for line in lines if line.strip()}
 
 
+def redact_notebook(text: str, values: Iterable[str]) -> str:
+    """A notebook (its JSON) with secrets masked wherever it holds them but in its cells'
+    source: code is what a person wrote, and *** in it would not run; a secret written
+    there is in the repository already."""
+    forms = _forms(values)
+    if not forms or not any(form in text for form in forms):
+        return text
+    notebook = json.loads(text)
+    cells = notebook.pop("cells", [])
+    masked = json.loads(_replace(json.dumps(notebook), forms))
+    masked["cells"] = []
+    for cell in cells:
+        source = cell.pop("source", "")
+        masked["cells"].append({**json.loads(_replace(json.dumps(cell), forms)), "source": source})
+    return json.dumps(masked, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
 def redact_folder(folder: Path, values: Iterable[str]) -> list[Path]:
-    """Rewrite every file under `folder` that holds a secret, with the secret masked;
-    the files rewritten."""
+    """Rewrite every file under `folder` that holds a secret, with the secret masked (a
+    notebook's sources kept); the files rewritten."""
     forms = _forms(values)
     if not forms:
         return []
     changed = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         text = path.read_bytes().decode("utf-8", "surrogateescape")
-        masked = _replace(text, forms)
+        redact_one = redact_notebook if path.suffix == ".ipynb" else _replace
+        masked = redact_one(text, forms)
         if masked != text:
             path.write_bytes(masked.encode("utf-8", "surrogateescape"))
             changed.append(path)

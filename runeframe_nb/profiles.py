@@ -2,11 +2,15 @@
 
 A profile says where the services are (an embedded stack the kit starts, or URLs of a
 running deployment), which token the clients present, and which fixtures a run needs.
+A profile file holds no secret: a deployment's token comes from a variable (`token_env`)
+or a secrets file that git does not track (`secrets_file`); on a stack the kit starts,
+the suite's `identity` gets a token made afresh for that stack.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -39,6 +43,25 @@ class Fixtures(_Model):
     users: tuple[FixtureUser, ...] = ()
 
 
+class OAuth(_Model):
+    """A deployment's identity provider: the client-credentials grant (RFC 6749, 4.4)."""
+
+    token_url: str = Field(pattern=r"^https?://")
+    client_id: str
+    client_secret_env: str | None = Field(
+        None,
+        description="The variable holding the secret; else `client_secret` in the "
+        "profile's secrets file.",
+    )
+
+
+class Identity(_Model):
+    """Who the suite is on a stack the kit starts (its token is made for that stack)."""
+
+    user_id: str
+    roles: tuple[str, ...] = ("admin", "user")
+
+
 class Profile(_Model):
     name: str
     description: str = ""
@@ -53,8 +76,19 @@ class Profile(_Model):
     tls: Tls = Field(
         Tls(), description="Trust, client certificate and verification for https:// URLs."
     )
-    token: str | None = Field(None, description="Bearer token the clients present.")
-    token_env: str | None = Field(None, description="Read the token from this variable instead.")
+    identity: Identity | None = Field(
+        None, description="Embedded: the suite's identity, its token made for each stack."
+    )
+    token: str | None = Field(
+        None, description="Bearer token the clients present (never from a profile file)."
+    )
+    token_env: str | None = Field(None, description="Read the token from this variable.")
+    secrets_file: Path | None = Field(
+        None, description="A YAML file git does not track, holding `token: ...`."
+    )
+    oauth: OAuth | None = Field(
+        None, description="Get the token from an identity provider (client credentials)."
+    )
     seed: int = 42
     timeout: float = Field(30.0, gt=0)
     fixtures: Fixtures = Fixtures()
@@ -73,13 +107,46 @@ class Profile(_Model):
         return {name: url.rstrip("/") for name, url in urls.items()}
 
     def bearer_token(self, environ: Mapping[str, str] = os.environ) -> str | None:
+        """TEST_TOKEN (the seed's, and how the runner hands a kernel its stack's token),
+        else the profile's variable, else its secrets file, else a token given in code."""
         if "TEST_TOKEN" in environ:
             return environ["TEST_TOKEN"]
         if self.token_env:
             if self.token_env not in environ:
                 raise ProfileError(f"profile {self.name}: variable {self.token_env} is not set")
             return environ[self.token_env]
+        if self.secrets_file is not None:
+            token = read_secrets(self.secrets_file).get("token")
+            if not isinstance(token, str):
+                raise ProfileError(f"profile {self.name}: {self.secrets_file} holds no token")
+            return token
         return self.token
+
+    def client_secret(self, environ: Mapping[str, str] = os.environ) -> str:
+        """The OAuth client's secret, from its variable or the secrets file."""
+        assert self.oauth is not None
+        variable = self.oauth.client_secret_env
+        if variable:
+            if variable not in environ:
+                raise ProfileError(f"profile {self.name}: variable {variable} is not set")
+            return environ[variable]
+        if self.secrets_file is None:
+            raise ProfileError(
+                f"profile {self.name}: oauth needs client_secret_env or a secrets_file"
+            )
+        secret = read_secrets(self.secrets_file).get("client_secret")
+        if not isinstance(secret, str):
+            raise ProfileError(f"profile {self.name}: {self.secrets_file} has no client_secret")
+        return secret
+
+    def embedded_settings(self, token: str | None) -> dict[str, Any]:
+        """The stack settings of an embedded stack whose suite identity holds `token`."""
+        settings = dict(self.stack_settings)
+        if token is not None and self.identity is not None:
+            tokens = dict(settings.get("static_tokens") or {})
+            tokens[token] = self.identity.model_dump(mode="json")
+            settings["static_tokens"] = tokens
+        return settings
 
     def with_overrides(self, environ: Mapping[str, str] = os.environ) -> Profile:
         """The profile with URLs from TEST_*_URL variables, as the seed's tests read them,
@@ -139,12 +206,50 @@ def load_profile(name: str, params_dir: Path | None = None) -> Profile:
     if not isinstance(data, dict):
         raise ProfileError(f"{path}: a profile is a mapping of settings")
     data.setdefault("name", path.stem)
+    if "token" in data:
+        raise ProfileError(
+            f"{path}: a token does not belong in a profile file, which is shared and "
+            "committed: name the variable that holds it (token_env) or a secrets_file"
+        )
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
         raise ProfileError(f"{path}: {_first_error(exc)}") from None
-    profile = profile.model_copy(update={"tls": profile.tls.relative_to(path.parent)})
+    secrets = profile.secrets_file
+    if secrets is not None:
+        secrets = path.parent / secrets.expanduser()
+        if _tracked(secrets):
+            raise ProfileError(f"{path}: {secrets} is tracked by git: secrets stay out of it")
+    profile = profile.model_copy(
+        update={"tls": profile.tls.relative_to(path.parent), "secrets_file": secrets}
+    )
     return profile.with_overrides()
+
+
+def read_secrets(path: Path) -> dict[str, Any]:
+    """A secrets file: a YAML mapping (`token: ...`)."""
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise ProfileError(f"cannot read the secrets file {path}: {exc.strerror}") from None
+    except yaml.YAMLError:
+        raise ProfileError(f"the secrets file {path} is not valid YAML") from None
+    if not isinstance(data, dict):
+        raise ProfileError(f"the secrets file {path} is not a mapping (token: ...)")
+    return data
+
+
+def _tracked(path: Path) -> bool:
+    """Whether git tracks `path` (False where there is no git or no repository)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(path.parent), "ls-files", "--error-unmatch", path.name],
+            capture_output=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from runeframe_nb.profiles import Profile, load_profile
 from runeframe_nb.stack import EmbeddedStack
 
 PARAMS = Path(__file__).parents[1] / "params"
-ADMIN_TOKEN = "suite_token"  # the suite's service identity (params/local.yaml)
+# the suite's identity on this process's stacks, made here as the kit makes one
+ADMIN_TOKEN = secrets.token_urlsafe(16)
 
 
 @pytest.fixture(scope="session")
@@ -25,8 +27,14 @@ def profile() -> Profile:
 
 
 @pytest.fixture(scope="session")
+def admin_token() -> str:
+    """The token of the suite's identity (params/local.yaml) on the session's stack."""
+    return ADMIN_TOKEN
+
+
+@pytest.fixture(scope="session")
 def stack(profile: Profile) -> Iterator[EmbeddedStack]:
-    with EmbeddedStack(profile.stack_settings) as running:
+    with EmbeddedStack(profile.embedded_settings(ADMIN_TOKEN)) as running:
         yield running
 
 
@@ -38,9 +46,16 @@ def urls(stack: EmbeddedStack) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def environment(profile: Profile, urls: dict[str, str]) -> rf.Environment:
     """The session stack as the kit's active environment, with the profile's fixtures."""
-    env = rf.connect(profile, urls=urls)
+    env = rf.connect(profile.model_copy(update={"token": ADMIN_TOKEN}), urls=urls)
     fixtures.create_fixture_users(env)
     return env
+
+
+@pytest.fixture(scope="session")
+def runeframe_environment(environment: rf.Environment) -> rf.Environment:
+    """The kit's pytest plugin (runeframe_nb.pytest_plugin) gives the seed's tests their
+    fixtures on this environment: the session's stack, not one of its own."""
+    return environment
 
 
 @pytest.fixture

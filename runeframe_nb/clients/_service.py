@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from ..environment import Environment, active
 from ..errors import ApiError, ClientError
 from ..network import AsyncTransport, Tls, reason
+from ..oauth import BearerAuth
 from ..timing import TimedTransport
 from ._retry import DEFAULT_RETRY, GaveUp, RetryPolicy
 from .models import AuthResult
@@ -36,10 +37,12 @@ def client_settings(
     timed."""
     env = _environment(environment, base_url)
     url = base_url or (env.url(service) if env else "")
-    bearer = None if anonymous else (token or (env.token if env else None))
+    source = env.auth if env is not None and not (token or anonymous) else None
+    bearer = None if anonymous or source else (token or (env.token if env else None))
     return {
         "base_url": url,
         "headers": {"Authorization": f"Bearer {bearer}"} if bearer else {},
+        "auth": BearerAuth(source) if source else None,
         "transport": TimedTransport(transport or AsyncTransport(tls_of(env)), service, url),
         "timeout": env.profile.timeout if env else 30.0,
     }

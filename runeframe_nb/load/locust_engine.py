@@ -42,7 +42,8 @@ def locustfile_for(plan: LoadPlan) -> str:
         "rate": plan.rate,
         "think_time": plan.think_time,
         "headers": dict(plan.headers),
-        "tokens": list(plan.tokens),
+        # the identity provider's token as it is now: Locust's runs renew nothing
+        "tokens": list(plan.tokens) or ([plan.auth.token()] if plan.auth else []),
         "scenario": base64.b64encode(cloudpickle.dumps(plan.scenario)).decode()
         if plan.scenario
         else None,

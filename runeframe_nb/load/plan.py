@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from ..errors import LoadError
 from ..network import Tls
+from ..oauth import ClientCredentials
 
 if TYPE_CHECKING:
     from .user import VirtualUser
@@ -63,7 +64,9 @@ class LoadPlan:
 
     `tls`: whom an https target is trusted by and which client certificate it is shown
     (a notebook passes its environment's, `env.tls`); by default what SSL_CERT_FILE and
-    REQUESTS_CA_BUNDLE name, else certifi's bundle.
+    REQUESTS_CA_BUNDLE name, else certifi's bundle. `auth`: an identity provider's token
+    source (`env.auth`), whose token every virtual user presents, renewed as it nears
+    its end and shared with the run's other processes.
     """
 
     url: str
@@ -81,6 +84,7 @@ class LoadPlan:
     remote_workers: int = 0
     master_port: int = 5557
     tls: Tls = field(default_factory=lambda: Tls().resolved())
+    auth: ClientCredentials | None = None
 
     def __post_init__(self) -> None:
         self.target = Target.parse(self.url)
@@ -129,4 +133,5 @@ class LoadPlan:
             scenario=self.scenario,
             timeout=self.timeout,
             tls=self.tls,
+            auth=self.auth,
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import time
 from time import perf_counter as clock  # loop.time() is millisecond-coarse on uvloop
 from typing import Any
 
@@ -47,12 +48,9 @@ class VirtualUser:
         self.connection: Connection | None = None
         self.route = route_to(plan.target, plan.tls)
         self.token = plan.tokens[index % len(plan.tokens)] if plan.tokens else None
-        headers = dict(plan.headers)
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        self.headers = headers
+        self.renew_at = float("inf")  # when the identity provider's token is to be replaced
+        self._authorize()
         self.intended: float | None = None  # an open model's intended start of this iteration
-        self._encoded: dict[tuple[Any, ...], bytes] = {}
 
     async def _connection(self) -> Connection:
         if self.connection is None or not self.connection.usable:
@@ -60,6 +58,17 @@ class VirtualUser:
                 self.connection.close()
             self.connection = await connect(self.route)
         return self.connection
+
+    def _authorize(self) -> None:
+        """This user's headers, with its token: its own, or the identity provider's now."""
+        if self.plan.auth is not None:
+            self.token = self.plan.auth.token()
+            self.renew_at = self.plan.auth.renew_at
+        headers = dict(self.plan.headers)
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        self.headers = headers
+        self._encoded: dict[tuple[Any, ...], bytes] = {}
 
     def _raw(
         self, method: str, path: str, body: bytes | None, extra: dict[str, str] | None
@@ -91,6 +100,8 @@ class VirtualUser:
         if self.intended is not None:  # an open model's iteration: from when it was due
             started, self.intended = min(started, self.intended), None
         endpoint = name or f"{method} {path}"
+        if time.time() >= self.renew_at:
+            self._authorize()
         body = orjson.dumps(json) if json is not None else None
         try:
             connection = await self._connection()

@@ -10,6 +10,7 @@ directly, around the proxy, since they are set-up and not under test.
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,7 @@ READY_SECONDS = 20.0
 class Proxied:
     front: dict[str, str]  # what the kit talks to
     direct: dict[str, str]  # the services themselves
+    token: str | None  # the suite's, made for this stack
 
 
 class ProxyProcess:
@@ -100,15 +102,15 @@ def proxied_stack(
     peer = {n: f"http://127.0.0.1:{port}" for n, (_, _, port) in ports.items()}
     routes = [Route(n, "front", ports[n][1], direct[n]) for n in SERVICES]
     routes += [Route(n, "peer", ports[n][2], direct[n]) for n in SERVICES]
-    proxy = ProxyProcess(routes, mutant, profile.bearer_token() or "", folder / "proxy.log", seed)
+    token = secrets.token_urlsafe(24) if profile.identity is not None else profile.bearer_token()
+    proxy = ProxyProcess(routes, mutant, token or "", folder / "proxy.log", seed)
     proxy.start()
-    stack = EmbeddedStack(
-        {**profile.stack_settings, "urls": peer}, log_path=folder / "stack.log", port_offset=offset
-    )
+    settings = {**profile.embedded_settings(token), "urls": peer}
+    stack = EmbeddedStack(settings, log_path=folder / "stack.log", port_offset=offset)
     try:
         stack.start()
-        fixtures.create_fixture_users(Environment(profile, direct))
-        yield Proxied(front, direct)
+        fixtures.create_fixture_users(Environment(profile, direct, token=token))
+        yield Proxied(front, direct, token)
     finally:
         stack.stop()
         proxy.stop()

@@ -200,7 +200,9 @@ class Trials:
                         self.profile, mutant.name if mutant else None, logs, self.options.seed
                     )
                 )
-            target = self.profile.model_copy(update={"stack": "remote", "urls": proxied.front})
+            target = self.profile.model_copy(
+                update={"stack": "remote", "urls": proxied.front, "token": proxied.token}
+            )
             return run(
                 RunOptions(
                     profile=target,

@@ -28,7 +28,7 @@ from .execute import NotebookResult
 def merge(references: list[str], options: Any, console: Console) -> RunResult:
     """Join the shard runs `references` (ids or folders) under `options.output`."""
     from ..report.archive import open_run
-    from .suite import _now, discover, execute_all, new_run_id, phase_of
+    from .suite import _now, discover, execute_all, kernel_variables, new_run_id, phase_of
 
     shards = [RunResult.read(open_run(ref, options.output).folder) for ref in references]
     profiles = sorted({s.profile for s in shards})
@@ -76,8 +76,9 @@ def merge(references: list[str], options: Any, console: Console) -> RunResult:
                 "seed": env.seed,
                 "run_id": run_id,
             }
-            with masking.collected() as written:
-                execute_all(result, parameters, options, console, {masking.VARIABLE: str(written)})
+            with masking.collected() as written, masking.collected("runeframe-token-") as cache:
+                variables = kernel_variables(env, written, cache)
+                execute_all(result, parameters, options, console, variables)
                 masks = masking.read(written)
         finally:
             env.close()
@@ -85,4 +86,4 @@ def merge(references: list[str], options: Any, console: Console) -> RunResult:
     result.duration = round(max(s.duration for s in shards) + time.perf_counter() - started, 3)
     result.write()
     masking.redact_folder(folder, masking.known() | masks)
-    return result
+    return RunResult.read(folder)  # as archived: what is shown and sent on is redacted

@@ -51,5 +51,5 @@ def refresh(path: Path, timeout: float = 600.0) -> int:
         raise RunError(f"{path.name}: {len(failed)} checks failed, first: {failed[0]}")
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    path.write_text(masking.redact(nbformat.writes(nb), secrets) + "\n")
+    path.write_text(masking.redact_notebook(nbformat.writes(nb) + "\n", secrets))
     return len(checks)

@@ -22,8 +22,8 @@ import nbformat
 import yaml
 from rich.console import Console
 
-from .. import masking
-from ..environment import open_environment
+from .. import masking, oauth
+from ..environment import Environment, open_environment
 from ..errors import RunError
 from ..fixtures import sweep
 from ..profiles import PARAMS_VARIABLE, Profile, find_params_dir, load_profile
@@ -132,7 +132,7 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
         if not any(folder.iterdir()):  # nothing to read later: no archive of a run not begun
             folder.rmdir()
         raise
-    with masking.collected() as masks:
+    with masking.collected() as masks, masking.collected("runeframe-token-") as token_cache:
         try:
             result.stack_version = env.health().get("api", {}).get("version", "")
             parameters = {
@@ -143,7 +143,8 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
             }
             parameters.update(options.parameters)
             result.parameters = {**parameters, **({"scale": scale.name} if scale else {})}
-            execute_all(result, parameters, options, console, {masking.VARIABLE: str(masks)})
+            variables = kernel_variables(env, masks, token_cache)
+            execute_all(result, parameters, options, console, variables)
             result.residue = sweep(env, run_id)
         except KeyboardInterrupt:
             result.interrupted = True
@@ -156,7 +157,21 @@ def run(options: RunOptions, console: Console | None = None) -> RunResult:
             result.duration = round(time.perf_counter() - started, 3)
             result.write()
             masking.redact_folder(folder, masking.known() | masking.read(masks))
-    return result
+    return RunResult.read(folder)  # as archived: what is shown and sent on is redacted
+
+
+def kernel_variables(env: Environment, masks: Path, token_cache: Path) -> dict[str, str]:
+    """What a run's kernels are told in their environment: where to write the secrets
+    they meet, and the run's token: the identity provider's through a cache they share
+    and renew, else the token (TEST_TOKEN: a stack the run started has one made for it).
+    It is no parameter, so no executed notebook shows it."""
+    told = {masking.VARIABLE: str(masks)}
+    if env.auth is not None:
+        env.auth.share(token_cache)
+        told[oauth.CACHE_VARIABLE] = str(token_cache)
+    elif env.token:
+        told["TEST_TOKEN"] = env.token
+    return told
 
 
 def _shard(sources: list[Path], options: RunOptions) -> list[Path]:
@@ -194,6 +209,12 @@ def execute_all(
     batches = [by_phase[0], *([nb] for nb in by_phase[1]), by_phase[2]]
     jobs = max(1, min(options.jobs, len(todo)))
     kernel_env = {PARAMS_VARIABLE: str(find_params_dir().resolve()), **(variables or {})}
+    masks = kernel_env.get(masking.VARIABLE)
+
+    def told(text: str) -> str:
+        """`text` as the console may show it: what the kernels learnt so far masked."""
+        return masking.redact(text, masking.known() | masking.read(Path(masks or "")))
+
     if options.fail_fast:
         kernel_env[STOP_VARIABLE] = "1"
     with (result.folder / "kernels.log").open("ab") as kernel_log:
@@ -226,8 +247,9 @@ def execute_all(
                             pool,
                             cell_timeout=options.cell_timeout,
                             on_cell=lambda done, total: progress.cell(nb, done, total),
-                            on_step=lambda text: progress.step(nb, text),
+                            on_step=lambda text: progress.step(nb, told(text)),
                         )
+                        nb.error = told(nb.error) if nb.error else nb.error
                     progress.finished(nb)
                     if options.fail_fast and (nb.status != "completed" or nb.failed_checks):
                         stop.set()

@@ -11,7 +11,6 @@ import httpx
 
 from .conftest import Pki
 
-ADMIN = {"Authorization": "Bearer suite_token"}  # the session stack's (params/local.yaml)
 OVERSIZED = b'{"pad": "' + b"x" * 2_000_000 + b'"}'
 POSTS = {
     "api": "/api/v1/users/",
@@ -26,13 +25,15 @@ def test_every_service_answers_an_oversized_body_413_through_the_proxy(
     urls: dict[str, str],
     ingress: Callable[[dict[str, str]], dict[str, str]],
     pki: Pki,
+    admin_token: str,
 ) -> None:
     """A service that answered before reading the body and closed at once made the
     kernel reset the connection under the proxy's feet: nginx said 502, not 413."""
     fronted = ingress(urls)
     statuses: Counter[tuple[str, int]] = Counter()
     trust = ssl.create_default_context(cafile=pki.ca)
-    with httpx.Client(verify=trust, timeout=30, headers=ADMIN) as client:
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    with httpx.Client(verify=trust, timeout=30, headers=admin) as client:
         for service, path in POSTS.items():
             for _ in range(8):
                 reply = client.post(

@@ -20,11 +20,12 @@ TINY_NOTEBOOKS = Path(__file__).parent / "notebooks"
 
 @pytest.fixture
 def params_dir(
-    tmp_path: Path, urls: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, urls: dict[str, str], admin_token: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
     folder = tmp_path / "params"
     folder.mkdir()
-    remote = {"stack": "remote", "urls": urls, "token": "suite_token", "seed": 7}
+    monkeypatch.setenv("RUNEFRAME_TEST_TOKEN", admin_token)
+    remote = {"stack": "remote", "urls": urls, "token_env": "RUNEFRAME_TEST_TOKEN", "seed": 7}
     (folder / "remote.yaml").write_text(yaml.safe_dump(remote))
     monkeypatch.setenv("RUNEFRAME_PARAMS", str(folder))
     yield folder

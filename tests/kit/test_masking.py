@@ -66,3 +66,18 @@ def test_every_file_of_a_folder_is_redacted(tmp_path: Path) -> None:
     assert sorted(p.name for p in changed) == ["bytes.bin", "page.html", "results.json"]
     assert (tmp_path / "results.json").read_text() == '{"detail": "token ***"}'
     assert (tmp_path / "bytes.bin").read_bytes() == b"\xff\xfe***"
+
+
+def test_a_notebook_keeps_its_sources_and_loses_its_secrets(tmp_path: Path) -> None:
+    """*** in a cell's code would not run; a secret written in code is in git already."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    cell = new_code_cell('token = "s3cret-t0ken"\nprint(token)')
+    cell.outputs = [new_output("stream", name="stdout", text="s3cret-t0ken\n")]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[cell]), path)
+    masking.redact_folder(tmp_path, {"s3cret-t0ken"})
+    stored = nbformat.read(path, as_version=4).cells[0]
+    assert stored.source == 'token = "s3cret-t0ken"\nprint(token)'
+    assert stored.outputs[0].text == "***\n"

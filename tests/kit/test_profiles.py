@@ -22,7 +22,11 @@ def write(folder: Path, name: str, text: str) -> Path:
 def test_the_local_profile_is_an_embedded_stack_with_the_seed_fixtures() -> None:
     profile = load_profile("local", REPO_PARAMS)
     assert profile.stack == "embedded"
-    assert profile.bearer_token({}) == "suite_token"  # the suite's own service identity
+    # the suite's own identity: its token is made for each stack, never written down
+    assert profile.bearer_token({}) is None
+    assert profile.identity is not None and profile.identity.user_id == "runeframe_suite"
+    made = profile.embedded_settings("made-for-this-stack")["static_tokens"]
+    assert made["made-for-this-stack"] == {"user_id": "runeframe_suite", "roles": ["admin", "user"]}
     # the seed's test_token: an ordinary user, held to the ordinary rate limit
     seed_identity = profile.stack_settings["static_tokens"]["test_token"]
     assert seed_identity == {"user_id": "test_user", "roles": ["user"]}
@@ -68,13 +72,35 @@ def test_an_invalid_profile_is_one_line_naming_the_problem(
 def test_test_variables_override_urls_and_token(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(tmp_path, "remote", "stack: remote\nurls: {api: 'http://a:1'}\ntoken: t1\n")
+    write(tmp_path, "remote", "stack: remote\nurls: {api: 'http://a:1'}\ntoken_env: T1\n")
     monkeypatch.setenv("TEST_API_URL", "http://edge:9000/")
     monkeypatch.setenv("TEST_DISTILERA_URL", "http://distilera:9001")
     monkeypatch.setenv("TEST_TOKEN", "t2")
     profile = load_profile("remote", tmp_path)
     assert profile.urls == {"api": "http://edge:9000", "distilera": "http://distilera:9001"}
     assert profile.bearer_token() == "t2"
+
+
+def test_a_token_written_in_a_profile_file_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "leaky", "stack: remote\ntoken: s3cret-in-git\n")
+    with pytest.raises(ProfileError) as refused:
+        load_profile("leaky", tmp_path)
+    assert str(refused.value) == (
+        f"{tmp_path / 'leaky.yaml'}: a token does not belong in a profile file, which is "
+        "shared and committed: name the variable that holds it (token_env) or a secrets_file"
+    )
+
+
+def test_a_token_comes_from_a_secrets_file_git_does_not_track(tmp_path: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path, "staging", "stack: remote\nsecrets_file: staging.secrets.yaml\n")
+    (tmp_path / "staging.secrets.yaml").write_text("token: from-the-file\n")
+    assert load_profile("staging", tmp_path).bearer_token({}) == "from-the-file"
+    subprocess.run(["git", "-C", str(tmp_path), "add", "staging.secrets.yaml"], check=True)
+    with pytest.raises(ProfileError, match="is tracked by git: secrets stay out of it"):
+        load_profile("staging", tmp_path)
 
 
 def test_a_token_from_a_variable_must_be_set(tmp_path: Path) -> None:

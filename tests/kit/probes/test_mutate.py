@@ -20,7 +20,6 @@ from runeframe_nb.profiles import SERVICES
 from runeframe_nb.stack import free_port_block
 
 NOTEBOOKS = Path(__file__).parents[3] / "notebooks"
-HEADERS = {"Authorization": "Bearer suite_token"}
 
 
 def test_the_catalogue_covers_every_part_of_the_system() -> None:
@@ -72,15 +71,18 @@ def test_the_score_is_the_share_killed_times_the_share_without_false_alarm() -> 
 
 
 @pytest.fixture
+def admin(admin_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {admin_token}"}
+
+
+@pytest.fixture
 def proxy(
-    request: pytest.FixtureRequest, urls: dict[str, str], tmp_path: Path
+    request: pytest.FixtureRequest, urls: dict[str, str], admin_token: str, tmp_path: Path
 ) -> Iterator[dict[str, str]]:
     """The session stack behind the fault proxy, with the mutant `request.param` (or none)."""
     first = free_port_block(len(SERVICES))
     routes = [Route(s, "front", first + i, urls[s]) for i, s in enumerate(SERVICES)]
-    process = ProxyProcess(
-        routes, getattr(request, "param", None), "suite_token", tmp_path / "p.log"
-    )
+    process = ProxyProcess(routes, getattr(request, "param", None), admin_token, tmp_path / "p.log")
     process.start()
     try:
         yield {r.service: f"http://127.0.0.1:{r.port}" for r in routes}
@@ -89,20 +91,22 @@ def proxy(
 
 
 def test_with_no_mutant_the_proxy_changes_nothing(
-    proxy: dict[str, str], urls: dict[str, str], environment: object
+    proxy: dict[str, str], urls: dict[str, str], admin: dict[str, str], environment: object
 ) -> None:
     for path in ("/api/v1/users/user_123/", "/api/v1/users/nobody/", "/nothing/"):
-        direct = httpx.get(urls["api"] + path, headers=HEADERS)
-        relayed = httpx.get(proxy["api"] + path, headers=HEADERS)
+        direct = httpx.get(urls["api"] + path, headers=admin)
+        relayed = httpx.get(proxy["api"] + path, headers=admin)
         assert (relayed.status_code, relayed.json()) == (direct.status_code, direct.json())
         kept = {"content-type", "x-content-type-options", "x-ratelimit-limit"}
         assert {k: relayed.headers.get(k) for k in kept} == {k: direct.headers.get(k) for k in kept}
         assert "server" not in relayed.headers
 
 
-async def test_the_proxy_relays_the_websocket(proxy: dict[str, str], environment: object) -> None:
+async def test_the_proxy_relays_the_websocket(
+    proxy: dict[str, str], admin_token: str, environment: object
+) -> None:
     async with websockets.connect(proxy["api"].replace("http", "ws", 1) + "/ws/") as ws:
-        await ws.send(json.dumps({"type": "auth", "token": "suite_token"}))
+        await ws.send(json.dumps({"type": "auth", "token": admin_token}))
         assert json.loads(await ws.recv())["status"] == "authenticated"
         await ws.send(json.dumps({"type": "ping"}))
         assert json.loads(await ws.recv()) == {"type": "pong"}
@@ -110,19 +114,19 @@ async def test_the_proxy_relays_the_websocket(proxy: dict[str, str], environment
 
 @pytest.mark.parametrize("proxy", ["edge-create-200"], indirect=True)
 def test_a_mutant_changes_what_it_names_and_nothing_else(
-    proxy: dict[str, str], environment: object
+    proxy: dict[str, str], admin: dict[str, str], environment: object
 ) -> None:
     made = httpx.post(
         proxy["api"] + "/api/v1/users/",
         json={"name": "Mutant Probe", "email": "mutant-probe@runeframe.example"},
-        headers=HEADERS,
+        headers=admin,
     )
     assert made.status_code == 200 and "location" not in made.headers
-    read = httpx.get(proxy["api"] + f"/api/v1/users/{made.json()['id']}/", headers=HEADERS)
+    read = httpx.get(proxy["api"] + f"/api/v1/users/{made.json()['id']}/", headers=admin)
     assert read.status_code == 200
     assert (
         httpx.delete(
-            proxy["api"] + f"/api/v1/users/{made.json()['id']}/", headers=HEADERS
+            proxy["api"] + f"/api/v1/users/{made.json()['id']}/", headers=admin
         ).status_code
         == 204
     )

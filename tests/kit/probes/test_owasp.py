@@ -89,26 +89,27 @@ def test_a_probe_registers_itself_in_item_order_and_only_against_a_real_item(
 
 
 @pytest.fixture(scope="module")
-def target_stack(profile: Profile) -> Iterator[dict[str, str]]:
+def target_stack(profile: Profile) -> Iterator[rf.Environment]:
     """A stack of the module's own: the probes attack it, through a mutant each."""
     env = rf.environment.open_environment(profile)
     try:
-        yield env.urls
+        yield env
     finally:
         env.close()
 
 
 @pytest.fixture
 def vulnerable(
-    request: pytest.FixtureRequest, target_stack: dict[str, str], profile: Profile, tmp_path: Path
+    request: pytest.FixtureRequest, target_stack: rf.Environment, profile: Profile, tmp_path: Path
 ) -> Iterator[Environment]:
     """The module's stack behind the fault proxy with the mutant `request.param`."""
     first = free_port_block(len(SERVICES))
-    routes = [Route(s, "front", first + i, target_stack[s]) for i, s in enumerate(SERVICES)]
-    proxy = ProxyProcess(routes, request.param, "suite_token", tmp_path / "proxy.log")
+    routes = [Route(s, "front", first + i, target_stack.urls[s]) for i, s in enumerate(SERVICES)]
+    proxy = ProxyProcess(routes, request.param, target_stack.token or "", tmp_path / "proxy.log")
     proxy.start()
     try:
-        yield Environment(profile, {r.service: f"http://127.0.0.1:{r.port}" for r in routes})
+        front = {r.service: f"http://127.0.0.1:{r.port}" for r in routes}
+        yield Environment(profile, front, token=target_stack.token)
     finally:
         proxy.stop()
 
