@@ -1,6 +1,7 @@
 """The seed's REST, GraphQL and WebSocket API tests, as written.
 
-Changes to the seed's code, all in fixtures (conftest.py), none in test bodies:
+Changes to the seed's code, all in fixtures (the kit's pytest plugin,
+runeframe_nb/pytest_plugin.py), none in test bodies:
 
 - `api_client`: the environment's edge URL instead of https://api.runeframeos.com.
 - `auth_headers`: unchanged, `Bearer test_token`. The test profiles name `test_token` an

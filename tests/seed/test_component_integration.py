@@ -1,7 +1,7 @@
 """The seed's component integration tests (Distilera with Hoardwell, Mercatrix; Jonar), as written.
 
-Changes to the seed's code: none in the test bodies. The fixtures come from conftest.py
-(the seed defines `hoardwell_client` in one class and uses it in another; shared
+Changes to the seed's code: none in the test bodies. The fixtures come from the kit's
+pytest plugin (the seed defines `hoardwell_client` in one class and uses it in another; shared
 fixtures serve both). Jonar's Kubernetes deployment runs on Jonar's process backend:
 three real replicas of Distilera, scaled by the HPA rule on the load `simulate_load`
 really sends.

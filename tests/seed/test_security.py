@@ -1,8 +1,8 @@
 """The seed's security integration tests, as written.
 
-Changes to the seed's code: none in the test bodies; `test_environment` comes from
-conftest.py. The class keeps the seed's name (`SecurityIntegrationTests`), collected
-through `python_classes` in pyproject.toml.
+Changes to the seed's code: none in the test bodies; `test_environment` comes from the
+kit's pytest plugin. The class keeps the seed's name (`SecurityIntegrationTests`),
+collected through `python_classes` in pyproject.toml.
 """
 
 from __future__ import annotations

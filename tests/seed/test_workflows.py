@@ -1,7 +1,7 @@
 """The seed's end-to-end workflow and cross-component tests, as written.
 
-Changes to the seed's code: `test_environment` (conftest.py) returns the kit's clients
-for the four components instead of `setup_*_test()`, each reading only what happened
+Changes to the seed's code: `test_environment` (the kit's pytest plugin) returns the
+kit's clients for the four components instead of `setup_*_test()`, each reading only what happened
 since the test began, which is what the seed's fresh environment per test gives: the
 error-propagation test counts failed transactions and would otherwise count refusals
 that other tests provoked on purpose. So every count below is of this test's own doing:
