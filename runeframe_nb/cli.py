@@ -109,6 +109,24 @@ def run(
     _finish(result, allure or load_profile(env).allure)
 
 
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="A repository of your own (made if missing).")],
+    force: Annotated[bool, typer.Option(help="Overwrite files that are there already.")] = False,
+) -> None:
+    """Write the notebooks, profiles and a CI workflow into FOLDER, to run the suite there
+    against your deployment: fill in params/staging.yaml, then runeframe-nb run --env staging."""
+    from .scaffold import init as write
+
+    written = write(folder, force)
+    console.print(f"wrote {len(written)} files into {folder}", highlight=False)
+    console.print(
+        f"next: set the URLs in {folder / 'params' / 'staging.yaml'}, export its token's "
+        f"variable, and run: cd {folder} && runeframe-nb run --env staging",
+        highlight=False,
+    )
+
+
 def _finish(result: Any, allure: Path | str | None) -> None:
     """What every run ends with: its report, Allure results if asked, what CI shows, the
     failed checks and the verdict, and the exit code."""
@@ -330,6 +348,10 @@ def mutate(
     ] = 120.0,
 ) -> None:
     """Inject realistic regressions through a fault proxy; the suite must catch each."""
+    from .errors import MutateError
+    from .extras import require
+
+    require("stack", "aiohttp", "runeframe-nb mutate (a fault proxy before a stack)", MutateError)
     from .mutate import registered
     from .mutate.run import MutateOptions, table
     from .mutate.run import mutate as run_mutants

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .environment import Environment
 from .errors import FuzzError
+from .extras import require
 from .network import Tls
 from .profiles import SERVICES, Profile
 from .stepwise import steps
@@ -85,7 +86,8 @@ def _schemathesis() -> str:
         "schemathesis"
     )
     if found is None:
-        raise FuzzError("schemathesis is not installed: pip install -e '.[test]'")
+        require("fuzz", "schemathesis", "fuzzing", FuzzError)
+        raise FuzzError("schemathesis is installed, but its command is not on the PATH")
     return found
 
 

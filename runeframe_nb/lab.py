@@ -37,7 +37,7 @@ def jupyter_lab() -> str:
     beside = Path(sys.executable).parent / "jupyter-lab"
     found = str(beside) if beside.exists() else shutil.which("jupyter-lab")
     if found is None:
-        raise KitError("JupyterLab is not installed: pip install -e '.[lab]'")
+        raise KitError("JupyterLab is not installed: pip install 'runeframe-notebooks[lab]'")
     return found
 
 

@@ -24,6 +24,7 @@ import yaml
 from runeframe_process import die_with_parent, last_error, port_free, stop
 
 from .errors import StackStartError
+from .extras import require
 from .network import Tls
 from .profiles import SERVICES
 
@@ -107,6 +108,7 @@ class EmbeddedStack:
         return self.log_path or self.data_dir / "stack.log"
 
     def start(self) -> dict[str, str]:
+        require("stack", "starlette", "an embedded profile's stack", StackStartError)
         config = self.data_dir / "stack.yaml"
         settings = dict(self.settings)
         if not settings.get("namespace"):

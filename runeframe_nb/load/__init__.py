@@ -18,6 +18,7 @@ from collections.abc import Callable
 import uvloop
 
 from ..errors import LoadError
+from ..extras import require
 from . import usl
 from .engine import run_plan
 from .plan import LoadPlan, Scenario
@@ -85,6 +86,7 @@ def _runeframe(plan: LoadPlan) -> LoadResult:
 
 
 def _locust(plan: LoadPlan) -> LoadResult:
+    require("load", "locust", "the locust engine", LoadError)
     from .locust_engine import run_locust  # Locust (and gevent) load only when chosen
 
     return run_locust(plan)
