@@ -1,6 +1,6 @@
 """A bank, in the spirit of Jepsen's: concurrent transfers between many accounts while a
 service is killed with SIGKILL and restarted, on SQLite and on PostgreSQL: 6 times in the
-inner loop, as often as RUNEFRAME_BANK_KILLS says where there is time (CI: 20).
+inner loop, as often as RUNEFRAME_BANK_KILLS says where there is time (CI: 12).
 
 Every transfer is one of: acknowledged (completed), refused (a definite 4xx), or unknown
 (the connection broke or the retry budget ran out). Unknown ones are resolved afterwards
