@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -75,6 +76,21 @@ def admin(environment: rf.Environment) -> Iterator[httpx.Client]:
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     with httpx.Client(base_url=environment.url("api"), headers=headers, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+def installed() -> Callable[[str, str], str]:
+    """A command's path: a test that needs a missing one skips, and fails in CI."""
+
+    def find(command: str, install: str) -> str:
+        found = shutil.which(command)
+        if found is None:
+            if in_ci():
+                pytest.fail(f"{command} is missing in CI ({install})")
+            pytest.skip(f"{command} is not installed ({install})")
+        return found
+
+    return find
 
 
 def in_ci() -> bool:

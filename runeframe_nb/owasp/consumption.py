@@ -16,16 +16,19 @@ async def page_size_cap(x: Actors) -> Outcome:
     return every(lambda code: code == 400, statuses)
 
 
+OVERSIZED = b'{"pad": "' + b"x" * 2_000_000 + b'"}'  # twice a service's body limit
+BODY_POSTS = {  # a route of each service that reads a body
+    "api": "/api/v1/users/",
+    "distilera": "/users/",
+    "hoardwell": "/messages/",
+    "mercatrix": "/transactions/",
+    "jonar": "/alerts/",
+}
+
+
 @case("API4", "all five", "a 2 MB body")
 async def body_size_cap(x: Actors) -> Outcome:
-    big = b'{"pad": "' + b"x" * 2_000_000 + b'"}'
-    posts = {
-        "api": "/api/v1/users/",
-        "distilera": "/users/",
-        "hoardwell": "/messages/",
-        "mercatrix": "/transactions/",
-        "jonar": "/alerts/",
-    }
+    big, posts = OVERSIZED, BODY_POSTS
     statuses = {
         s: await x.status(
             "POST", s, p, x.admin, content=big, headers={"Content-Type": "application/json"}

@@ -5,9 +5,7 @@ profile whose token comes from an environment variable."""
 
 from __future__ import annotations
 
-import os
 import secrets
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,23 +107,16 @@ def https_stack(pki: Pki, token: str, profile: Profile) -> Iterator[EmbeddedStac
         yield stack
 
 
-def need(command: str, install: str) -> str:
-    """A command's path: missing, the test skips, except in CI, where it fails."""
-    found = shutil.which(command)
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{command} is missing in CI ({install})")
-        pytest.skip(f"{command} is not installed ({install})")
-    return found
-
-
 @pytest.fixture
-def ingress(pki: Pki, tmp_path: Path) -> Iterator[Callable[[dict[str, str]], dict[str, str]]]:
+def ingress(
+    pki: Pki, tmp_path: Path, installed: Callable[[str, str], str]
+) -> Iterator[Callable[[dict[str, str]], dict[str, str]]]:
     """nginx terminating TLS in front of upstream URLs: `ingress(urls)` gives its URLs."""
     running: list[Ingress] = []
+    nginx_command = installed("nginx", "apt-get install nginx")
 
     def start(upstreams: dict[str, str]) -> dict[str, str]:
-        nginx = Ingress(need("nginx", "apt-get install nginx"), pki.cert, pki.key, tmp_path)
+        nginx = Ingress(nginx_command, pki.cert, pki.key, tmp_path)
         running.append(nginx)
         return nginx.start(upstreams)
 

@@ -9,16 +9,10 @@ from collections.abc import Callable
 
 import httpx
 
-from .conftest import Pki
+from runeframe_nb.owasp.consumption import BODY_POSTS as POSTS
+from runeframe_nb.owasp.consumption import OVERSIZED
 
-OVERSIZED = b'{"pad": "' + b"x" * 2_000_000 + b'"}'
-POSTS = {
-    "api": "/api/v1/users/",
-    "distilera": "/users/",
-    "hoardwell": "/messages/",
-    "mercatrix": "/transactions/",
-    "jonar": "/alerts/",
-}
+from .conftest import Pki
 
 
 def test_every_service_answers_an_oversized_body_413_through_the_proxy(

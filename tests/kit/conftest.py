@@ -3,10 +3,8 @@ the tiny notebooks the runner's tests run on it."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,21 +27,6 @@ def params_dir(
     (folder / "remote.yaml").write_text(yaml.safe_dump(remote))
     monkeypatch.setenv("RUNEFRAME_PARAMS", str(folder))
     yield folder
-
-
-@pytest.fixture
-def installed() -> Callable[[str, str], str]:
-    """A command's path: a test that needs a missing one skips, and fails in CI."""
-
-    def find(command: str, install: str) -> str:
-        found = shutil.which(command)
-        if found is None:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"{command} is missing in CI ({install})")
-            pytest.skip(f"{command} is not installed ({install})")
-        return found
-
-    return find
 
 
 @dataclass
