@@ -78,9 +78,8 @@ class Tls(BaseModel):
 
     def fuzzer_options(self) -> list[str]:
         """schemathesis's own flags for these settings (requests reads no SSL_CERT_FILE)."""
-        options = ["--tls-verify", str(self.ca_bundle or certifi.where())]
-        if not self.verify:
-            options = ["--tls-verify", "false"]
+        trust = str(self.ca_bundle or certifi.where()) if self.verify else "false"
+        options = ["--tls-verify", trust]
         if self.client_cert is not None:
             options += ["--request-cert", str(self.client_cert)]
         if self.client_key is not None:

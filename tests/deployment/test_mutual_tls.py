@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from runeframe_nb import fuzz, load
 from runeframe_nb.environment import open_environment
 from runeframe_nb.errors import EnvironmentUnreachable
 from runeframe_nb.profiles import Profile
@@ -42,6 +43,19 @@ def test_a_notebook_runs_with_the_profiles_client_certificate(
     failed = [c for c in record["test_details"] if c["status"] != "passed"]
     assert record["status"] == "passed" and not failed, failed
     assert record["passed_tests"] > 10
+
+
+def test_the_load_engines_and_the_fuzzer_show_the_certificate_too(
+    mutual_stack: EmbeddedStack, params: Params, pki: Pki, tmp_path: Path
+) -> None:
+    tls = {"ca_bundle": str(pki.ca), "client_cert": str(pki.client)}
+    env = open_environment(params.write("mutual", mutual_stack.urls, tls=tls))
+    for engine, size in (("runeframe", {"requests": 20}), ("locust", {"duration": 1.0})):
+        plan = load.LoadPlan(env.url("api") + "/healthz", users=2, tls=env.tls, **size)
+        summary = load.run_sync(plan, engine).summary()
+        assert summary["errors"] == 0 and summary["ok"] > 0, (engine, summary)
+    [fuzzed] = fuzz.fuzz(env, tmp_path, only=["hoardwell"], max_examples=1)
+    assert fuzzed.cases > 0 and not fuzzed.fatal, fuzzed.fatal
 
 
 def test_without_a_client_certificate_it_is_told_what_the_server_asked_for(
