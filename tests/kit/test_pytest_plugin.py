@@ -8,16 +8,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
+
 import runeframe_nb as rf
 
 SEED = Path(__file__).parents[1] / "seed"
 
 
 def test_the_seeds_tests_run_unchanged_through_the_plugin(
-    tmp_path: Path, params_dir: Path, environment: rf.Environment
+    tmp_path: Path, own_environment: rf.Environment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No conftest of ours: every fixture is the plugin's, on the `remote` profile (the
-    session's stack, whose fixture users `environment` made)."""
+    """No conftest of ours: every fixture is the plugin's, on a profile of a stack of the
+    test's own (the seed's tests register fixed e-mail addresses, as tests/seed does on the
+    session's stack), whose fixture users the plugin makes."""
+    monkeypatch.setenv("OWN_TOKEN", own_environment.token)
+    profile = {"stack": "remote", "urls": own_environment.urls, "token_env": "OWN_TOKEN"}
+    (tmp_path / "own.yaml").write_text(yaml.safe_dump(profile))
     shutil.copy(SEED / "test_workflows.py", tmp_path / "test_workflows.py")
     (tmp_path / "pytest.ini").write_text(
         "[pytest]\nasyncio_mode = auto\npython_classes = Test*\n"
@@ -26,7 +33,7 @@ def test_the_seeds_tests_run_unchanged_through_the_plugin(
     )
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     done = subprocess.run(
-        [*command, "--runeframe-env", "remote", "test_workflows.py"],
+        [*command, "--runeframe-env", str(tmp_path / "own.yaml"), "test_workflows.py"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
