@@ -28,7 +28,7 @@ from .auth import AuthMiddleware, TokenVerifier
 from .errors import ApiError, error_response
 from .introspection import IntrospectionRoutes
 from .lifecycle import in_background
-from .metrics import Metrics, MetricsMiddleware
+from .metrics import Gauged, Metrics, MetricsMiddleware
 from .routing import Call, Endpoint, Routes, endpoint, json
 from .settings import StackSettings
 
@@ -72,9 +72,10 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 class Health(BaseModel):
-    status: str
+    status: str  # ok, or degraded: serving, but a peer it needs is failing
     service: str
     version: str
+    degraded: list[str] = []  # those peers
 
 
 class OperationalRoutes(Routes):
@@ -82,18 +83,29 @@ class OperationalRoutes(Routes):
 
     tag = "operations"
 
-    def __init__(self, service: str, metrics: Metrics, ready: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        service: str,
+        metrics: Metrics,
+        ready: Callable[[], bool],
+        degraded: Callable[[], list[str]],
+    ) -> None:
         self.service = service
         self.metrics = metrics
         self.ready = ready
+        self.degraded = degraded
         self.document: dict[str, Any] = {}
 
     @endpoint("GET", "/healthz", responses={200: Health, 503: openapi.ErrorEnvelope})
     async def healthz(self, call: Call) -> Response:
-        """200 once the service is ready to serve."""
+        """200 once the service is ready to serve: `ok`, or `degraded` naming the peers
+        whose last request failed (the features that need them wait or fail)."""
         if not self.ready():
             return error_response(503, "starting", f"{self.service} is not ready")
-        return json({"status": "ok", "service": self.service, "version": VERSION})
+        failing = self.degraded()
+        status = "degraded" if failing else "ok"
+        health = {"status": status, "service": self.service, "version": VERSION}
+        return json({**health, "degraded": failing})
 
     @endpoint("GET", "/metrics")
     async def metrics_text(self, call: Call) -> Response:
@@ -120,9 +132,14 @@ def create_app(
     extra_middleware: Sequence[Middleware] = (),
     lifespan: Lifespan | None = None,
     ready: Callable[[], bool] = lambda: True,
+    degraded: Callable[[], list[str]] = list,
+    gauges: Iterable[Gauged] = (),
 ) -> Starlette:
+    """`degraded` names the failing peers for /healthz; `gauges` are read at each scrape."""
     metrics = Metrics(service)
-    operations = OperationalRoutes(service, metrics, ready)
+    for name, text, read in gauges:
+        metrics.gauge(name, text, read)
+    operations = OperationalRoutes(service, metrics, ready, degraded)
     groups = [operations, IntrospectionRoutes(verifier), *groups]
     endpoints: list[Endpoint] = [ep for group in groups for ep in group.endpoints()]
     operations.document = openapi.build(f"{service} service", VERSION, endpoints)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import (
@@ -27,6 +28,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNMATCHED = "<unmatched>"
+Gauged = tuple[str, str, Callable[[], float]]  # a gauge's name, help, and how to read it
 
 
 class Metrics:
@@ -57,6 +59,12 @@ class Metrics:
         )
         self.service = service
         self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def gauge(self, name: str, text: str, read: Callable[[], float]) -> None:
+        """A gauge read at each scrape, labelled with the service."""
+        Gauge(name, text, ["service"], registry=self.registry).labels(self.service).set_function(
+            read
+        )
 
     async def watch_loop(self, tick: float = 0.05, window: float = 1.0) -> None:
         """Sleep `tick` again and again; the longest overshoot of each `window` is the lag."""

@@ -1,17 +1,20 @@
 """Notifications to other services, stored with the change that caused them.
 
 A service adds a notification (a message for Hoardwell, a reward for Mercatrix, an alert
-for Jonar) in the same database transaction as its own change, then delivers it right
-after commit, so a reader sees it at once. A delivery that fails (the peer is down,
-answers 5xx or 429, or resets the connection) is tried again after an exponential
-backoff with full jitter, in the background: a crash or an outage delays a
-notification, never loses it.
+for Jonar) in the same database transaction as its own change. Delivery is the
+background loop's, never the request's: after commit, the request hands its rows over
+and waits at most `wait` seconds (100 ms by default) for them, so a reader usually sees
+the effect at once, and a slow or absent peer costs a write that bound and no more. A
+request never waits for another request's deliveries.
 
-Notifications about the same subject (a user, say: the account is opened before the
-reward is paid) are delivered in the order they were made; a failed one holds back only
-those behind it on its subject, never the rest of the queue. Each delivery carries an
-`Idempotency-Key` naming its row, and receivers are idempotent on the notification's
-own id, so a retried delivery whose first reply was lost does no harm.
+A delivery that fails (the peer is down, answers 5xx or 429, resets the connection or
+times out) is tried again after an exponential backoff with full jitter: a crash or an
+outage delays a notification, never loses it. Notifications about the same subject (a
+user, say: the account is opened before the reward is paid) are delivered in the order
+they were made; a failed one holds back only those behind it on its subject, never the
+rest of the queue. Each delivery carries an `Idempotency-Key` naming its row, and
+receivers are idempotent on the notification's own id, so a retried delivery whose
+first reply was lost does no harm.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ import random
 import time
 from collections import defaultdict
 from contextlib import AbstractAsyncContextManager
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
 
 from .errors import ApiError
 from .lifecycle import in_background
+from .metrics import Gauged
 from .peers import Peers
 from .storage import Database, Row
 
@@ -49,9 +54,13 @@ RETRY_MIGRATION = """
 ALTER TABLE outbox ADD COLUMN next_attempt_at DOUBLE PRECISION NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN subject TEXT
 """
+# when it was made: the age of the oldest pending notification is the outage's
+AGE_MIGRATION = "ALTER TABLE outbox ADD COLUMN created_at DOUBLE PRECISION NOT NULL DEFAULT 0"
+MIGRATIONS = (MIGRATION, RETRY_MIGRATION, AGE_MIGRATION)
 FIRST_BACKOFF = 0.05  # seconds before the first retry, at most (full jitter)
 MAX_BACKOFF = 2.0
 IDLE_SECONDS = 1.0  # how often the background loop looks when nothing is due
+DELIVERY_SECONDS = 10.0  # a delivery not answered by then is tried again
 BATCH = 200
 _FINAL = frozenset({400, 401, 403, 404, 409, 413, 422})  # the peer will never take it
 # most specific first: a transaction's messages are ordered among themselves, not behind
@@ -63,6 +72,8 @@ _SUBJECT_FIELDS = (
     "collaboration_id",
     "user_id",
 )
+# the rows the current request added, which it waits for (a request is a task: its own)
+_ADDED: ContextVar[list[int] | None] = ContextVar("outbox_added", default=None)
 
 
 def backoff(attempts: int) -> float:
@@ -76,25 +87,74 @@ def subject_of(body: dict[str, Any]) -> str | None:
 
 
 class Outbox:
-    def __init__(self, db: Database, peers: Peers) -> None:
+    """`wait`: the most a request waits for its own deliveries after commit."""
+
+    def __init__(self, db: Database, peers: Peers, wait: float = 0.1) -> None:
         self.db = db
         self.peers = peers
-        self._in_flight: dict[int, asyncio.Future[None]] = {}  # row id: its run's delivery
+        self.wait = wait
+        self._in_flight: set[int] = set()  # rows being delivered by this process
+        self._waiters: dict[int, asyncio.Future[None]] = {}  # row id: a request waiting
         self._wake = asyncio.Event()
+        self.depth = 0  # pending rows and the oldest one's creation, as last seen
+        self.oldest: float | None = None
 
     async def add(self, service: str, path: str, body: dict[str, Any]) -> None:
         """Queue a notification; call inside the transaction that makes the change."""
-        await self.db.execute(
-            "INSERT INTO outbox (service, path, body, subject) VALUES ($1, $2, $3, $4)",
+        row_id = await self.db.fetch_value(
+            "INSERT INTO outbox (service, path, body, subject, created_at)"
+            " VALUES ($1, $2, $3, $4, $5) RETURNING id",
             service,
             path,
             orjson.dumps(body).decode(),
             subject_of(body),
+            time.time(),
         )
+        added = _ADDED.get()
+        if added is None:
+            added = []
+            _ADDED.set(added)
+        added.append(int(row_id))
+
+    async def handed_over(self) -> None:
+        """After commit: have the rows this request added delivered, waiting for them at
+        most `wait` seconds (never for other requests'); the rest is the loop's."""
+        added = _ADDED.get()
+        if not added:
+            return
+        _ADDED.set(None)
+        loop = asyncio.get_running_loop()
+        waiting = {row_id: loop.create_future() for row_id in added}
+        self._waiters.update(waiting)
+        self._wake.set()
+        try:
+            marks = ", ".join(f"${n}" for n in range(1, len(added) + 1))
+            left = await self.db.fetch_all(f"SELECT id FROM outbox WHERE id IN ({marks})", *added)
+            still = {row["id"] for row in left}
+            open_ = [f for row_id, f in waiting.items() if row_id in still]
+            if open_:
+                await asyncio.wait(open_, timeout=self.wait)
+        finally:
+            for row_id in waiting:
+                self._waiters.pop(row_id, None)
+
+    def gauges(self) -> list[Gauged]:
+        """The outbox's depth and its oldest pending notification's age, for /metrics."""
+        return [
+            ("outbox_pending", "Notifications not yet delivered.", lambda: self.depth),
+            (
+                "outbox_oldest_pending_seconds",
+                "How long the oldest notification not yet delivered has waited.",
+                lambda: 0.0 if self.oldest is None else max(0.0, time.time() - self.oldest),
+            ),
+        ]
+
+    async def pending(self) -> int:
+        return int(await self.db.fetch_value("SELECT COUNT(*) FROM outbox"))
 
     def _due(self, rows: list[Row], now: float) -> list[list[Row]]:
         """The rows to deliver now, in runs per subject: a row waits while an earlier row
-        of its subject is pending (not yet due, or being delivered elsewhere)."""
+        of its subject is pending (not yet due, or being delivered)."""
         held: set[str] = set()
         runs: dict[str | int, list[Row]] = defaultdict(list)
         for row in rows:
@@ -108,38 +168,43 @@ class Outbox:
             runs[subject if subject is not None else -row["id"]].append(row)
         return list(runs.values())
 
-    async def flush(self) -> int:
-        """Deliver what is due, each subject's in order and the subjects side by side,
-        and wait for deliveries already under way, so that whatever was pending when it
-        was called has been tried when it returns; how many are still pending."""
-        under_way = set(self._in_flight.values())
+    async def _look(self) -> tuple[list[list[Row]], float]:
+        """Start a delivery for every run that is due; the seconds until the next falls
+        due (at most IDLE_SECONDS)."""
         rows = await self.db.fetch_all("SELECT * FROM outbox ORDER BY id LIMIT $1", BATCH)
-        runs = self._due(rows, time.time())
-        deliveries = [asyncio.ensure_future(self._deliver_run(run)) for run in runs]
-        for run, delivery in zip(runs, deliveries, strict=True):
-            self._in_flight.update(dict.fromkeys((row["id"] for row in run), delivery))
-        try:
-            await asyncio.gather(*deliveries, *under_way)
-        finally:
-            for run in runs:
-                for row in run:
-                    self._in_flight.pop(row["id"], None)
-        pending = await self.db.fetch_value("SELECT COUNT(*) FROM outbox")
-        return int(pending)
+        self.depth = len(rows) if len(rows) < BATCH else await self.pending()
+        self.oldest = min((float(r["created_at"]) for r in rows), default=None)
+        now = time.time()
+        runs = self._due(rows, now)
+        later = [
+            float(r["next_attempt_at"]) - now
+            for r in rows
+            if r["next_attempt_at"] > now and r["id"] not in self._in_flight
+        ]
+        return runs, min([*later, IDLE_SECONDS])
 
     async def _deliver_run(self, run: list[Row]) -> None:
-        for row in run:
-            if not await self._deliver(row):
-                return  # the rest of this subject waits behind it
+        try:
+            for row in run:
+                if not await self._deliver(row):
+                    return  # the rest of this subject waits behind it
+        finally:
+            self._in_flight.difference_update(row["id"] for row in run)
+            self._wake.set()  # what waited behind this run may be due
 
     async def _deliver(self, row: Row) -> bool:
         """One delivery; True when the row is done with (delivered, or refused for good)."""
         headers = {**self.peers.own_headers, "idempotency-key": f"outbox-{row['id']}"}
         try:
             reply = await self.peers.request(
-                row["service"], "POST", row["path"], json=orjson.loads(row["body"]), headers=headers
+                row["service"],
+                "POST",
+                row["path"],
+                json=orjson.loads(row["body"]),
+                headers=headers,
+                within=DELIVERY_SECONDS,
             )
-        except ApiError as exc:  # unreachable, reset, timed out
+        except ApiError as exc:  # unreachable, reset, timed out, its circuit open
             await self._failed(row, exc.message)
             return False
         if reply.status >= 500 or reply.status == 429:
@@ -150,6 +215,9 @@ class Outbox:
                 "%s refused %s %s: %s", row["service"], row["path"], row["body"], reply.body[:200]
             )
         await self.db.execute("DELETE FROM outbox WHERE id = $1", row["id"])
+        waiter = self._waiters.get(row["id"])
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
         return True
 
     async def _failed(self, row: Row, error: str) -> None:
@@ -161,35 +229,33 @@ class Outbox:
             error,
             time.time() + backoff(attempts),
         )
-        self._wake.set()
 
-    async def _pause(self) -> float:
-        """Seconds until a pending row may be delivered: 0 when one is due now, else until
-        the earliest retry falls due (at most IDLE_SECONDS)."""
-        rows = await self.db.fetch_all("SELECT * FROM outbox ORDER BY id LIMIT $1", BATCH)
-        now = time.time()
-        if self._due(rows, now):
-            return 0.0
-        later = [float(r["next_attempt_at"]) - now for r in rows if r["next_attempt_at"] > now]
-        return min([*later, IDLE_SECONDS])
-
-    async def _retry_forever(self) -> None:
-        while True:
-            try:
-                self._wake.clear()
-                pause = await self._pause()
-                if pause > 0:
-                    # a failed delivery wakes the loop early; rows that no request
-                    # delivered (a crash between commit and delivery, or another
-                    # process's, on PostgreSQL) are seen within IDLE_SECONDS
+    async def _deliver_forever(self) -> None:
+        deliveries: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                try:
+                    self._wake.clear()
+                    runs, pause = await self._look()
+                    for run in runs:
+                        self._in_flight.update(row["id"] for row in run)
+                        task = asyncio.create_task(self._deliver_run(run))
+                        deliveries.add(task)
+                        task.add_done_callback(deliveries.discard)
+                    # a handed-over row or a finished run wakes the loop early; rows no
+                    # process of ours added (another's, on PostgreSQL, or left by a
+                    # crash) are seen within IDLE_SECONDS
+                    # (asyncio.timeout: wait_for may swallow a cancellation in 3.11)
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), pause)
-                    continue
-                await self.flush()
-            except Exception:  # a retry loop that dies would lose every later delivery
-                log.exception("outbox delivery failed")
-                await asyncio.sleep(IDLE_SECONDS)
+                        async with asyncio.timeout(pause):
+                            await self._wake.wait()
+                except Exception:  # a delivery loop that dies would lose every later one
+                    log.exception("outbox delivery failed")
+                    await asyncio.sleep(IDLE_SECONDS)
+        finally:
+            for task in deliveries:
+                task.cancel()
 
     def running(self) -> AbstractAsyncContextManager[None]:
-        """Retry pending deliveries in the background while the service runs."""
-        return in_background(self._retry_forever())
+        """Deliver in the background while the service runs."""
+        return in_background(self._deliver_forever())

@@ -158,6 +158,13 @@ class StackSettings(_Model):
         description="Clients that may get tokens at Distilera's /oauth/token/ (by client id).",
     )
     max_body_bytes: int = Field(1_048_576, ge=1024)
+    outbox_wait: float = Field(
+        0.1,
+        ge=0,
+        le=10,
+        description="Seconds a write waits, at most, for its own notifications to other "
+        "services to be delivered; the rest are delivered in the background.",
+    )
     vault_key: str | None = Field(
         None,
         description="Base64 AES-256 key of Distilera's vault; made once per data dir if unset.",

@@ -31,6 +31,7 @@ MIGRATIONS = [
     *collaborations.MIGRATIONS,
     *vault.MIGRATIONS,
     outbox_module.RETRY_MIGRATION,
+    outbox_module.AGE_MIGRATION,
 ]
 
 
@@ -40,7 +41,7 @@ def build(settings: StackSettings) -> Starlette:
     key = SigningKey.load_or_create(data_dir / "distilera-signing-key.pem")
     verifier = TokenVerifier(settings, key.lookup)
     peers = Peers(settings, "distilera")
-    outbox = Outbox(db, peers)
+    outbox = Outbox(db, peers, settings.outbox_wait)
     user_store = UserStore(db)
 
     return create_app(
@@ -56,6 +57,8 @@ def build(settings: StackSettings) -> Starlette:
             MarketplaceRoutes(peers),
             VaultRoutes(db, Vault(vault.load_key(settings.vault_key, data_dir))),
         ],
+        degraded=peers.degraded,
+        gauges=outbox.gauges(),
         lifespan=lifespan(
             db, MIGRATIONS, peers, running=[outbox.running, deletions(peers, verifier).running]
         ),

@@ -141,7 +141,7 @@ class CollaborationRoutes(Routes):
                 collaboration_id=collaboration_id,
                 user_id=new.leader,
             )
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         return json(await self._get(collaboration_id), status=201)
 
     @endpoint(
@@ -240,7 +240,7 @@ class CollaborationRoutes(Routes):
                 user_id=collaboration["leader"],
                 payload={"result": product, "rewards": rewards},
             )
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         return json(await self._get(collaboration_id))
 
 

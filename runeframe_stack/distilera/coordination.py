@@ -148,7 +148,7 @@ class CoordinationRoutes(Routes):
                 reason,
                 now_iso(),
             )
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         return json(await self._get(coordination_id), status=201)
 
     async def _get(self, coordination_id: str) -> dict[str, Any]:

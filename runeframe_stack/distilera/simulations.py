@@ -147,7 +147,7 @@ class SimulationRoutes(Routes):
                 text,
                 details={"code": error.code, "status": error.status, "user_id": who},
             )
-        await self.outbox.flush()
+        await self.outbox.handed_over()
 
     @endpoint(
         "POST",
@@ -189,7 +189,7 @@ class SimulationRoutes(Routes):
                 user_id=owner,
                 simulation_id=simulation_id,
             )
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         return json(await self._get(simulation_id), status=201)
 
     @endpoint(
@@ -299,5 +299,5 @@ class SimulationRoutes(Routes):
                         "reference": f"simulation:{simulation_id}",
                     },
                 )
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         return json(await self._get(simulation_id))

@@ -155,7 +155,7 @@ class UserRoutes(Routes):
             await self.notify.message(
                 "user_created", f"user_created {user['id']}", user_id=user["id"]
             )
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         location = f"{pagination.public_path(call.request)}{user['id']}/"
         return json(user, status=201, headers={"Location": location})
 
@@ -189,5 +189,5 @@ class UserRoutes(Routes):
                 raise NotFound(f"user {user_id} not found")
             await self.notify.message("user_deleted", f"user_deleted {user_id}", user_id=user_id)
         self.verifier.revoke(user_id, time.time())  # here at once; elsewhere via Hoardwell
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         return no_content()

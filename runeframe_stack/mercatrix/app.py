@@ -24,6 +24,7 @@ MIGRATIONS = [
     outbox_module.MIGRATION,
     *listings.MIGRATIONS,
     outbox_module.RETRY_MIGRATION,
+    outbox_module.AGE_MIGRATION,
 ]
 
 
@@ -31,7 +32,7 @@ def build(settings: StackSettings) -> Starlette:
     db = open_database(settings, "mercatrix")
     peers = Peers(settings, "mercatrix")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
-    outbox = Outbox(db, peers)
+    outbox = Outbox(db, peers, settings.outbox_wait)
     book = Ledger(db, Notifier(outbox, "mercatrix"))
 
     async def open_treasury() -> None:
@@ -42,6 +43,8 @@ def build(settings: StackSettings) -> Starlette:
         settings,
         verifier,
         [LedgerRoutes(db, book, outbox, settings.welcome_grant), ListingRoutes(db, book)],
+        degraded=peers.degraded,
+        gauges=outbox.gauges(),
         lifespan=lifespan(
             db,
             MIGRATIONS,

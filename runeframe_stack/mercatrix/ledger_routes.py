@@ -119,7 +119,7 @@ class LedgerRoutes(Routes):
         if user_id == TREASURY:
             raise Forbidden("the treasury is not a user account")
         opened = await self.ledger.open_account(user_id, self.welcome_grant)
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         row = await self.ledger.balance(user_id)
         assert row is not None
         return json(_balance(row), status=201 if opened else 200)
@@ -199,7 +199,7 @@ class LedgerRoutes(Routes):
             idempotency_key=key,
             request_hash=fingerprint if key else None,
         )
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         transaction = outcome.transaction
         if outcome.error_code is not None:
             refusal = _REFUSALS.get(outcome.error_code, Conflict)
@@ -223,7 +223,7 @@ class LedgerRoutes(Routes):
         outcome = await self.ledger.transfer(
             TREASURY, new.user_id, cents(new.amount), new.reason, reference=new.reference
         )
-        await self.outbox.flush()
+        await self.outbox.handed_over()
         if outcome.error_code is not None and outcome.created:
             refusal = _REFUSALS.get(outcome.error_code, Conflict)
             raise refusal(outcome.transaction["error"], code=outcome.error_code)

@@ -1,4 +1,5 @@
-"""The outbox retries a failed delivery promptly, without holding up unrelated ones."""
+"""The outbox delivers in the background: it retries a failed delivery promptly, without
+holding up unrelated ones, and a write waits only for its own, and only so long."""
 
 from __future__ import annotations
 
@@ -41,23 +42,50 @@ class FlakyPeers:
 @pytest.fixture
 async def db(tmp_path: Path) -> Any:
     database = SqliteDatabase(tmp_path / "outbox.sqlite3")
-    await migrate(database, [outbox_module.MIGRATION, outbox_module.RETRY_MIGRATION])
+    await migrate(database, outbox_module.MIGRATIONS)
     yield database
     await database.close()
 
 
 async def queue(box: Outbox, *messages: tuple[str, str]) -> None:
-    for message_id, user in messages:
-        await box.add("hoardwell", "/messages/", {"id": message_id, "user_id": user})
+    """Add messages as a request does, in its transaction."""
+    async with box.db.transaction():
+        for message_id, user in messages:
+            await box.add("hoardwell", "/messages/", {"id": message_id, "user_id": user})
+
+
+async def settled(box: Outbox, seconds: float = 3.0) -> int:
+    """Wait (bounded) until nothing is pending; how many are."""
+    for _ in range(int(seconds / 0.01)):
+        if not await box.pending():
+            break
+        await asyncio.sleep(0.01)
+    return await box.pending()
+
+
+class SlowPeers(FlakyPeers):
+    """A peer that takes `delay` seconds to answer the ids in `slow`."""
+
+    def __init__(self, slow: set[str], delay: float) -> None:
+        super().__init__()
+        self.slow, self.delay = slow, delay
+
+    async def request(self, *args: Any, **kw: Any) -> Reply:
+        if kw["json"]["id"] in self.slow:
+            await asyncio.sleep(self.delay)
+        return await super().request(*args, **kw)
 
 
 async def test_a_failed_delivery_holds_back_only_its_own_subject(db: Any) -> None:
-    peers = FlakyPeers({"a1": [503]})
+    peers = FlakyPeers({"a1": [503, 503, 503, 503, 503, 503]})
     box = Outbox(db, peers)  # type: ignore[arg-type]
-    await queue(box, ("a1", "alice"), ("b1", "bob"), ("a2", "alice"), ("b2", "bob"))
-    pending = await box.flush()
-    assert peers.received == ["b1", "b2"]  # bob's go through; alice's wait behind a1
-    assert pending == 2
+    async with box.running():
+        await queue(box, ("a1", "alice"), ("b1", "bob"), ("a2", "alice"), ("b2", "bob"))
+        await box.handed_over()
+        await asyncio.sleep(0.1)
+        assert peers.received[:2] == ["b1", "b2"]  # bob's go through; alice's wait behind a1
+        assert await settled(box) == 0
+    assert peers.received == ["b1", "b2", "a1", "a2"]
 
 
 async def test_a_retry_comes_within_the_backoff_and_keeps_the_subjects_order(db: Any) -> None:
@@ -66,11 +94,8 @@ async def test_a_retry_comes_within_the_backoff_and_keeps_the_subjects_order(db:
     async with box.running():
         await queue(box, ("a1", "alice"), ("a2", "alice"))
         started = time.monotonic()
-        await box.flush()
-        for _ in range(200):
-            if await db.fetch_value("SELECT COUNT(*) FROM outbox") == 0:
-                break
-            await asyncio.sleep(0.01)
+        await box.handed_over()
+        assert await settled(box) == 0
     assert peers.received == ["a1", "a2"]
     # two failures: at most 0.05 + 0.1 s of backoff, not a second each
     assert time.monotonic() - started < 0.6
@@ -80,25 +105,62 @@ async def test_a_retry_comes_within_the_backoff_and_keeps_the_subjects_order(db:
 async def test_refused_for_good_is_not_retried(db: Any) -> None:
     peers = FlakyPeers({"a1": [422]})
     box = Outbox(db, peers)  # type: ignore[arg-type]
-    await queue(box, ("a1", "alice"))
-    assert await box.flush() == 0
+    async with box.running():
+        await queue(box, ("a1", "alice"))
+        await box.handed_over()
+        assert await box.pending() == 0
     assert peers.received == []
+    assert peers.keys == ["outbox-1"]
 
 
-async def test_a_flush_waits_for_a_delivery_already_under_way(db: Any) -> None:
-    class SlowPeers(FlakyPeers):
-        async def request(self, *args: Any, **kw: Any) -> Reply:
-            await asyncio.sleep(0.1)
-            return await super().request(*args, **kw)
-
-    peers = SlowPeers()
-    box = Outbox(db, peers)  # type: ignore[arg-type]
-    await queue(box, ("a1", "alice"))
-    first = asyncio.ensure_future(box.flush())
-    await asyncio.sleep(0.02)  # a1 is on its way
-    assert await box.flush() == 0  # the second flush returns only once a1 has arrived
+async def test_a_write_waits_for_its_own_deliveries_at_most_its_bound(db: Any) -> None:
+    peers = SlowPeers({"a1"}, delay=1.5)
+    box = Outbox(db, peers, wait=0.1)  # type: ignore[arg-type]
+    async with box.running():
+        await queue(box, ("a1", "alice"))
+        started = time.monotonic()
+        await box.handed_over()
+        assert 0.09 < time.monotonic() - started < 0.5  # the bound, not the peer's 1.5 s
+        assert await box.pending() == 1  # still on its way, in the background
+        assert await settled(box) == 0
     assert peers.received == ["a1"]
-    await first
+
+
+async def test_a_write_never_waits_for_another_requests_deliveries(db: Any) -> None:
+    peers = SlowPeers({"a1"}, delay=1.0)
+    box = Outbox(db, peers, wait=5.0)  # type: ignore[arg-type]
+
+    async def request(message_id: str, user: str) -> float:
+        """A write as a request makes it, in a task of its own; how long it waited."""
+        await queue(box, (message_id, user))
+        started = time.monotonic()
+        await box.handed_over()
+        return time.monotonic() - started
+
+    async with box.running():
+        slow = asyncio.create_task(request("a1", "alice"))  # its peer takes a second
+        await asyncio.sleep(0.05)
+        assert await asyncio.create_task(request("b1", "bob")) < 0.3  # not behind a1
+        assert peers.received == ["b1"]
+        assert await slow > 0.9
+    assert peers.received == ["b1", "a1"]
+
+
+async def test_its_depth_and_oldest_age_are_gauged(db: Any) -> None:
+    peers = FlakyPeers({"a1": [503] * 100})
+    box = Outbox(db, peers, wait=0)  # type: ignore[arg-type]
+    gauges = {name: read for name, _, read in box.gauges()}
+    async with box.running():
+        await queue(box, ("a1", "alice"), ("a2", "alice"))
+        await box.handed_over()
+        await asyncio.sleep(0.4)
+        assert gauges["outbox_pending"]() == 2
+        assert 0.3 < gauges["outbox_oldest_pending_seconds"]() < 2.0
+        peers.script.clear()  # the peer is back
+        assert await settled(box) == 0
+        await asyncio.sleep(0.05)
+    assert gauges["outbox_pending"]() == 0
+    assert gauges["outbox_oldest_pending_seconds"]() == 0
 
 
 def test_backoff_is_jittered_under_an_exponential_ceiling() -> None:
