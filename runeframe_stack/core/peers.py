@@ -1,11 +1,13 @@
 """How a service talks to the others: over HTTP, as separate processes do.
 
 Requests go through the hop's keep-alive pool (hop.py; benchmarks/peer_hop.py measures
-it against aiohttp and httpx); WebSockets and the probes of Jonar use aiohttp's session.
+it against aiohttp and httpx), each peer behind its bulkhead (bulkhead.py); WebSockets
+and the probes of Jonar use aiohttp's session.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +18,7 @@ import jwt
 import orjson
 
 from .auth import ISSUER, JWKS_PATH
+from .bulkhead import FAILED_STATUSES, Bulkhead
 from .errors import Unavailable
 from .hop import HopError, Peer, Pool, Reply
 from .settings import StackSettings
@@ -37,6 +40,7 @@ class Peers:
         self._ssl = settings.client_ssl()
         self._pool = Pool(timeout=_REQUEST_SECONDS, context=self._ssl)
         self._peers: dict[str, Peer] = {}
+        self.bulkheads: dict[str, Bulkhead] = {}
         self._keys: dict[str, jwt.PyJWK] = {}
         self._keys_fetched = 0.0
 
@@ -61,10 +65,15 @@ class Peers:
         body: bytes | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        within: float = _REQUEST_SECONDS,
     ) -> Reply:
+        """`method path` to `service`; Unavailable when it cannot answer `within` seconds,
+        or its circuit is open."""
         peer = self._peers.get(service)
         if peer is None:
             peer = self._peers[service] = Peer.of(self.settings.url(service))
+            self.bulkheads[service] = Bulkhead(service)
+        bulkhead = self.bulkheads[service]
         sent_headers = dict(self.own_headers if headers is None else headers)
         if json is not None:
             body = orjson.dumps(json)
@@ -74,12 +83,23 @@ class Peers:
         encoded = quote(path, safe="/")
         target = f"{encoded}?{query}" if query else encoded
         try:
-            reply = await self._pool.request(peer, method, target, sent_headers, body)
+            async with bulkhead.admitted(), asyncio.timeout(within):
+                reply = await self._pool.request(peer, method, target, sent_headers, body)
         except TimeoutError:
-            raise Unavailable(f"{service} did not answer in {_REQUEST_SECONDS:.0f} s") from None
+            bulkhead.failed()
+            raise Unavailable(f"{service} did not answer in {within:g} s") from None
         except HopError as exc:
+            bulkhead.failed()
             raise Unavailable(f"{service} did not answer: {exc}") from None
+        if reply.status in FAILED_STATUSES:
+            bulkhead.failed()
+        else:
+            bulkhead.succeeded()
         return reply
+
+    def degraded(self) -> list[str]:
+        """The peers whose last request failed."""
+        return sorted(name for name, bulkhead in self.bulkheads.items() if bulkhead.degraded)
 
     @staticmethod
     def forwarded_headers(headers: Mapping[str, str], **extra: str) -> dict[str, str]:
