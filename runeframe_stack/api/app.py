@@ -6,12 +6,15 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
 from ..contracts.follow import deletions
+from ..core import outbox as outbox_module
 from ..core.app import create_app
 from ..core.auth import TokenVerifier
 from ..core.lifecycle import lifespan
+from ..core.outbox import Outbox
 from ..core.peers import Peers
 from ..core.ratelimit import RateLimitMiddleware
 from ..core.settings import StackSettings
+from ..core.storage import open_database
 from .graphql import GraphQLRoutes
 from .live import LiveRoutes
 from .relay import Relay
@@ -19,9 +22,11 @@ from .users import PublicUserRoutes
 
 
 def build(settings: StackSettings) -> Starlette:
+    db = open_database(settings, "api")  # the outbox of live updates
     peers = Peers(settings, "api")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
-    relay = Relay(peers)
+    outbox = Outbox(db, peers, settings.outbox_wait)
+    relay = Relay(peers, db, outbox)
 
     return create_app(
         "api",
@@ -41,7 +46,12 @@ def build(settings: StackSettings) -> Starlette:
                 namespace=settings.namespace,
             )
         ],
+        degraded=peers.degraded,
+        gauges=outbox.gauges(),
         lifespan=lifespan(
-            None, (), peers, running=[relay.running, deletions(peers, verifier).running]
+            db,
+            outbox_module.MIGRATIONS,
+            peers,
+            running=[outbox.running, relay.running, deletions(peers, verifier).running],
         ),
     )

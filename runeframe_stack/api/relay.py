@@ -1,9 +1,12 @@
 """User updates between WebSocket clients, through Hoardwell, across edge processes.
 
-A published update is a Hoardwell message on the `user_updates` channel. Each edge
-process holds one stream from Hoardwell and hands every update to its own subscribers
-of that user. The stream resumes after the last message it saw, so a reconnect neither
-loses nor repeats an update: each subscriber receives each update exactly once.
+A published update is a Hoardwell message on the `user_updates` channel, sent through
+the edge's outbox: accepted means stored for delivery, so an update published while
+Hoardwell is away reaches its subscribers once it is back, and a user's updates arrive
+in the order they were published. Each edge process holds one stream from Hoardwell and
+hands every update to its own subscribers of that user. The stream resumes after the
+last message it saw, so a reconnect neither loses nor repeats an update: each subscriber
+receives each update exactly once.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+from ..contracts import MESSAGES, NewMessage
 from ..contracts.follow import Follower
-from ..core.errors import Unavailable
 from ..core.ids import new_id
+from ..core.outbox import Outbox
 from ..core.peers import Peers
+from ..core.storage import Database
 
 CHANNEL = "user_updates"
 log = logging.getLogger("runeframe_stack.relay")
@@ -27,17 +32,12 @@ Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Relay:
-    def __init__(self, peers: Peers) -> None:
+    def __init__(self, peers: Peers, db: Database, outbox: Outbox) -> None:
         self.peers = peers
+        self.db = db
+        self.outbox = outbox
         self.subscribers: dict[str, dict[int, Deliver]] = defaultdict(dict)
-        self.connected = asyncio.Event()
-        self.stream = Follower(
-            peers,
-            f"channel={CHANNEL}",
-            self._dispatch,
-            on_connect=self.connected.set,
-            on_disconnect=self.connected.clear,
-        )
+        self.stream = Follower(peers, f"channel={CHANNEL}", self._dispatch)
 
     def subscribe(self, user_id: str, key: int, deliver: Deliver) -> None:
         self.subscribers[user_id][key] = deliver
@@ -50,27 +50,24 @@ class Relay:
             targets.pop(key, None)
 
     async def publish(self, user_id: str, data: Any, sender: str) -> str:
-        """Post an update to Hoardwell; the stream brings it back to every subscriber."""
-        try:
-            await asyncio.wait_for(self.connected.wait(), timeout=5)
-        except TimeoutError:
-            raise Unavailable("live updates are unavailable: no stream from hoardwell") from None
+        """Accept an update for delivery to Hoardwell; the stream brings it back to every
+        subscriber. Only while the edge starts does it wait (5 s at most) for the stream
+        to know where it starts, so that it does not start after this update."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stream.placed.wait(), timeout=5)
         message_id = new_id("upd")
-        reply = await self.peers.request(
-            "hoardwell",
-            "POST",
-            "/messages/",
-            json={
-                "id": message_id,
-                "type": "user_update",
-                "channel": CHANNEL,
-                "user_id": user_id,
-                "sender": sender,
-                "content": f"user_update {user_id}",
-                "payload": {"data": data},
-            },
+        update = NewMessage(
+            id=message_id,
+            type="user_update",
+            channel=CHANNEL,
+            user_id=user_id,
+            sender=sender,
+            content=f"user_update {user_id}",
+            payload={"data": data},
         )
-        reply.raise_for_error()
+        async with self.db.transaction():
+            await self.outbox.add("hoardwell", MESSAGES, update.model_dump(exclude_none=True))
+        await self.outbox.handed_over()
         return message_id
 
     async def _dispatch(self, message: dict[str, Any]) -> None:

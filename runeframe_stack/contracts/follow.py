@@ -3,7 +3,9 @@
 A follower holds one WebSocket to Hoardwell's /messages/stream/ with a filter, hands
 every message to its handler, and after a broken connection reconnects (with backoff)
 asking for what came after the last message it saw, so it neither misses nor repeats
-one. Started with `after_seq=0`, it first replays every matching message there is.
+one. Started with `from_start`, it first replays every matching message there is;
+otherwise it starts after the latest one there is when it first connects, and from then
+on misses none, even those that arrive while it reconnects.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ import aiohttp
 import orjson
 
 from ..core.auth import TokenVerifier
+from ..core.errors import ApiError
 from ..core.lifecycle import in_background
 from ..core.peers import Peers
-from . import MESSAGE_STREAM
+from . import MESSAGE_STREAM, MESSAGES
 
 log = logging.getLogger("runeframe_stack.follow")
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -35,25 +38,32 @@ class Follower:
         handle: Handler,
         *,
         from_start: bool = False,
-        on_connect: Callable[[], None] = lambda: None,
-        on_disconnect: Callable[[], None] = lambda: None,
     ) -> None:
         self.peers = peers
         self.filters = filters
         self.handle = handle
-        self.on_connect = on_connect
-        self.on_disconnect = on_disconnect
-        self.last_seq: int | None = 0 if from_start else None  # None: live only
+        self.last_seq: int | None = 0 if from_start else None  # None: not yet known
+        self.placed = asyncio.Event()  # set once it knows where in the stream it starts
+        if from_start:
+            self.placed.set()
+
+    async def _latest_seq(self) -> int:
+        """The seq of the latest matching message there is (0 for none)."""
+        query = f"{self.filters}&order=desc&per_page=1"
+        reply = await self.peers.request("hoardwell", "GET", MESSAGES, query=query)
+        reply.raise_for_error()
+        found = reply.json()["data"]
+        return int(found[0]["seq"]) if found else 0
 
     async def _follow(self) -> None:
-        query = self.filters
-        if self.last_seq is not None:
-            query += f"&after_seq={self.last_seq}"
+        if self.last_seq is None:
+            self.last_seq = await self._latest_seq()
+            self.placed.set()
+        query = f"{self.filters}&after_seq={self.last_seq}"
         base = self.peers.settings.url("hoardwell").replace("http", "ws", 1)
         url = f"{base}{MESSAGE_STREAM}?{query}"
         headers = self.peers.own_headers
         async with self.peers.session.ws_connect(url, headers=headers, heartbeat=20) as ws:
-            self.on_connect()
             async for frame in ws:
                 if frame.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
                     message = orjson.loads(frame.data)
@@ -66,9 +76,8 @@ class Follower:
             try:
                 await self._follow()
                 delay = 0.05
-            except (aiohttp.ClientError, OSError) as exc:
+            except (aiohttp.ClientError, OSError, ApiError) as exc:
                 log.debug("stream from hoardwell (%s): %s", self.filters, exc)
-            self.on_disconnect()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 2.0)
 
