@@ -87,7 +87,7 @@ if TYPE_CHECKING:
     from .timing import (
         timings,
     )
-    from .waits import eventually
+    from .waits import DELIVERY_WITHIN, eventually
 
 _SUBMODULES = frozenset(
     {"charts", "coverage", "data", "fuzz", "load", "owasp", "quality", "tokens"}
@@ -151,6 +151,7 @@ _WHERE = {
     "coverage": ".coverage",
     "data": ".data",
     "eventually": ".waits",
+    "DELIVERY_WITHIN": ".waits",
     "fuzz": ".fuzz",
     "id_of": ".clients",
     "leave_nothing_behind": ".residue",
@@ -176,6 +177,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DELIVERY_WITHIN",
     "Alert",
     "ApiClient",
     "ApiError",

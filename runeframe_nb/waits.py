@@ -21,14 +21,16 @@ from tenacity import (
 )
 
 T = TypeVar("T")
-DEFAULT_WITHIN = 5.0  # a delivery retried with backoff arrives well within this
+# how long an effect between services may take: the stack promises that a notification
+# outlasts a 10-s outage of its peer (then the outbox's backoff, 2 s at most, brings it)
+DELIVERY_WITHIN = 15.0
 
 
 async def eventually(
     read: Callable[[], Awaitable[T]],
     until: Callable[[T], object] = bool,
     *,
-    within: float = DEFAULT_WITHIN,
+    within: float = DELIVERY_WITHIN,
     ignoring: type[BaseException] | tuple[type[BaseException], ...] = (),
 ) -> T:
     """`await read()` until `until(answer)` holds or `within` seconds pass; the last answer.

@@ -12,7 +12,9 @@ and a service; `peer`: between two services) and the routes it changes, and is o
   `receive` (service to client), `state` a dict kept for the connection.
 
 A `tolerated` mutant is a fault the stack is designed to absorb (a transient 503 on a
-delivery between services, say): it runs as a control, and the suite must stay green.
+notification between services, say): it runs as a control, and the suite must stay
+green. A mutant that takes a service `down` also cuts and refuses its WebSocket streams
+while `down(memory)` says so.
 Mutants register themselves where they are written (catalogue/), by name.
 """
 
@@ -33,6 +35,7 @@ Side = Literal["front", "peer"]
 Handler = Callable[["Call"], Awaitable["Reply"]]
 Change = Callable[[dict[str, Any], "Call"], dict[str, Any] | None]
 FrameFilter = Callable[[dict[str, Any], str, str], list[str]]
+Down = Callable[[dict[str, Any]], bool]
 
 
 def _pattern(route: str) -> tuple[str, re.Pattern[str]]:
@@ -60,6 +63,7 @@ class Mutant:
     # notebooks that read there are the ones that can catch it
     reveals: tuple[str, ...] = ()
     tolerated: bool = False
+    down: Down | None = None
 
     def matches(self, service: str, side: str, method: str, path: str) -> bool:
         if side != self.side or self.service not in ("*", service):
@@ -90,11 +94,14 @@ def mutant(
     side: Side = "front",
     reveals: tuple[str, ...] = (),
     tolerated: bool = False,
+    down: Down | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register the decorated `handle` as mutant `name`."""
 
     def register(handle: Handler) -> Handler:
-        _register(Mutant(name, breaks, service, routes, side, handle, None, reveals, tolerated))
+        _register(
+            Mutant(name, breaks, service, routes, side, handle, None, reveals, tolerated, down)
+        )
         return handle
 
     return register

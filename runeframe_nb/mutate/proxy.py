@@ -28,7 +28,7 @@ import aiohttp
 import orjson
 from yarl import URL
 
-from .mutants import Mutant, find
+from .mutants import Down, Mutant, find
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -56,6 +56,7 @@ _DROPPED = frozenset(
     }
 )
 UPSTREAM_TIMEOUT = aiohttp.ClientTimeout(total=60, connect=5)
+DOWN_POLL = 0.1  # how often a stream checks whether its service went down
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,11 @@ class FaultProxy:
             for k, v in scope["headers"]
             if k.decode("latin-1").lower() not in _DROPPED | {"sec-websocket-protocol", "origin"}
         ]
+        mutant = self._matching(route, "GET", scope["path"])
+        down = mutant.down if mutant is not None else None
+        if down is not None and down(self.memory):
+            await send({"type": "websocket.close", "code": 1011})  # the service is away
+            return
         try:
             upstream = await self.session.ws_connect(
                 url,
@@ -295,7 +301,6 @@ class FaultProxy:
         except (aiohttp.ClientError, TimeoutError):
             await send({"type": "websocket.close", "code": 1011})
             return
-        mutant = self._matching(route, "GET", scope["path"])
         change = mutant.frames if mutant is not None and mutant.frames is not None else None
         state: dict[str, Any] = {"admin_token": self.admin_token}
 
@@ -329,7 +334,14 @@ class FaultProxy:
             with contextlib.suppress(Exception):
                 await send({"type": "websocket.close", "code": code})
 
+        async def until_down(down: Down) -> None:
+            # an outage is a span of time, looked at: nothing would set an event
+            while not down(self.memory):  # noqa: ASYNC110
+                await asyncio.sleep(DOWN_POLL)
+
         pumps = [asyncio.ensure_future(to_service()), asyncio.ensure_future(to_client())]
+        if down is not None:
+            pumps.append(asyncio.ensure_future(until_down(down)))
         try:
             await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
         finally:

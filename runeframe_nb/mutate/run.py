@@ -4,9 +4,9 @@
    stack. It must pass, or the proxy itself changes behaviour and nothing after it would
    mean anything. Its archive is the mutation run's archive, and its checks' evidence
    says which notebooks reach which operations.
-2. The tolerated faults (mutants.py) run as controls, one at a time, the notebooks that
-   read what they disturb (their `reveals`): the stack is designed to absorb them, so a
-   failed check there is a false alarm.
+2. The tolerated faults (catalogue/faults.py) run as controls, one at a time, on every
+   notebook: the stack promises to absorb them wherever they strike, so a failed check
+   there is a false alarm.
 3. Each mutant runs, on a fresh stack of its own, the notebooks that reach what it
    changes (a notebook that never calls an operation cannot notice it broke), and stops
    at the first that fails: the mutant is killed; if all pass, it survived.
@@ -287,10 +287,7 @@ def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
         # every tolerated fault, or those --only names when it names any
         named = [m for m in mutants if m.tolerated]
         tolerated = named or [m for m in registered().values() if m.tolerated]
-        controls += [
-            (m, selected(m, reached) or notebooks, folder / "controls" / m.name, False)
-            for m in tolerated
-        ]
+        controls += [(m, notebooks, folder / "controls" / m.name, False) for m in tolerated]
     jobs = [
         (mutant, selected(mutant, reached), folder / "mutants" / mutant.name, True)
         for mutant in mutants

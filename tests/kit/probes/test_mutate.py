@@ -142,7 +142,7 @@ def test_a_sample_of_mutants_is_killed_and_the_controls_raise_no_alarm(
             "transfer-acknowledged-not-applied",
             "message-lost",
             "ws-update-dropped",
-            "delivery-503-once",
+            "notification-503-once",
         ],
         within=["04_websocket_api", "06_data_flow", "07_test_data"],  # reach all four
         jobs=2,
@@ -151,7 +151,7 @@ def test_a_sample_of_mutants_is_killed_and_the_controls_raise_no_alarm(
     )
     mutation = mutate(options)
     assert mutation.control.verdict == "passed"
-    assert [(c.name, c.verdict) for c in mutation.controls] == [("delivery-503-once", "passed")]
+    assert [(c.name, c.verdict) for c in mutation.controls] == [("notification-503-once", "passed")]
     verdicts = {m.name: m.verdict for m in mutation.mutants}
     assert verdicts == dict.fromkeys(
         ["transfer-acknowledged-not-applied", "message-lost", "ws-update-dropped"], "killed"
