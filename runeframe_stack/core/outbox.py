@@ -4,8 +4,9 @@ A service adds a notification (a message for Hoardwell, a reward for Mercatrix, 
 for Jonar) in the same database transaction as its own change. Delivery is the
 background loop's, never the request's: after commit, the request hands its rows over
 and waits at most `wait` seconds (100 ms by default) for them, so a reader usually sees
-the effect at once, and a slow or absent peer costs a write that bound and no more. A
-request never waits for another request's deliveries.
+the effect at once; it does not wait for a peer whose deliveries have lately taken
+longer than that, so a slow or absent peer costs a write nothing once it is known, and
+that bound before. A request never waits for another request's deliveries.
 
 A delivery that fails (the peer is down, answers 5xx or 429, resets the connection or
 times out) is tried again after an exponential backoff with full jitter: a crash or an
@@ -72,8 +73,10 @@ _SUBJECT_FIELDS = (
     "collaboration_id",
     "user_id",
 )
-# the rows the current request added, which it waits for (a request is a task: its own)
-_ADDED: ContextVar[list[int] | None] = ContextVar("outbox_added", default=None)
+# the rows the current request added, and their peers, which it waits for (a request is
+# a task: its own)
+_ADDED: ContextVar[dict[int, str] | None] = ContextVar("outbox_added", default=None)
+SLOW_WEIGHT = 0.3  # of the latest delivery in a peer's running delivery time
 
 
 def backoff(attempts: int) -> float:
@@ -98,6 +101,7 @@ class Outbox:
         self._wake = asyncio.Event()
         self.depth = 0  # pending rows and the oldest one's creation, as last seen
         self.oldest: float | None = None
+        self.delivery_seconds: dict[str, float] = {}  # per peer, a running average
 
     async def add(self, service: str, path: str, body: dict[str, Any]) -> None:
         """Queue a notification; call inside the transaction that makes the change."""
@@ -112,24 +116,32 @@ class Outbox:
         )
         added = _ADDED.get()
         if added is None:
-            added = []
+            added = {}
             _ADDED.set(added)
-        added.append(int(row_id))
+        added[int(row_id)] = service
 
     async def handed_over(self) -> None:
         """After commit: have the rows this request added delivered, waiting for them at
-        most `wait` seconds (never for other requests'); the rest is the loop's."""
+        most `wait` seconds (never for other requests'), and only for peers that have been
+        taking less than that: a peer known to be slow or away costs a write nothing."""
         added = _ADDED.get()
         if not added:
             return
         _ADDED.set(None)
-        loop = asyncio.get_running_loop()
-        waiting = {row_id: loop.create_future() for row_id in added}
-        self._waiters.update(waiting)
         self._wake.set()
+        quick = [
+            row_id
+            for row_id, service in added.items()
+            if self.delivery_seconds.get(service, 0.0) < self.wait
+        ]
+        if not quick:
+            return
+        loop = asyncio.get_running_loop()
+        waiting = {row_id: loop.create_future() for row_id in quick}
+        self._waiters.update(waiting)
         try:
-            marks = ", ".join(f"${n}" for n in range(1, len(added) + 1))
-            left = await self.db.fetch_all(f"SELECT id FROM outbox WHERE id IN ({marks})", *added)
+            marks = ", ".join(f"${n}" for n in range(1, len(quick) + 1))
+            left = await self.db.fetch_all(f"SELECT id FROM outbox WHERE id IN ({marks})", *quick)
             still = {row["id"] for row in left}
             open_ = [f for row_id, f in waiting.items() if row_id in still]
             if open_:
@@ -195,6 +207,7 @@ class Outbox:
     async def _deliver(self, row: Row) -> bool:
         """One delivery; True when the row is done with (delivered, or refused for good)."""
         headers = {**self.peers.own_headers, "idempotency-key": f"outbox-{row['id']}"}
+        started = time.perf_counter()
         try:
             reply = await self.peers.request(
                 row["service"],
@@ -205,8 +218,10 @@ class Outbox:
                 within=DELIVERY_SECONDS,
             )
         except ApiError as exc:  # unreachable, reset, timed out, its circuit open
+            self._took(row["service"], DELIVERY_SECONDS)  # as slow as can be
             await self._failed(row, exc.message)
             return False
+        self._took(row["service"], time.perf_counter() - started)
         if reply.status >= 500 or reply.status == 429:
             await self._failed(row, f"{row['service']} answered {reply.status}")
             return False
@@ -219,6 +234,10 @@ class Outbox:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
         return True
+
+    def _took(self, service: str, seconds: float) -> None:
+        before = self.delivery_seconds.get(service, seconds)
+        self.delivery_seconds[service] = before + SLOW_WEIGHT * (seconds - before)
 
     async def _failed(self, row: Row, error: str) -> None:
         attempts = row["attempts"] + 1

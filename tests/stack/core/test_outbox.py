@@ -126,6 +126,21 @@ async def test_a_write_waits_for_its_own_deliveries_at_most_its_bound(db: Any) -
     assert peers.received == ["a1"]
 
 
+async def test_a_write_does_not_wait_for_a_peer_known_to_be_slow(db: Any) -> None:
+    peers = SlowPeers({"a1", "a2"}, delay=0.5)
+    box = Outbox(db, peers, wait=0.1)  # type: ignore[arg-type]
+    async with box.running():
+        await queue(box, ("a1", "alice"))
+        await box.handed_over()  # the bound: nothing is known of the peer yet
+        assert await settled(box) == 0
+        await queue(box, ("a2", "alice"))
+        started = time.monotonic()
+        await box.handed_over()
+        assert time.monotonic() - started < 0.05  # its deliveries take 0.5 s: not waited for
+        assert await settled(box) == 0
+    assert peers.received == ["a1", "a2"]
+
+
 async def test_a_write_never_waits_for_another_requests_deliveries(db: Any) -> None:
     peers = SlowPeers({"a1"}, delay=1.0)
     box = Outbox(db, peers, wait=5.0)  # type: ignore[arg-type]
