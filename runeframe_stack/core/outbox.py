@@ -4,9 +4,10 @@ A service adds a notification (a message for Hoardwell, a reward for Mercatrix, 
 for Jonar) in the same database transaction as its own change. Delivery is the
 background loop's, never the request's: after commit, the request hands its rows over
 and waits at most `wait` seconds (100 ms by default) for them, so a reader usually sees
-the effect at once; it does not wait for a peer whose deliveries have lately taken
-longer than that, so a slow or absent peer costs a write nothing once it is known, and
-that bound before. A request never waits for another request's deliveries.
+the effect at once. It does not wait for a peer whose deliveries have lately taken that
+long, or one of which has been under way that long, nor for a row in line behind such a
+delivery: a slow or absent peer costs a write nothing once it is known, and that bound
+before. A request never waits for another request's deliveries.
 
 A delivery that fails (the peer is down, answers 5xx or 429, resets the connection or
 times out) is tried again after an exponential backoff with full jitter: a crash or an
@@ -73,9 +74,11 @@ _SUBJECT_FIELDS = (
     "collaboration_id",
     "user_id",
 )
-# the rows the current request added, and their peers, which it waits for (a request is
-# a task: its own)
-_ADDED: ContextVar[dict[int, str] | None] = ContextVar("outbox_added", default=None)
+# the rows the current request added, with their peers and subjects, which it waits for
+# (a request is a task: its own)
+_ADDED: ContextVar[dict[int, tuple[str, str | None]] | None] = ContextVar(
+    "outbox_added", default=None
+)
 SLOW_WEIGHT = 0.3  # of the latest delivery in a peer's running delivery time
 
 
@@ -102,37 +105,42 @@ class Outbox:
         self.depth = 0  # pending rows and the oldest one's creation, as last seen
         self.oldest: float | None = None
         self.delivery_seconds: dict[str, float] = {}  # per peer, a running average
+        # row id: its peer and subject, and since when it is being delivered
+        self._under_way: dict[int, tuple[str, str | None, float]] = {}
 
     async def add(self, service: str, path: str, body: dict[str, Any]) -> None:
         """Queue a notification; call inside the transaction that makes the change."""
+        subject = subject_of(body)
         row_id = await self.db.fetch_value(
             "INSERT INTO outbox (service, path, body, subject, created_at)"
             " VALUES ($1, $2, $3, $4, $5) RETURNING id",
             service,
             path,
             orjson.dumps(body).decode(),
-            subject_of(body),
+            subject,
             time.time(),
         )
         added = _ADDED.get()
         if added is None:
             added = {}
             _ADDED.set(added)
-        added[int(row_id)] = service
+        added[int(row_id)] = (service, subject)
 
     async def handed_over(self) -> None:
         """After commit: have the rows this request added delivered, waiting for them at
-        most `wait` seconds (never for other requests'), and only for peers that have been
-        taking less than that: a peer known to be slow or away costs a write nothing."""
+        most `wait` seconds (never for other requests'), and only for those that can be
+        quick: a row for a slow peer, or in line behind one, costs the write nothing."""
         added = _ADDED.get()
         if not added:
             return
         _ADDED.set(None)
         self._wake.set()
+        slow_peers, slow_subjects = self._slow()
+        slow_subjects |= {subject for service, subject in added.values() if service in slow_peers}
         quick = [
             row_id
-            for row_id, service in added.items()
-            if self.delivery_seconds.get(service, 0.0) < self.wait
+            for row_id, (service, subject) in added.items()
+            if service not in slow_peers and (subject is None or subject not in slow_subjects)
         ]
         if not quick:
             return
@@ -149,6 +157,16 @@ class Outbox:
         finally:
             for row_id in waiting:
                 self._waiters.pop(row_id, None)
+
+    def _slow(self) -> tuple[set[str], set[str | None]]:
+        """The peers whose deliveries have lately taken `wait` or longer, or one of which
+        has been under way that long, and the subjects of those under way that long."""
+        now = time.perf_counter()
+        late = [
+            (peer, subject) for peer, subject, t in self._under_way.values() if now - t >= self.wait
+        ]
+        peers = {peer for peer, t in self.delivery_seconds.items() if t >= self.wait}
+        return peers | {peer for peer, _ in late}, {subject for _, subject in late}
 
     def gauges(self) -> list[Gauged]:
         """The outbox's depth and its oldest pending notification's age, for /metrics."""
@@ -208,6 +226,7 @@ class Outbox:
         """One delivery; True when the row is done with (delivered, or refused for good)."""
         headers = {**self.peers.own_headers, "idempotency-key": f"outbox-{row['id']}"}
         started = time.perf_counter()
+        self._under_way[row["id"]] = (row["service"], row["subject"], started)
         try:
             reply = await self.peers.request(
                 row["service"],
@@ -221,6 +240,8 @@ class Outbox:
             self._took(row["service"], DELIVERY_SECONDS)  # as slow as can be
             await self._failed(row, exc.message)
             return False
+        finally:
+            del self._under_way[row["id"]]
         self._took(row["service"], time.perf_counter() - started)
         if reply.status >= 500 or reply.status == 429:
             await self._failed(row, f"{row['service']} answered {reply.status}")

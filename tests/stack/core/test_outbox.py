@@ -141,6 +141,24 @@ async def test_a_write_does_not_wait_for_a_peer_known_to_be_slow(db: Any) -> Non
     assert peers.received == ["a1", "a2"]
 
 
+async def test_a_write_does_not_wait_for_a_row_in_line_behind_a_slow_delivery(db: Any) -> None:
+    peers = SlowPeers({"acct-alice"}, delay=0.5)  # Mercatrix is slow; Hoardwell is not
+    box = Outbox(db, peers, wait=0.1)  # type: ignore[arg-type]
+    async with box.running():
+        async with box.db.transaction():  # a user's account, then its message: in order
+            await box.add("mercatrix", "/accounts/", {"id": "acct-alice", "user_id": "alice"})
+            await box.add("hoardwell", "/messages/", {"id": "m1", "user_id": "alice"})
+        await box.handed_over()  # nothing known yet: the bound
+        await asyncio.sleep(0.05)  # the account's delivery has been under way 150 ms
+        async with box.db.transaction():
+            await box.add("hoardwell", "/messages/", {"id": "m2", "user_id": "alice"})
+        started = time.monotonic()
+        await box.handed_over()
+        assert time.monotonic() - started < 0.05  # m2 waits behind the account: not waited for
+        assert await settled(box) == 0
+    assert peers.received == ["acct-alice", "m1", "m2"]
+
+
 async def test_a_write_never_waits_for_another_requests_deliveries(db: Any) -> None:
     peers = SlowPeers({"a1"}, delay=1.0)
     box = Outbox(db, peers, wait=5.0)  # type: ignore[arg-type]
