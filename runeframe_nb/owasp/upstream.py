@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ..clients.websocket import connect_to
+from ..waits import DELIVERY_WITHIN
 from .actors import Actors
 from .cases import Outcome, case
+
+QUIET = 1.5  # seconds without a frame after the awaited one: nothing more is coming
 
 
 @case("API10", "api, hoardwell", "malformed messages on the live relay")
@@ -35,7 +39,6 @@ async def unsafe_consumption(x: Actors) -> Outcome:
         },
     ]
     ws_url = x.url("api", "/ws/").replace("http", "ws", 1)
-    frames: list[dict[str, Any]] = []
     async with connect_to(ws_url, x.env.tls) as ws:
         await ws.send(json.dumps({"type": "auth", "token": x.a_token}))
         await ws.recv()
@@ -47,11 +50,7 @@ async def unsafe_consumption(x: Actors) -> Outcome:
         await ws.send(
             json.dumps({"type": "user_update", "user_id": x.a, "data": {"after": "odd messages"}})
         )
-        while True:
-            try:
-                frames.append(json.loads(await asyncio.wait_for(ws.recv(), 1.5)))
-            except TimeoutError:
-                break
+        frames = await _until_quiet(ws, lambda f: f.get("data") == {"after": "odd messages"})
     healthy = (await x.http.get(x.url("api", "/healthz"))).status_code == 200
     wanted = [f for f in frames if f.get("data") == {"after": "odd messages"}]
     stray = [f for f in frames if f not in wanted]
@@ -60,3 +59,20 @@ async def unsafe_consumption(x: Actors) -> Outcome:
         f"{len(odd)} malformed relay messages: edge healthy {healthy}, the real update "
         f"received {len(wanted)} times, {len(stray)} other frames",
     )
+
+
+async def _until_quiet(ws: Any, awaited: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+    """The frames `ws` receives until the awaited one has come (within DELIVERY_WITHIN:
+    the update travels through the edge's outbox) and then none for QUIET seconds."""
+    frames: list[dict[str, Any]] = []
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DELIVERY_WITHIN
+    while True:
+        arrived = any(awaited(f) for f in frames)
+        wait = QUIET if arrived else deadline - loop.time()
+        if wait <= 0:
+            return frames
+        try:
+            frames.append(json.loads(await asyncio.wait_for(ws.recv(), wait)))
+        except TimeoutError:
+            return frames
