@@ -22,7 +22,7 @@ from ..extras import require
 from . import usl
 from .engine import run_plan
 from .plan import LoadPlan, Scenario
-from .resources import Resources
+from .resources import Resources, settled
 from .stats import LoadResult
 from .user import Reply, VirtualUser
 from .workers import run_in_workers
@@ -38,6 +38,7 @@ __all__ = [
     "VirtualUser",
     "run",
     "run_sync",
+    "settled",
     "usl",
 ]
 

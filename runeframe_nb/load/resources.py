@@ -5,6 +5,7 @@ own clock, so resources, throughput and latency share one time axis.
         result = await load.run(plan)
     watched.samples(result)      # second, service, cpu_percent, rss_mb, loop_lag_ms, ...
     watched.first_saturated()    # which resource of which service gave out first
+    await load.settled(env.urls)  # before measuring: the stack has delivered what it owes
 
 Every service exposes the process's CPU seconds, resident memory and open file
 descriptors (Prometheus' process collector), the event loop's lag and the requests in
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ..network import AsyncTransport, Tls
+from ..waits import DELIVERY_WITHIN
 from .stats import LoadResult
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ SERIES = {
     "process_open_fds": "open_fds",
     "event_loop_lag_seconds": "loop_lag_seconds",
     "http_requests_in_flight": "in_flight",
+    "outbox_pending": "outbox_pending",
 }
 _SAMPLED = tuple(SERIES)  # the lines of a page that hold them
 # when a resource is given out: a core's worth of CPU, a loop late by a tenth of a second
@@ -59,6 +62,28 @@ def read_metrics(text: str) -> dict[str, float]:
             if name is not None:
                 found[name] = found.get(name, 0.0) + float(sample.value)
     return found
+
+
+async def settled(
+    urls: Mapping[str, str], tls: Tls | None = None, within: float = DELIVERY_WITHIN
+) -> int:
+    """Wait until no service has a notification left to deliver (its `outbox_pending` is
+    0; a service that does not say has none), so that a measurement that follows measures
+    the stack and not its catching up with what came before; how many were still pending
+    when `within` seconds ran out (0: settled)."""
+    deadline = clock() + within
+    transport = AsyncTransport(tls or Tls().resolved())
+    async with httpx.AsyncClient(timeout=2.0, transport=transport) as client:
+        while True:
+            pages = await asyncio.gather(*(client.get(f"{u}/metrics") for u in urls.values()))
+            pending = sum(
+                int(read_metrics(page.text).get("outbox_pending", 0))
+                for page in pages
+                if page.status_code == 200
+            )
+            if not pending or clock() >= deadline:
+                return pending
+            await asyncio.sleep(0.2)
 
 
 @dataclass

@@ -112,3 +112,42 @@ async def test_every_service_is_sampled_while_load_runs(environment: rf.Environm
     ]
     assert {t.name for t in figure.data} >= set(environment.urls) | {"successful"}
     assert isinstance(result.timeline(), pd.DataFrame)
+
+
+async def test_settled_waits_until_no_service_owes_a_delivery() -> None:
+    """A service's /metrics on a real socket owes two notifications until a timer pays
+    them; one that says nothing of an outbox owes none. settled waits for the payment,
+    and gives up with the count when it never comes."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    owed = {"pending": 2}
+
+    class Metrics(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            line = f'outbox_pending{{service="a"}} {owed["pending"]}.0\n'
+            body = (PAGE + line if self.server is owing else PAGE).encode()
+            self.send_response(200)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    owing, quiet = (ThreadingHTTPServer(("127.0.0.1", 0), Metrics) for _ in range(2))
+    for server in (owing, quiet):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    urls = {n: f"http://127.0.0.1:{s.server_port}" for n, s in (("a", owing), ("b", quiet))}
+    try:
+        threading.Timer(0.5, owed.update, kwargs={"pending": 0}).start()
+        started = time.monotonic()
+        assert await load.settled(urls, within=5) == 0
+        assert 0.4 < time.monotonic() - started < 2
+        owed["pending"] = 2  # and now for good
+        assert await load.settled(urls, within=0.5) == 2
+    finally:
+        for server in (owing, quiet):
+            server.shutdown()
+            server.server_close()
