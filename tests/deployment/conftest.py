@@ -15,6 +15,8 @@ import pytest
 import trustme
 import yaml
 
+from runeframe_nb.environment import open_environment
+from runeframe_nb.errors import EnvironmentUnreachable
 from runeframe_nb.profiles import Profile
 from runeframe_nb.stack import EmbeddedStack
 
@@ -87,6 +89,12 @@ class Params:
         profile = {"stack": "remote", "urls": urls, "token_env": TOKEN_VARIABLE, **fields}
         (self.folder / f"{name}.yaml").write_text(yaml.safe_dump(profile))
         return name
+
+    def refusal(self, name: str, urls: dict[str, str], **fields: Any) -> tuple[str, str]:
+        """Write profile `name`; the one line its environment is refused with, and it."""
+        with pytest.raises(EnvironmentUnreachable) as refused:
+            open_environment(self.write(name, urls, **fields))
+        return str(refused.value), name
 
 
 @pytest.fixture

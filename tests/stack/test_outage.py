@@ -23,7 +23,7 @@ import websockets
 
 from runeframe_nb.mutate.catalogue.faults import OUTAGE_SECONDS
 from runeframe_nb.mutate.harness import Proxied, proxied_stack
-from runeframe_nb.profiles import load_profile
+from runeframe_nb.profiles import Profile
 
 ROUNDS = 7  # one round every two seconds: before, during and after the outage
 UPDATES_PER_ROUND = 2
@@ -34,8 +34,10 @@ DOWN = {"hoardwell-down": "hoardwell", "mercatrix-down": "mercatrix", "jonar-dow
 
 
 @pytest.fixture(params=list(DOWN))
-def outage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Proxied]:
-    with proxied_stack(load_profile("local"), request.param, tmp_path) as proxied:
+def outage(request: pytest.FixtureRequest, profile: Profile, tmp_path: Path) -> Iterator[Proxied]:
+    """A stack of the session's profile (SQLite, or PostgreSQL and Redis) behind the fault
+    proxy, one peer going down at its first notification."""
+    with proxied_stack(profile, request.param, tmp_path) as proxied:
         yield proxied
 
 
