@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from .errors import (
         ApiError,
         CheckFailed,
+        CheckMisused,
         ClientError,
         EnvironmentUnreachable,
         KitError,
@@ -102,6 +103,7 @@ _WHERE = {
     "Balance": ".clients",
     "Check": ".results",
     "CheckFailed": ".errors",
+    "CheckMisused": ".errors",
     "ClientError": ".errors",
     "Collaboration": ".clients",
     "ComponentMetrics": ".clients",
@@ -185,6 +187,7 @@ __all__ = [
     "Balance",
     "Check",
     "CheckFailed",
+    "CheckMisused",
     "ClientError",
     "Collaboration",
     "ComponentMetrics",

@@ -7,6 +7,7 @@ KitError                   base; the CLI prints it as one line, a notebook as on
 ├── ClientError            a client call failed (refused, timed out, answered an error)
 │   └── ApiError           the service answered an error envelope (status, code, message)
 ├── CheckFailed            a check failed in a notebook told to stop at the first one
+├── CheckMisused           a check given no verdict (an awaitable, or not True or False)
 ├── RunError               the runner cannot run (no notebook matched, bad -p value)
 ├── ArchiveError           a run folder that is not there or holds no readable results
 ├── LoadError              a load test that cannot run as asked (bad URL, no model)
@@ -58,6 +59,11 @@ class ApiError(ClientError):
 
 class CheckFailed(KitError):
     pass
+
+
+class CheckMisused(KitError, TypeError):
+    """A check's condition that is no verdict: an awaitable not awaited, or a value that
+    is not True or False (a list, a count, None), whose truth would only say it is there."""
 
 
 class RunError(KitError):

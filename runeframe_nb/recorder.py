@@ -20,8 +20,10 @@ cut. `covers` names the checklist requirements it serves (requirements.py).
 from __future__ import annotations
 
 import html
+import inspect
 import json
 import os
+import reprlib
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -29,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from . import _tables, exchanges  # noqa: F401  (_tables: tables show whole in notebooks)
-from .errors import CheckFailed
+from .errors import CheckFailed, CheckMisused
 from .requirements import requirement_ids
 from .results import Check, Fact, fact_name
 
@@ -66,9 +68,9 @@ class Recorder:
     def check(
         self, name: str, condition: object, detail: object = "", covers: str | Iterable[str] = ()
     ) -> Check:
-        """Record whether `condition` holds, and show it under the cell."""
+        """Record whether `condition` (True or False) holds, and show it under the cell."""
         now, wall = time.perf_counter(), time.time()
-        passed = bool(condition)
+        passed = verdict(name, condition)
         # the evidence since the previous check is this check's alone; a failed check
         # shows the whole of its cell, what a tester reads to see what went wrong
         since = exchanges.journal.between(self._previous, wall)
@@ -137,6 +139,22 @@ class Recorder:
 
 
 default = Recorder()
+
+
+def verdict(name: str, condition: object) -> bool:
+    """`condition` as a verdict: True or False (numpy's too), never an awaitable (its
+    truth is that it exists) nor a value whose truth is only that it is not empty."""
+    if inspect.isawaitable(condition):
+        if inspect.iscoroutine(condition):
+            condition.close()  # never awaited: no warning on top of this error
+        raise CheckMisused(f"check {name!r}: its condition is awaitable: await it first")
+    if isinstance(condition, bool) or type(condition).__name__ in ("bool_", "bool"):
+        return bool(condition)
+    raise CheckMisused(
+        f"check {name!r}: its condition is {reprlib.repr(condition)} "
+        f"({type(condition).__name__}), not True or False: say what must hold of it "
+        "(len(x) > 0, x == y, x is not None)"
+    )
 
 
 def check(

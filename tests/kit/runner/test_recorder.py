@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 
+from runeframe_nb.errors import CheckMisused
 from runeframe_nb.recorder import METADATA_KEY, Recorder
 from runeframe_nb.results import Check
 from runeframe_nb.runner import collect_checks
@@ -12,13 +14,36 @@ from runeframe_nb.runner import collect_checks
 def test_a_check_records_its_verdict_and_detail() -> None:
     recorder = Recorder(area="demo")
     recorder.check("holds", 1 == 1)
-    recorder.check("breaks", [], "empty list")
+    recorder.check("breaks", [] != [], "empty list")
     assert [(c.name, c.status, c.detail) for c in recorder.checks] == [
         ("holds", "passed", ""),
         ("breaks", "failed", "empty list"),
     ]
     assert all(c.area == "demo" and c.duration >= 0 for c in recorder.checks)
     assert recorder.summary() == "demo: 2 checks, 1 failed"
+
+
+async def test_a_condition_that_is_no_verdict_is_refused_in_one_line() -> None:
+    """An awaitable not awaited is truthy, and so is any list that is not empty: a check
+    given one would pass whatever the service said."""
+    import numpy as np
+
+    recorder = Recorder(area="demo")
+
+    async def answer() -> bool:
+        return False
+
+    for condition, said in [
+        (answer(), "check 'c': its condition is awaitable: await it first"),
+        ([0], "check 'c': its condition is [0] (list), not True or False: say what must"),
+        (None, "check 'c': its condition is None (NoneType), not True or False"),
+        (1, "check 'c': its condition is 1 (int), not True or False"),
+    ]:
+        with pytest.raises(CheckMisused) as refused:
+            recorder.check("c", condition)
+        assert str(refused.value).startswith(said)
+    recorder.check("numpy", np.int64(3) > 2)
+    assert [c.status for c in recorder.checks] == ["passed"]
 
 
 def test_the_table_shows_status_name_and_detail() -> None:
