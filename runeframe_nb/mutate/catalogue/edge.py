@@ -132,6 +132,28 @@ async def rate_limit_off(call: Call) -> Reply:
     )
 
 
+@mutant(
+    "rate-limit-one-late",
+    "a caller's first request past its budget is still served, as if the budget were one more",
+    "api",
+    "* *",
+)
+async def rate_limit_one_late(call: Call) -> Reply:
+    answer = await call.forward()
+    caller = call.header("authorization")
+    spared = call.memory.setdefault("spared", set())
+    if answer.status != 429 or caller in spared:
+        return answer
+    spared.add(caller)
+    served = await call.forward(token=call.admin_token)
+    announced = [(k, v) for k, v in answer.headers if k.lower().startswith("x-ratelimit-")]
+    return Reply(
+        served.status,
+        [(k, v) for k, v in served.headers if not k.lower().startswith("x-ratelimit-")] + announced,
+        served.body,
+    )
+
+
 @mutant("retry-after-missing", "a 429 comes without Retry-After", "api", "* *")
 async def retry_after_missing(call: Call) -> Reply:
     answer = await call.forward()
