@@ -166,6 +166,26 @@ async def test_a_release_that_does_not_exist_times_out_and_leaves_nothing(
     assert events and "9.9.9" in events[-1].message
 
 
+async def test_a_crash_looping_replica_fails_its_rollout_long_before_the_deadline(
+    jonar: rf.JonarClient,
+) -> None:
+    """A replica that exits three times fails the rollout at once: waiting out a deadline
+    of a minute would only restart it again and again."""
+    config = {
+        "component": "mercatrix",
+        "version": "9.9.8",
+        "replicas": 1,
+        "rollout_timeout_seconds": 60,
+    }
+    started = time.monotonic()
+    with pytest.raises(rf.ApiError) as failed:
+        await jonar.deploy_component(config)
+    assert time.monotonic() - started < 25, failed.value.message
+    assert "replica 0 exited 3 times while rolling out" in failed.value.message
+    assert "no release 9.9.8 of mercatrix" in failed.value.message
+    assert processes_with("9.9.8") == []
+
+
 async def test_a_killed_replica_is_restarted_and_the_deployment_recovers(
     jonar: rf.JonarClient, deployment: rf.Deployment
 ) -> None:
