@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from runeframe_nb import quality
 from runeframe_nb.quality import checklist
 from runeframe_nb.requirements import REQUIREMENTS
 from runeframe_nb.results import Check, RunRecord
@@ -85,3 +86,21 @@ def test_all_endpoints_means_every_documented_operation_covered() -> None:
     coverage["covered"] = True
     assert _ticked(checklist(record, coverage, None))[item]
     assert not _ticked(checklist(record, None, None))[item]  # no coverage measured
+
+
+async def test_the_seeds_coverage_metrics_are_named_for_what_they_are_pass_rates() -> None:
+    """The seed's `coverage` is the share of checks passed: shown so, it does not pass for
+    the API coverage measured from the evidence."""
+    details = [
+        {"name": "api lists users", "status": "passed"},
+        {"name": "api refuses", "status": "failed"},
+        {"name": "component talks", "status": "passed"},
+    ]
+    seed = {"total_tests": 3, "passed_tests": 2, "test_details": details}
+    metrics = await quality.TestQualityMetrics().calculate_test_coverage(seed)
+    assert quality.pass_rates(metrics) == {
+        "checks passed": 2 / 3,
+        "component checks passed": 1.0,
+        "API checks passed": 0.5,
+        "end-to-end checks passed": 0.0,
+    }
