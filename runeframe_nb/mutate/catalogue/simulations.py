@@ -85,3 +85,13 @@ async def delete_ignored(call: Call) -> Reply:
 )
 def plaintext(body: Body, call: Call) -> Body | None:
     return {**(call.json() or {}), "id": body.get("id")}
+
+
+@answer_mutant(
+    "simulation-stats-overcounted",
+    "Distilera's statistics count one completed simulation more than there are",
+    "distilera",
+    "GET /simulations/stats/",
+)
+def stats_overcounted(body: Body, call: Call) -> Body | None:
+    return {**body, "completed": body.get("completed", 0) + 1}
