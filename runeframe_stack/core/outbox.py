@@ -199,8 +199,8 @@ class Outbox:
         return list(runs.values())
 
     async def _look(self) -> tuple[list[list[Row]], float]:
-        """Start a delivery for every run that is due; the seconds until the next falls
-        due (at most IDLE_SECONDS)."""
+        """The runs due now (their rows not yet being delivered), and the seconds until
+        the next row falls due (at most IDLE_SECONDS); notes the depth and oldest age."""
         rows = await self.db.fetch_all("SELECT * FROM outbox ORDER BY id LIMIT $1", BATCH)
         self.depth = len(rows) if len(rows) < BATCH else await self.pending()
         self.oldest = min((float(r["created_at"]) for r in rows), default=None)
