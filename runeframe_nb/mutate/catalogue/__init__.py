@@ -10,6 +10,7 @@ graphql         the edge's GraphQL
 websocket       the live WebSocket and the stream behind it
 security        the holes the OWASP API Top 10 names
 faults          faults the stack absorbs: run as controls
+regressions     held out: committed before the property oracles, to measure them
 """
 
 from . import (  # noqa: F401
@@ -20,6 +21,7 @@ from . import (  # noqa: F401
     identity,
     infrastructure,
     messages,
+    regressions,
     security,
     simulations,
     websocket,
