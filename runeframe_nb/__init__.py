@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_names
 
 if TYPE_CHECKING:
-    from . import charts, coverage, data, fuzz, load, owasp, quality, tokens
+    from . import alchemy, charts, coverage, data, fuzz, load, oracles, owasp, quality, tokens
     from .clients import (
         Alert,
         ApiClient,
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from .data import (
         TestDataManager,
         bounded,
+        hostile_text,
         reseed,
     )
     from .environment import (
@@ -91,12 +92,24 @@ if TYPE_CHECKING:
     from .waits import DELIVERY_WITHIN, eventually
 
 _SUBMODULES = frozenset(
-    {"charts", "coverage", "data", "fuzz", "load", "owasp", "quality", "tokens"}
+    {
+        "alchemy",
+        "charts",
+        "coverage",
+        "data",
+        "fuzz",
+        "load",
+        "oracles",
+        "owasp",
+        "quality",
+        "tokens",
+    }
 )
 # the module each public name lives in (a submodule is its own)
 _WHERE = {
     "__version__": "._version",
     "Alert": ".clients",
+    "alchemy": ".alchemy",
     "ApiClient": ".clients",
     "ApiError": ".errors",
     "AuthResult": ".clients",
@@ -155,10 +168,12 @@ _WHERE = {
     "eventually": ".waits",
     "DELIVERY_WITHIN": ".waits",
     "fuzz": ".fuzz",
+    "hostile_text": ".data",
     "id_of": ".clients",
     "leave_nothing_behind": ".residue",
     "load": ".load",
     "load_profile": ".profiles",
+    "oracles": ".oracles",
     "owasp": ".owasp",
     "publish": ".recorder",
     "quality": ".quality",
@@ -227,6 +242,7 @@ __all__ = [
     "User",
     "VaultEntry",
     "active",
+    "alchemy",
     "bounded",
     "charts",
     "check",
@@ -238,10 +254,12 @@ __all__ = [
     "data",
     "eventually",
     "fuzz",
+    "hostile_text",
     "id_of",
     "leave_nothing_behind",
     "load",
     "load_profile",
+    "oracles",
     "owasp",
     "publish",
     "quality",

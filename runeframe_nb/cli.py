@@ -402,10 +402,14 @@ def mutate(
     )
     ok = mutation.score >= min_score and not mutation.false_alarms
     colour = "green" if ok else "red"
+    others = ", ".join(f"{n} {v}" for v, n in mutation.verdicts().items() if v != "killed")
+    held, of = mutation.held_out
     console.print(
         f"[{colour}]score {mutation.score:.2f}[/{colour}]: {mutation.killed} of "
-        f"{len(mutation.mutants)} mutants killed, {quiet}, in {mutation.duration:.0f}s; "
-        f"report {report}",
+        f"{len(mutation.mutants)} mutants killed by a check that saw them"
+        + (f" ({others})" if others else "")
+        + (f", {held} of {of} held out" if of else "")
+        + f", {quiet}, in {mutation.duration:.0f}s; report {report}",
         highlight=False,
     )
     raise typer.Exit(0 if ok else 1)

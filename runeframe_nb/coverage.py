@@ -3,11 +3,12 @@
 The map has a row for every documented response of every service (operation x status,
 from its OpenAPI document), every query and mutation of the GraphQL schema (from
 introspection) and every WebSocket message type (the /ws/ operation's `x-messages`).
-A row is covered when a check's evidence (the exchanges of its window, exchanges.py)
-holds a request to that operation answered with that status. An operation is covered
-when one of its rows is. What the OWASP probes and the schema fuzzer sent is counted
-in columns of their own and never as coverage: a sweep of placeholder requests says
-nothing about whether the answers were checked.
+A row is covered when a check's evidence (the exchanges it judged, exchanges.py) holds a
+request to that operation answered with that status. A service's health, metrics and
+OpenAPI document are its plumbing, not its function: they are neither rows nor
+evidence. An operation is covered when one of its rows is. What the OWASP probes and
+the schema fuzzer sent is counted in columns of their own and never as coverage: a
+sweep of placeholder requests says nothing about whether the answers were checked.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import exchanges
 from .environment import Environment, active
 from .results import Check
 
@@ -33,6 +35,8 @@ def documented_rows(
     rows = []
     for service, document in documents.items():
         for template, item in document.get("paths", {}).items():
+            if not exchanges.functional(template):  # health, metrics, the document itself
+                continue
             for method, op in item.items():
                 if method not in _METHODS:
                     continue

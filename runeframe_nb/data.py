@@ -11,6 +11,7 @@ conserving money), so they stay, tagged by their namespaced users.
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Awaitable, Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -37,6 +38,34 @@ TRANSFER_CAP = Decimal("25.00")  # affordable from a 100.0 welcome grant, severa
 # fixed bounds for built timestamps: Faker's default ends at "now", so two builds of one
 # seed a second apart would differ
 EPOCH, HORIZON = datetime(2024, 1, 1), datetime(2026, 1, 1)
+
+
+# text a careless layer mangles, one piece per way of mangling it: accents (precomposed
+# and combining), letters that change length when folded, CJK, emoji outside the Basic
+# Multilingual Plane (one a joined sequence), right-to-left scripts with a direction mark
+HOSTILE = {
+    "accents": ("Zoë", "Ångström", "Bjørn"),
+    "combining": ("e\u0301", "n\u0303a", "a\u030a"),
+    "folding": ("Straße", "İstanbul", "ﬁne"),
+    "cjk": ("錬金術師", "炼金术", "연금술"),
+    "emoji": ("🧪", "⚗️", "👩\u200d🔬"),
+    "right-to-left": ("אלכימאי", "\u200fمختبر"),
+}
+
+
+def hostile_text(seed: int, length: int = 40, prefix: str = "") -> str:
+    """Text with one piece of every kind in HOSTILE, in an order `seed` decides, cut to
+    at most `length` characters (a kind is never cut in half): what must round-trip
+    unchanged through every field that stores text."""
+    rng = random.Random(seed)
+    pieces = [rng.choice(kind) for kind in HOSTILE.values()]
+    rng.shuffle(pieces)
+    text = prefix
+    for piece in pieces:
+        if len(text) + len(piece) + 1 > length:
+            break
+        text = f"{text} {piece}" if text else piece
+    return text
 
 
 def reseed(seed: int) -> None:

@@ -244,11 +244,33 @@ def remember_created(exchange: Exchange, location: str | None, body: bytes) -> N
     created.append(Made(exchange.service, exchange.base_url, path))
 
 
+# a service's own plumbing: a read of these says it is up, not that it works
+PLUMBING = frozenset({"/healthz", "/metrics", "/openapi.json"})
+
+
+def functional(template: str) -> bool:
+    """Whether an operation is the service's function (not its health, metrics or document)."""
+    return template not in PLUMBING
+
+
+def of(reply: Any) -> Exchange | None:
+    """The exchange a kit client's reply (an httpx.Response) came from."""
+    extensions = getattr(reply, "extensions", None)
+    found = extensions.get(EXTENSION) if isinstance(extensions, dict) else None
+    return found if isinstance(found, Exchange) else None
+
+
+EXTENSION = "runeframe_exchange"  # where a reply keeps its exchange
+
+
 def evidence(exchanges: list[Exchange]) -> list[dict[str, Any]]:
-    """The operations a window of exchanges reached, counted: what coverage reads."""
+    """The functional operations a set of exchanges reached, counted: what coverage and
+    the mutants' attribution read."""
     counts: dict[tuple[str, str, str, int, str | None], int] = {}
     for exchange in exchanges:
         for op in exchange.operations():
+            if not functional(op[2]):
+                continue
             key = (*op, exchange.sweep)
             counts[key] = counts.get(key, 0) + exchange.count
     return [

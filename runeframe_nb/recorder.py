@@ -11,10 +11,13 @@ stored output pins the verdicts and never the numbers.
 A check's duration is the time since the previous check or since its cell began,
 whichever is later: the time spent producing the evidence it judges.
 
-A check also keeps the exchanges with the services it judged (exchanges.py): the
-operations reached since the previous check, always; when it failed, the exchanges of
-its cell (since the cell began or the previous check, whichever is earlier), masked and
-cut. `covers` names the checklist requirements it serves (requirements.py).
+A check also keeps the exchanges with the services it judged (exchanges.py): those of
+the replies it names (`judged=`), or else the operations reached since the previous
+check; a service's health, metrics and OpenAPI reads never count. When it failed it
+also keeps the exchanges of its cell (since the cell began or the previous check,
+whichever is earlier), masked and cut. Its evidence is what coverage is computed from,
+and what says a mutant was caught by a check that saw it. `covers` names the checklist
+requirements it serves (requirements.py).
 """
 
 from __future__ import annotations
@@ -66,14 +69,25 @@ class Recorder:
         self._cell_began = time.time()
 
     def check(
-        self, name: str, condition: object, detail: object = "", covers: str | Iterable[str] = ()
+        self,
+        name: str,
+        condition: object,
+        detail: object = "",
+        covers: str | Iterable[str] = (),
+        judged: object = None,
     ) -> Check:
-        """Record whether `condition` (True or False) holds, and show it under the cell."""
+        """Record whether `condition` (True or False) holds, and show it under the cell;
+        `judged`: the replies (one, or several) it judges, its evidence."""
         now, wall = time.perf_counter(), time.time()
         passed = verdict(name, condition)
-        # the evidence since the previous check is this check's alone; a failed check
-        # shows the whole of its cell, what a tester reads to see what went wrong
-        since = exchanges.journal.between(self._previous, wall)
+        # the replies named are its evidence; else what came since the previous check is
+        # this check's alone; a failed check shows the whole of its cell, what a tester
+        # reads to see what went wrong
+        since = (
+            exchanges.journal.between(self._previous, wall)
+            if judged is None
+            else _judged(name, judged)
+        )
         cell = exchanges.journal.between(min(self._cell_began, self._previous), wall)
         record = Check(
             area=self.area,
@@ -141,6 +155,19 @@ class Recorder:
 default = Recorder()
 
 
+def _judged(name: str, replies: object) -> list[exchanges.Exchange]:
+    """The exchanges of the replies a check names: each a kit client's reply."""
+    many = (
+        replies
+        if isinstance(replies, Iterable) and not hasattr(replies, "extensions")
+        else [replies]
+    )
+    found = [exchanges.of(r) for r in many]  # type: ignore[union-attr]
+    if any(e is None for e in found):
+        raise CheckMisused(f"check {name!r}: judged= names a reply no kit client made")
+    return [e for e in found if e is not None]
+
+
 def verdict(name: str, condition: object) -> bool:
     """`condition` as a verdict: True or False (numpy's too), never an awaitable (its
     truth is that it exists) nor a value whose truth is only that it is not empty."""
@@ -158,14 +185,19 @@ def verdict(name: str, condition: object) -> bool:
 
 
 def check(
-    name: str, condition: object, detail: object = "", covers: str | Iterable[str] = ()
+    name: str,
+    condition: object,
+    detail: object = "",
+    covers: str | Iterable[str] = (),
+    judged: object = None,
 ) -> None:
     """Record a check in the notebook's recorder (see `Recorder.check`); `covers` names
-    the checklist requirements it serves.
+    the checklist requirements it serves, `judged` the replies it judges (its evidence;
+    by default, every exchange since the previous check).
 
     Returns nothing, so a check as a cell's last line adds no stray output.
     """
-    default.check(name, condition, detail, covers)
+    default.check(name, condition, detail, covers, judged)
 
 
 def checks(details: bool = True) -> pd.DataFrame | None:

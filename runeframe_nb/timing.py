@@ -110,6 +110,7 @@ class TimedTransport(httpx.AsyncBaseTransport):
         exchange.response_headers = exchanges.mask_headers(response.headers)
         exchange.response_body = exchanges.mask_body(response.content)
         exchanges.remember_created(exchange, response.headers.get("location"), response.content)
+        response.extensions[exchanges.EXTENSION] = exchange  # a check can name what it judged
         log.record(
             Sample(
                 service,

@@ -9,12 +9,19 @@
    there is a false alarm.
 3. Each mutant runs, on a fresh stack of its own, the notebooks that reach what it
    changes (a notebook that never calls an operation cannot notice it broke), and stops
-   at the first that fails: the mutant is killed; if all pass, it survived.
+   at the first that fails. It is killed only when a failed check's own evidence (the
+   exchanges it judged) reached an operation where the mutant can be seen (what it
+   changes, or where a fault between services `reveals` itself). A notebook that
+   crashed or timed out, or a check that failed without having looked there, is a
+   verdict of its own (`crashed`, `timed out`, `unattributed`), never a kill. If all
+   pass, it survived.
 
 The score is the share of mutants killed, times the share of tolerated faults that
-raised no alarm. Notebooks marked `"mutate": false` in their metadata do not run here:
-the quality notebook reads the others' results, and the fuzzing notebook fuzzes a stack
-of its own.
+raised no alarm. The kill matrix says which checks caught which mutants; the held-out
+score, the share of the held-out regressions (catalogue/regressions.py) killed.
+Notebooks marked `"mutate": false` in their metadata do not run here: the quality
+notebook reads the others' results (its checks are derived, never a kill), and the
+fuzzing notebook fuzzes a stack of its own.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from ..runner.suite import RunOptions, discover, new_run_id, run
 from .harness import proxied_stack
 from .mutants import Mutant, registered
 
-Verdict = Literal["passed", "failed", "killed", "survived"]
+Verdict = Literal["passed", "failed", "killed", "survived", "unattributed", "crashed", "timed out"]
 Reach = dict[str, set[tuple[str, str, str]]]
 
 
@@ -67,13 +74,14 @@ class Outcome:
     kind: Literal["control", "mutant"]
     verdict: Verdict
     notebooks: list[str]
-    caught_by: list[dict[str, str]] = field(default_factory=list)
+    caught_by: list[dict[str, Any]] = field(default_factory=list)  # each with `saw` it
     duration: float = 0.0
     run: str = ""  # its archive, relative to the mutation run's
+    held_out: bool = False
 
     @property
     def alarm(self) -> bool:
-        return self.verdict in ("failed", "killed")
+        return self.verdict not in ("passed", "survived")
 
 
 @dataclass
@@ -94,6 +102,27 @@ class Mutation:
         return sum(c.alarm for c in self.controls)
 
     @property
+    def held_out(self) -> tuple[int, int]:
+        """(killed, of) the held-out regressions."""
+        held = [m for m in self.mutants if m.held_out]
+        return sum(m.verdict == "killed" for m in held), len(held)
+
+    def verdicts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for m in self.mutants:
+            found[m.verdict] = found.get(m.verdict, 0) + 1
+        return found
+
+    def kill_matrix(self) -> dict[str, list[str]]:
+        """Each check that saw a mutant it failed on ("notebook: check"), and those mutants."""
+        matrix: dict[str, list[str]] = {}
+        for m in self.mutants:
+            for c in m.caught_by:
+                if c.get("saw"):
+                    matrix.setdefault(f"{c['notebook']}: {c['check']}", []).append(m.name)
+        return dict(sorted(matrix.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+    @property
     def score(self) -> float:
         """Mutants killed, as a share, times the share of tolerated faults without alarm."""
         if not self.mutants:
@@ -108,11 +137,14 @@ class Mutation:
             "score": self.score,
             "killed": self.killed,
             "mutants": len(self.mutants),
+            "verdicts": self.verdicts(),
+            "held_out": dict(zip(("killed", "of"), self.held_out, strict=True)),
             "false_alarms": self.false_alarms,
             "duration": round(self.duration, 1),
             "control": asdict(self.control),
             "controls": [asdict(c) for c in self.controls],
             "results": [asdict(m) for m in self.mutants],
+            "kill_matrix": self.kill_matrix(),
         }
 
     def write(self) -> Path:
@@ -152,13 +184,36 @@ def selected(mutant: Mutant, reached: Reach) -> list[str]:
     return sorted((nb for nb, n in seen.items() if n), key=lambda nb: -seen[nb])
 
 
-def _caught(result: RunResult) -> list[dict[str, str]]:
-    """The checks that failed: those of the notebooks; the runner's own entry for a
-    notebook only when it stopped with no failed check (a crash, a timeout)."""
+def _caught(result: RunResult, mutant: Mutant | None) -> list[dict[str, Any]]:
+    """The checks that failed, each saying whether its evidence `saw` the mutant: those
+    of the notebooks; the runner's own entry for a notebook only when it stopped with no
+    failed check (a crash, a timeout), which saw nothing."""
     failed = [t for t in result.failed if t.area != "runner"]
     stopped = {t.notebook for t in failed}
     failed += [t for t in result.failed if t.area == "runner" and t.notebook not in stopped]
-    return [{"notebook": t.notebook, "check": t.name, "detail": t.detail} for t in failed]
+    return [
+        {
+            "notebook": t.notebook,
+            "check": t.name,
+            "detail": t.detail,
+            "saw": mutant is not None
+            and t.area != "runner"
+            and any(mutant.seen_at(e["service"], e["method"], e["operation"]) for e in t.evidence),
+        }
+        for t in failed
+    ]
+
+
+def mutant_verdict(caught: list[dict[str, Any]]) -> Verdict:
+    """killed when a failed check saw the mutant; else what went wrong, or survived."""
+    if any(c["saw"] for c in caught):
+        return "killed"
+    if not caught:
+        return "survived"
+    if any(c["check"].endswith("runs to the end") for c in caught):
+        timed_out = any("timed out" in c["detail"].lower() for c in caught)
+        return "timed out" if timed_out else "crashed"
+    return "unattributed"
 
 
 def chosen(only: list[str]) -> list[Mutant]:
@@ -234,12 +289,12 @@ class Trials:
         result = self.run(
             mutant, notebooks, where, run_id=run_id, fail_fast=fail_fast, console=console
         )
-        caught = _caught(result)
+        caught = _caught(result, mutant)
         is_control = mutant is None or mutant.tolerated
         if is_control:
             verdict: Verdict = "passed" if result.ok else "failed"
         else:
-            verdict = "killed" if not result.ok else "survived"
+            verdict = mutant_verdict(caught) if not result.ok else "survived"
         found = Outcome(
             name=mutant.name if mutant else "control",
             breaks=mutant.breaks if mutant else "nothing: the proxy passes everything on",
@@ -251,6 +306,7 @@ class Trials:
             caught_by=caught,
             duration=round(time.perf_counter() - started, 1),
             run=str(result.folder.relative_to(self.folder)),
+            held_out=bool(mutant and mutant.held_out),
         )
         return found, result
 
@@ -299,7 +355,14 @@ def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
         mutant, chosen_notebooks, where, fail_fast = job
         if not chosen_notebooks:
             found = Outcome(
-                mutant.name, mutant.breaks, mutant.service, mutant.side, "mutant", "survived", []
+                mutant.name,
+                mutant.breaks,
+                mutant.service,
+                mutant.side,
+                "mutant",
+                "survived",
+                [],
+                held_out=mutant.held_out,
             )
         else:
             found, _ = trials.outcome(mutant, chosen_notebooks, where, fail_fast=fail_fast)
@@ -327,25 +390,26 @@ def table(mutation: Mutation) -> Any:
             "mutant": o.name,
             "breaks": o.breaks,
             "verdict": o.verdict,
-            "caught by": "; ".join(f"{c['notebook']}: {c['check']}" for c in o.caught_by[:2])
-            + (f" (+{len(o.caught_by) - 2})" if len(o.caught_by) > 2 else ""),
+            "caught by": _named(o.caught_by),
         }
         for o in [mutation.control, *mutation.controls, *mutation.mutants]
     ]
     return pd.DataFrame(rows, columns=["mutant", "breaks", "verdict", "caught by"])
 
 
-_COLOURS = {"passed": "green", "killed": "green", "failed": "red", "survived": "red"}
+def _named(caught: list[dict[str, Any]]) -> str:
+    """The checks that saw the mutant (or, if none did, those that failed), two at most."""
+    shown = [c for c in caught if c.get("saw")] or caught
+    names = "; ".join(f"{c['notebook']}: {c['check']}" for c in shown[:2])
+    return names + (f" (+{len(shown) - 2})" if len(shown) > 2 else "")
+
+
+_COLOURS = {"passed": "green", "killed": "green"}  # every other verdict is red
 
 
 def _say(console: Console, found: Outcome) -> None:
-    colour = _COLOURS[found.verdict]
-    first = found.caught_by[0] if found.caught_by else None
-    why = (
-        f"{first['notebook']}: {first['check']}"
-        if first
-        else ", ".join(found.notebooks) or ("no notebook reaches it")
-    )
+    colour = _COLOURS.get(found.verdict, "red")
+    why = _named(found.caught_by) or ", ".join(found.notebooks) or "no notebook reaches it"
     console.print(
         f"[{colour}]{found.verdict:>8}[/{colour}]  {found.name}  ({why})  {found.duration:.1f}s",
         highlight=False,

@@ -112,19 +112,34 @@ def _mutation(run: Run) -> dict[str, Any] | None:
             "mutant": html.escape(o["name"]),
             "kind": o["kind"],
             "breaks": html.escape(o["breaks"]),
-            "verdict": f'<span class="status {_VERDICT_STYLE[o["verdict"]]}">{o["verdict"]}</span>',
+            "verdict": (
+                f'<span class="status {_VERDICT_STYLE.get(o["verdict"], "failed")}">'
+                f"{o['verdict']}</span>"
+            ),
             "caught by": html.escape(
-                "; ".join(f"{c['notebook']}: {c['check']}" for c in o["caught_by"][:2])
+                "; ".join(
+                    f"{c['notebook']}: {c['check']}"
+                    for c in [c for c in o["caught_by"] if c.get("saw")][:2] or o["caught_by"][:2]
+                )
             ),
             "seconds": o["duration"],
         }
         for o in [found["control"], *found["controls"], *found["results"]]
     ]
     found["table"] = _table(pd.DataFrame(rows))
+    matrix = [
+        {
+            "check": html.escape(check),
+            "mutants": len(names),
+            "killed": html.escape(", ".join(names)),
+        }
+        for check, names in (found.get("kill_matrix") or {}).items()
+    ]
+    found["matrix"] = _table(pd.DataFrame(matrix)) if matrix else ""
     return found
 
 
-_VERDICT_STYLE = {"passed": "passed", "killed": "passed", "failed": "failed", "survived": "failed"}
+_VERDICT_STYLE = {"passed": "passed", "killed": "passed"}  # every other verdict failed
 
 
 def render(run: Run, *, pages: bool = True) -> Path:

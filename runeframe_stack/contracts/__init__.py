@@ -8,7 +8,7 @@ serves Distilera's user contract as it is. Services import from here; core does 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -59,6 +59,7 @@ class NewAlert(BaseModel):
 
 # Distilera's users, served by Distilera and by the edge
 Role = Literal["user", "admin"]
+Email = Annotated[EmailStr, Field(max_length=254)]  # RFC 5321's longest deliverable address
 _USER_ID = r"^[A-Za-z0-9_.-]{1,64}$"
 
 
@@ -85,7 +86,7 @@ class NewUser(BaseModel):
 
     id: str | None = Field(None, pattern=_USER_ID, description="Chosen id; admins only.")
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr
+    email: Email
     role: Role = "user"
     profile: UserProfile | None = None
 
@@ -94,7 +95,7 @@ class UserChanges(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str | None = Field(None, min_length=1, max_length=200)
-    email: EmailStr | None = None
+    email: Email | None = None
     role: Role | None = None
     is_active: bool | None = None
     profile: UserProfile | None = None

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, models_json_schema
 
 from .routing import Endpoint
 
@@ -51,15 +51,17 @@ class _SchemaNames(GenerateJsonSchema):
 
 def build(title: str, version: str, endpoints: Iterable[Endpoint]) -> dict[str, Any]:
     endpoints = list(endpoints)
-    models: set[type[BaseModel]] = {ErrorEnvelope}
-    for ep in endpoints:
-        models.update(m for m in (ep.query, ep.body, ep.form) if m is not None)
-        models.update(m for m in ep.responses.values() if m is not None)
-    ordered = sorted(models, key=lambda m: m.__name__)
-    refs, schema = models_json_schema(
-        [(m, "serialization") for m in ordered], ref_template=_REF, schema_generator=_SchemaNames
+    # what a client sends is documented as it is validated (a decimal amount is a
+    # bounded number), what it receives as it is serialized
+    sent = {m for ep in endpoints for m in (ep.body, ep.form) if m is not None}
+    received: set[type[BaseModel]] = {ErrorEnvelope}
+    received.update(m for ep in endpoints for m in ep.responses.values() if m is not None)
+    wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = sorted(
+        [(m, "validation") for m in sent] + [(m, "serialization") for m in received],
+        key=lambda pair: (pair[0].__name__, pair[1]),
     )
-    ref_of = {m: refs[(m, "serialization")] for m in ordered}
+    refs, schema = models_json_schema(wanted, ref_template=_REF, schema_generator=_SchemaNames)
+    ref_of = {(m, "in" if mode == "validation" else "out"): refs[(m, mode)] for m, mode in wanted}
 
     paths: dict[str, dict[str, Any]] = {}
     for ep in endpoints:
@@ -76,7 +78,7 @@ def build(title: str, version: str, endpoints: Iterable[Endpoint]) -> dict[str, 
 
 
 def _operation(
-    ep: Endpoint, ref_of: dict[type[BaseModel], Any], schema: dict[str, Any]
+    ep: Endpoint, ref_of: dict[tuple[type[BaseModel], str], Any], schema: dict[str, Any]
 ) -> dict[str, Any]:
     op: dict[str, Any] = {
         "operationId": ep.handler.__name__,
@@ -91,12 +93,12 @@ def _operation(
     if ep.body is not None:
         op["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": ref_of[ep.body]}},
+            "content": {"application/json": {"schema": ref_of[(ep.body, "in")]}},
         }
     if ep.form is not None:
         op["requestBody"] = {
             "required": True,
-            "content": {"application/x-www-form-urlencoded": {"schema": ref_of[ep.form]}},
+            "content": {"application/x-www-form-urlencoded": {"schema": ref_of[(ep.form, "in")]}},
         }
     if ep.websocket:
         op["responses"]["101"] = {"description": "Switching protocols: a WebSocket follows"}
@@ -108,7 +110,7 @@ def _operation(
         if model is None and status >= 400:
             model = ErrorEnvelope  # every refusal carries the error envelope
         if model is not None:
-            response["content"] = {"application/json": {"schema": ref_of[model]}}
+            response["content"] = {"application/json": {"schema": ref_of[(model, "out")]}}
         op["responses"][str(status)] = response
     errors = [400] if (ep.query or ep.body or ep.form or "{" in ep.path) else []
     if ep.access != "public":
@@ -122,7 +124,7 @@ def _operation(
             str(status),
             {
                 "description": _STATUS_TEXT[status],
-                "content": {"application/json": {"schema": ref_of[ErrorEnvelope]}},
+                "content": {"application/json": {"schema": ref_of[(ErrorEnvelope, "out")]}},
             },
         )
     return op
