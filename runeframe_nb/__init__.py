@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from .results import Check, Fact, RunRecord
     from .stepwise import steps, ticking
     from .timing import (
+        latency_budget,
         timings,
     )
     from .waits import DELIVERY_WITHIN, eventually
@@ -170,6 +171,7 @@ _WHERE = {
     "fuzz": ".fuzz",
     "hostile_text": ".data",
     "id_of": ".clients",
+    "latency_budget": ".timing",
     "leave_nothing_behind": ".residue",
     "load": ".load",
     "load_profile": ".profiles",
@@ -256,6 +258,7 @@ __all__ = [
     "fuzz",
     "hostile_text",
     "id_of",
+    "latency_budget",
     "leave_nothing_behind",
     "load",
     "load_profile",

@@ -254,7 +254,10 @@ def functional(template: str) -> bool:
 
 
 def of(reply: Any) -> Exchange | None:
-    """The exchange a kit client's reply (an httpx.Response) came from."""
+    """The exchange a kit client's reply (an httpx.Response) came from (an exchange is
+    its own)."""
+    if isinstance(reply, Exchange):
+        return reply
     extensions = getattr(reply, "extensions", None)
     found = extensions.get(EXTENSION) if isinstance(extensions, dict) else None
     return found if isinstance(found, Exchange) else None

@@ -12,10 +12,11 @@ A check's duration is the time since the previous check or since its cell began,
 whichever is later: the time spent producing the evidence it judges.
 
 A check also keeps the exchanges with the services it judged (exchanges.py): those of
-the replies it names (`judged=`), or else the operations reached since the previous
-check; a service's health, metrics and OpenAPI reads never count. When it failed it
-also keeps the exchanges of its cell (since the cell began or the previous check,
-whichever is earlier), masked and cut. Its evidence is what coverage is computed from,
+the replies it names (`judged=`), or else those of its cell, from the cell's start or
+the previous check, whichever is earlier (so every check of a cell judges what the cell
+did, and a cell of checks alone what led up to it); a service's health, metrics and
+OpenAPI reads never count. A failed check also keeps those exchanges whole, masked and
+cut, as its failure capsule. Its evidence is what coverage is computed from,
 and what says a mutant was caught by a check that saw it. `covers` names the checklist
 requirements it serves (requirements.py).
 """
@@ -80,15 +81,10 @@ class Recorder:
         `judged`: the replies (one, or several) it judges, its evidence."""
         now, wall = time.perf_counter(), time.time()
         passed = verdict(name, condition)
-        # the replies named are its evidence; else what came since the previous check is
-        # this check's alone; a failed check shows the whole of its cell, what a tester
-        # reads to see what went wrong
-        since = (
-            exchanges.journal.between(self._previous, wall)
-            if judged is None
-            else _judged(name, judged)
-        )
+        # the replies named are its evidence, else its cell's; a failed check shows the
+        # whole of its cell, what a tester reads to see what went wrong
         cell = exchanges.journal.between(min(self._cell_began, self._previous), wall)
+        since = cell if judged is None else _judged(name, judged)
         record = Check(
             area=self.area,
             name=name,
@@ -156,13 +152,14 @@ default = Recorder()
 
 
 def _judged(name: str, replies: object) -> list[exchanges.Exchange]:
-    """The exchanges of the replies a check names: each a kit client's reply."""
+    """The exchanges of the replies a check names: each a kit client's reply, or an
+    exchange of the journal."""
     many = (
         replies
         if isinstance(replies, Iterable) and not hasattr(replies, "extensions")
         else [replies]
     )
-    found = [exchanges.of(r) for r in many]  # type: ignore[union-attr]
+    found = [exchanges.of(r) for r in many]
     if any(e is None for e in found):
         raise CheckMisused(f"check {name!r}: judged= names a reply no kit client made")
     return [e for e in found if e is not None]

@@ -131,3 +131,27 @@ class TimedTransport(httpx.AsyncBaseTransport):
 def timings() -> pd.DataFrame:
     """The requests this kernel's clients made, with their endpoint templates."""
     return log.frame()
+
+
+@dataclass
+class Budget:
+    """Each operation's median latency against a budget: the table, the operations over
+    it, and the exchanges judged (every one this kernel made, the check's evidence)."""
+
+    medians: pd.DataFrame
+    over: pd.DataFrame
+    exchanges: list[exchanges.Exchange]
+
+    def __str__(self) -> str:
+        slow = "; ".join(f"{r.endpoint} {r.median:.0f} ms" for r in self.over.itertuples())
+        return slow or f"{len(self.medians)} operations"
+
+
+def latency_budget(budget_ms: float) -> Budget:
+    """Every operation this kernel called, its count and median latency, against
+    `budget_ms`: an operation whose median is over it got slower than the stack promises."""
+    timed = timings()
+    timed = timed[timed["endpoint"].map(lambda e: exchanges.functional(e.partition(" ")[2]))]
+    medians = timed.groupby(["service", "endpoint"])["ms"].agg(["count", "median"]).reset_index()
+    judged = [e for e in exchanges.journal.exchanges if not e.websocket and e.status]
+    return Budget(medians, medians[medians["median"] > budget_ms], judged)

@@ -295,6 +295,14 @@ class Trials:
             verdict: Verdict = "passed" if result.ok else "failed"
         else:
             verdict = mutant_verdict(caught) if not result.ok else "survived"
+            # an alarm that saw nothing stopped the trial: the notebooks it kept from
+            # running still get their chance to see the mutant, on a fresh stack
+            ran = {nb.name for nb in result.notebooks if nb.status in ("completed", "failed")}
+            rest = [nb for nb in notebooks if nb not in ran]
+            if verdict not in ("killed", "survived") and rest and fail_fast:
+                more, _ = self.outcome(mutant, rest, where, fail_fast=True)
+                caught += more.caught_by
+                verdict = "killed" if more.verdict == "killed" else verdict
         found = Outcome(
             name=mutant.name if mutant else "control",
             breaks=mutant.breaks if mutant else "nothing: the proxy passes everything on",

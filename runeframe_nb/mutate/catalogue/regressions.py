@@ -87,7 +87,8 @@ async def alert_latin1(call: Call) -> Reply:
 
 
 def _round_prices(body: Body, call: Call) -> Body | None:
-    items = body.get("data") if isinstance(body.get("data"), list) else [body]
+    data = body.get("data")
+    items = data if isinstance(data, list) else [body]
     for item in items:
         if isinstance(item, dict) and isinstance(item.get("price_per_unit"), int | float):
             item["price_per_unit"] = float(round(item["price_per_unit"]))

@@ -70,6 +70,45 @@ def test_the_score_is_the_share_killed_times_the_share_without_false_alarm() -> 
     assert (mutation.false_alarms, mutation.score) == (1, 0.475)
 
 
+def test_a_kill_counts_only_when_the_failed_check_saw_the_mutant() -> None:
+    """A failed check whose evidence reached the operation the mutant changes kills it; a
+    failure elsewhere, a crash or a timeout is a verdict of its own."""
+    from runeframe_nb.mutate.run import _caught, mutant_verdict
+    from runeframe_nb.results import Check
+    from runeframe_nb.runner.artifacts import RunResult
+    from runeframe_nb.runner.execute import NotebookResult
+
+    m = Mutant("x", "", "mercatrix", ("POST /transactions/",))
+    reached = {"service": "mercatrix", "method": "POST", "operation": "/transactions/"}
+    elsewhere = {"service": "hoardwell", "method": "GET", "operation": "/messages/"}
+
+    def verdict(evidence: list[dict[str, str]], error: str = "") -> str:
+        nb = NotebookResult(name="07", source="07.ipynb", output="07.ipynb")
+        nb.status = "failed" if error else "completed"
+        nb.error = error or None
+        if evidence:
+            nb.checks = [Check(area="a", name="c", status="failed", evidence=evidence)]
+        run = RunResult("r", "local", Path("."), "now", notebooks=[nb])
+        return mutant_verdict(_caught(run, m))
+
+    assert verdict([elsewhere, reached]) == "killed"
+    assert verdict([elsewhere]) == "unattributed"
+    assert verdict([], error="cell 3: KeyError: 'id'") == "crashed"
+    assert verdict([], error="cell 3: CellTimeoutError: Cell execution timed out") == "timed out"
+
+
+def test_the_kill_matrix_and_the_held_out_score() -> None:
+    mutation = Mutation("r", Path("."), outcome("control", "control", "passed"))
+    seen = {"notebook": "12", "check": "round trip", "detail": "", "saw": True}
+    blind = {"notebook": "01", "check": "other", "detail": "", "saw": False}
+    mutation.mutants = [outcome("a", "mutant", "killed"), outcome("b", "mutant", "unattributed")]
+    mutation.mutants[0].caught_by, mutation.mutants[1].caught_by = [seen, blind], [blind]
+    mutation.mutants[0].held_out = mutation.mutants[1].held_out = True
+    assert mutation.kill_matrix() == {"12: round trip": ["a"]}
+    assert (mutation.held_out, mutation.score) == ((1, 2), 0.5)
+    assert mutation.verdicts() == {"killed": 1, "unattributed": 1}
+
+
 @pytest.fixture
 def admin(admin_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {admin_token}"}
