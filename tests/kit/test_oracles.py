@@ -191,3 +191,25 @@ def test_alchemy_predicts_product_success_and_reward() -> None:
         alchemy.Outcome("dragon_scale", False, 0.0)
     )
     assert alchemy.predict(["aether"], "fusion", "quintessence").result == alchemy.INERT
+
+
+def test_the_latency_budget_names_the_operation_over_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from runeframe_nb import exchanges, timing
+    from runeframe_nb.openapi import RouteMatcher
+
+    log = timing.TimingLog()
+    for n in range(5):
+        log.record(
+            timing.Sample("mercatrix", "http://m", "POST", "/transactions/", 201, 5.0 + n, 0)
+        )
+        log.record(timing.Sample("mercatrix", "http://m", "GET", "/healthz", 200, 900.0, 0))
+    slow = [timing.Sample("hoardwell", "http://h", "POST", "/messages/", 201, 405.0, 0)] * 3
+    for sample in slow:
+        log.record(sample)
+    matcher = RouteMatcher({"http://m": {"paths": {}}, "http://h": {"paths": {}}})
+    monkeypatch.setattr(timing, "timings", lambda: log.frame(matcher))
+    monkeypatch.setattr(exchanges, "journal", exchanges.Journal())
+    found = timing.latency_budget(250)
+    assert list(found.over["endpoint"]) == ["POST /messages/"]  # health is not an operation
+    assert str(found) == "POST /messages/ 405 ms"
+    assert timing.latency_budget(500).over.empty

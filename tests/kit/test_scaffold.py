@@ -19,7 +19,10 @@ def test_an_empty_folder_gets_the_notebooks_profiles_and_a_workflow(tmp_path: Pa
     written = init(tmp_path / "theirs")
     names = {p.relative_to(tmp_path / "theirs").as_posix() for p in written}
     assert {"notebooks/02_rest_api.ipynb", "params/staging.yaml", ".gitignore"} <= names
-    assert len([n for n in names if n.endswith(".ipynb")]) == 11
+    shipped = {
+        f"notebooks/{p.name}" for p in (Path(__file__).parents[2] / "notebooks").glob("*.ipynb")
+    }
+    assert {n for n in names if n.endswith(".ipynb")} == shipped
     workflow = tmp_path / "theirs" / ".github" / "workflows" / "runeframe-notebooks.yml"
     schema = ["--builtin-schema", "vendor.github-workflows"]
     done = subprocess.run(

@@ -66,3 +66,44 @@ def test_the_runner_reads_checks_from_output_metadata() -> None:
     ]
     nb.cells = [cell]
     assert collect_checks(nb, "nb1") == [Check(**record, notebook="nb1")]
+
+
+def test_evidence_is_what_a_check_judged_and_never_plumbing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A check's evidence: the replies it names, else its window's exchanges; a health,
+    metrics or OpenAPI read is never among them."""
+    import time
+
+    import httpx
+
+    from runeframe_nb import exchanges
+
+    journal = exchanges.Journal()
+    monkeypatch.setattr(exchanges, "journal", journal)
+    monkeypatch.setattr(exchanges, "shared_matcher", lambda: _Paths())
+
+    def made(path: str) -> httpx.Response:
+        exchange = journal.add(
+            exchanges.Exchange(
+                "jonar", "http://j", "GET", path, "", {}, "", time.time(), status=200
+            )
+        )
+        reply = httpx.Response(200)
+        reply.extensions[exchanges.EXTENSION] = exchange
+        return reply
+
+    recorder = Recorder(area="demo")
+    health, alerts, events = made("/healthz"), made("/alerts/"), made("/events/")
+    named = recorder.check("names its reply", True, judged=events)
+    window = recorder.check("judges its window", True)
+    assert [e["operation"] for e in named.evidence] == ["/events/"]
+    assert [e["operation"] for e in window.evidence] == ["/alerts/", "/events/"]
+    assert health.status_code == alerts.status_code == 200
+    with pytest.raises(CheckMisused, match="judged= names a reply no kit client made"):
+        recorder.check("names a stranger", True, judged=httpx.Response(200))
+
+
+class _Paths:
+    def template(self, base_url: str, method: str, path: str) -> str:
+        return path
