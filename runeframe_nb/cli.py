@@ -76,9 +76,17 @@ def run(
         ),
     ] = None,
     allure: AllureOption = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            metavar="RUN",
+            help="Fail on an operation significantly slower than in this archived run.",
+        ),
+    ] = None,
 ) -> None:
     """Execute the notebooks with papermill, archive them, write results.json and junit.xml."""
     from .profiles import load_profile
+    from .report import open_run
     from .runner import RunOptions, parse_parameters
     from .runner import run as run_notebooks
     from .runner.scale import load_scale
@@ -105,8 +113,11 @@ def run(
         shard=parse_shard(shard) if shard else None,
         scale=preset,
     )
+    profile = load_profile(env)
+    reference = baseline or profile.baseline
+    before = open_run(reference, output) if reference else None  # a wrong name fails now
     result = run_notebooks(options, console)
-    _finish(result, allure or load_profile(env).allure)
+    _finish(result, allure or profile.allure, before)
 
 
 @app.command()
@@ -127,9 +138,10 @@ def init(
     )
 
 
-def _finish(result: Any, allure: Path | str | None) -> None:
+def _finish(result: Any, allure: Path | str | None, baseline: Any = None) -> None:
     """What every run ends with: its report, Allure results if asked, what CI shows, the
-    failed checks and the verdict, and the exit code."""
+    failed checks, the latencies against a baseline run if one is named, the verdict, and
+    the exit code."""
     from .report import open_run, render
     from .runner.ci import report_to_ci
 
@@ -146,7 +158,8 @@ def _finish(result: Any, allure: Path | str | None) -> None:
             f"[red]✘[/red] {failure.notebook}: {failure.name} — {failure.detail}",
             highlight=False,
         )
-    colour = "green" if result.ok else "red"
+    slower = _slower_than(baseline, result) if baseline is not None else 0
+    colour = "green" if result.ok and not slower else "red"
     console.print(
         f"[{colour}]{result.status}[/{colour}]: {summary.passed_tests}/{summary.total_tests}"
         f" checks passed in {result.duration:.1f}s; report {report}",
@@ -156,7 +169,24 @@ def _finish(result: Any, allure: Path | str | None) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(130)
-    raise typer.Exit(0 if result.ok else 1)
+    raise typer.Exit(0 if result.ok and not slower else 1)
+
+
+def _slower_than(baseline: Any, result: Any) -> int:
+    """How many operations got significantly slower since the `baseline` run (diff.py's
+    test), each printed; the comparison is written to the run's diff.html."""
+    from .report import diff_runs, open_run
+
+    changes = diff_runs(baseline, open_run(result.folder))
+    (result.folder / "diff.html").write_text(changes.to_html())
+    slower = changes.latency[changes.latency["verdict"].str.startswith("slower")]
+    for row in slower.itertuples():
+        console.print(
+            f"[red]✘[/red] slower than {changes.before}: {row.endpoint} {row.before_ms} →"
+            f" {row.after_ms} ms ({row.change}), {row.verdict}",
+            highlight=False,
+        )
+    return len(slower)
 
 
 @app.command()

@@ -95,6 +95,10 @@ class Profile(_Model):
     allure: str | None = Field(
         None, description="Where `runeframe-nb run` writes Allure results, unless --allure says."
     )
+    baseline: str | None = Field(
+        None,
+        description="An archived run whose latencies each run is held to, unless --baseline says.",
+    )
 
     @field_validator("urls")
     @classmethod

@@ -1,14 +1,15 @@
 """Every request a kit client makes is timed, so a notebook can chart latency per endpoint.
 
-Samples go to a bounded log (the last 200,000); `timings()` turns them into a table with
-each path mapped to its OpenAPI template (`/api/v1/users/{user_id}/`), read from the
-services' own documents.
+Samples go to a bounded log, a reservoir of 200,000 drawn evenly from every request of the
+kernel's life (not its last ones, which would leave a long run's start unseen).
+`timings()` turns them into a table with each path mapped to its OpenAPI template
+(`/api/v1/users/{user_id}/`), read from the services' own documents.
 """
 
 from __future__ import annotations
 
+import random
 import time
-from collections import deque
 from dataclasses import asdict, dataclass
 
 import httpx
@@ -30,18 +31,30 @@ class Sample:
 
 
 class TimingLog:
-    def __init__(self, limit: int = 200_000) -> None:
-        self.samples: deque[Sample] = deque(maxlen=limit)
+    """A uniform sample of at most `limit` requests out of all recorded (Algorithm R)."""
+
+    def __init__(self, limit: int = 200_000, seed: int = 0) -> None:
+        self.limit = limit
+        self.samples: list[Sample] = []
+        self.seen = 0
+        self._draw = random.Random(seed)
 
     def record(self, sample: Sample) -> None:
-        self.samples.append(sample)
+        self.seen += 1
+        if len(self.samples) < self.limit:
+            self.samples.append(sample)
+            return
+        slot = self._draw.randrange(self.seen)
+        if slot < self.limit:
+            self.samples[slot] = sample
 
     def clear(self) -> None:
         self.samples.clear()
+        self.seen = 0
 
     def frame(self, matcher: RouteMatcher | None = None) -> pd.DataFrame:
         """One row per request: service, endpoint (method and template), status, ms."""
-        rows = [asdict(s) for s in self.samples]
+        rows = [asdict(s) for s in sorted(self.samples, key=lambda s: s.at)]
         columns = ["service", "endpoint", "method", "path", "status", "ms", "at"]
         if not rows:
             return pd.DataFrame(columns=columns)

@@ -3,8 +3,10 @@
 
 A latency change is reported only where the samples support it: per endpoint, over every
 notebook of the run, a two-sided Mann-Whitney U test (scipy) between the two runs'
-latencies must give p below `alpha` with at least MIN_SAMPLES on each side, and the
-medians must differ by the threshold (relative) and the floor (absolute). An endpoint
+latencies, with at least MIN_SAMPLES on each side, and the medians must differ by the
+threshold (relative) and the floor (absolute). A run tests a hundred endpoints at once, so
+the p-values are adjusted for that (Benjamini-Hochberg: of the changes reported, at most
+`alpha` are expected to be chance) before they are held against `alpha`. An endpoint
 whose medians moved that far with too few samples is listed as "not enough samples".
 """
 
@@ -113,37 +115,37 @@ def _samples(run: Run) -> dict[str, list[float]]:
 
 
 def _latency(a: Run, b: Run, threshold: float, floor_ms: float, alpha: float) -> pd.DataFrame:
-    from scipy.stats import mannwhitneyu
+    from scipy.stats import false_discovery_control, mannwhitneyu
 
     old, new = _samples(a), _samples(b)
-    rows = []
+    tested, rows = [], []
     for endpoint in sorted(old.keys() & new.keys()):
         was, now = old[endpoint], new[endpoint]
         if not was or not now:
             continue
         before, after = statistics.median(was), statistics.median(now)
         change = _relative(before, after)
-        if abs(change) < threshold or abs(after - before) < floor_ms:
-            continue
-        if min(len(was), len(now)) < MIN_SAMPLES:
-            verdict = f"not enough samples ({len(was)} and {len(now)}; {MIN_SAMPLES} needed)"
-        else:
+        row = {
+            "endpoint": endpoint,
+            "samples": f"{len(was)} / {len(now)}",
+            "before_ms": round(before, 2),
+            "after_ms": round(after, 2),
+            "change": f"{change:+.0%}",
+        }
+        moved = abs(change) >= threshold and abs(after - before) >= floor_ms
+        if min(len(was), len(now)) >= MIN_SAMPLES:  # every endpoint tested is in the family
             p = float(mannwhitneyu(was, now, alternative="two-sided").pvalue)
-            if p >= alpha:
-                continue  # the medians moved, the distributions do not tell them apart
-            verdict = f"{'slower' if after > before else 'faster'} (Mann-Whitney p={p:.1e})"
-        rows.append(
-            {
-                "endpoint": endpoint,
-                "samples": f"{len(was)} / {len(now)}",
-                "before_ms": round(before, 2),
-                "after_ms": round(after, 2),
-                "change": f"{change:+.0%}",
-                "verdict": verdict,
-            }
-        )
+            tested.append((row, p, after > before, moved))
+        elif moved:
+            needed = f"{len(was)} and {len(now)}; {MIN_SAMPLES} needed"
+            rows.append({**row, "verdict": f"not enough samples ({needed})"})
+    adjusted = false_discovery_control([p for _, p, _, _ in tested]) if tested else []
+    for (row, _, slower, moved), q in zip(tested, adjusted, strict=True):
+        if moved and q < alpha:
+            verdict = f"{'slower' if slower else 'faster'} (Mann-Whitney, BH-adjusted p={q:.1e})"
+            rows.append({**row, "verdict": verdict})
     columns = ["endpoint", "samples", "before_ms", "after_ms", "change", "verdict"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns).sort_values("endpoint", ignore_index=True)
 
 
 def _load(a: Run, b: Run, threshold: float) -> pd.DataFrame:

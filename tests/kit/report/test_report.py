@@ -16,8 +16,12 @@ from rich.console import Console
 
 from runeframe_nb.lab import run_lab
 from runeframe_nb.report import diff_runs, history, open_run, prune, render
+from runeframe_nb.report.archive import Run
+from runeframe_nb.results import Fact, RunRecord
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from conftest import Tiny
 
 ARTIFACTS = Path(__file__).parents[3] / "test-artifacts"
@@ -265,25 +269,10 @@ def test_diff_names_profiles_and_reports_latency_only_where_samples_support_it(
     test; the same shift over two samples is 'not enough samples'; noise is not a change."""
     import random
 
-    from runeframe_nb.report.archive import Run
-    from runeframe_nb.results import Fact, RunRecord
-
     rng = random.Random(1)
 
     def run(name: str, profile: str, latency: dict[str, list[float]]) -> Run:
-        record = RunRecord(
-            run_id=name,
-            profile=profile,
-            status="passed",
-            started_at="2026-11-29T12:00:00Z",
-            total_tests=0,
-            passed_tests=0,
-            failed_tests=0,
-            facts={"nb": {Fact.LATENCY_MS: latency}},
-        )
-        (tmp_path / name).mkdir()
-        record.write(tmp_path / name)
-        return open_run(tmp_path / name)
+        return archived(tmp_path / name, latency, profile)
 
     def around(ms: float, n: int) -> list[float]:
         return [rng.gauss(ms, ms * 0.1) for _ in range(n)]
@@ -297,9 +286,59 @@ def test_diff_names_profiles_and_reports_latency_only_where_samples_support_it(
     changes = diff_runs(a, b)
     assert changes.title == "a (local) → b (ci)"
     verdicts = dict(zip(changes.latency["endpoint"], changes.latency["verdict"], strict=True))
-    assert verdicts["GET /x"].startswith("slower (Mann-Whitney p=")
+    assert verdicts["GET /x"].startswith("slower (Mann-Whitney, BH-adjusted p=")
     assert verdicts["GET /y"] == "not enough samples (2 and 2; 20 needed)"
     assert "GET /z" not in verdicts  # within noise
     assert any(
         title.startswith("Environmental (profile local against ci)") for title in changes.sections()
     )
+
+
+def archived(folder: Path, latency: dict[str, list[float]], profile: str = "local") -> Run:
+    """A run archived in `folder` with only these latencies."""
+    folder.mkdir(parents=True)
+    RunRecord(
+        run_id=folder.name,
+        profile=profile,
+        status="passed",
+        started_at="2026-11-29T12:00:00Z",
+        total_tests=0,
+        passed_tests=0,
+        failed_tests=0,
+        facts={"nb": {Fact.LATENCY_MS: latency}},
+    ).write(folder)
+    return open_run(folder)
+
+
+def test_a_latency_change_is_judged_among_every_endpoint_tested(tmp_path: Path) -> None:
+    """A shift whose own p is 0.002 is a change when it is the only endpoint compared, and
+    chance among a hundred that did not move (Benjamini-Hochberg: 0.002 x 100 > 0.01)."""
+    was = [float(ms) for ms in range(10, 30)]
+    shifted = {"GET /w": (was, [ms + 7 for ms in was])}
+    steady = {f"GET /steady/{n}": (was, was) for n in range(99)}
+
+    def compared(endpoints: dict[str, tuple[list[float], list[float]]]) -> pd.DataFrame:
+        root = tmp_path / str(len(endpoints))
+        a = archived(root / "a", {e: samples[0] for e, samples in endpoints.items()})
+        b = archived(root / "b", {e: samples[1] for e, samples in endpoints.items()})
+        return diff_runs(a, b).latency
+
+    alone = compared(shifted)
+    assert alone["verdict"].tolist() == ["slower (Mann-Whitney, BH-adjusted p=1.9e-03)"]
+    assert compared({**shifted, **steady}).empty
+
+
+def test_a_run_held_to_a_baseline_fails_on_what_got_slower(tmp_path: Path) -> None:
+    """`run --baseline RUN`: a write 500 ms slower is named and fails the run; the
+    comparison is kept beside the run; a run as fast as its baseline passes."""
+    from types import SimpleNamespace
+
+    from runeframe_nb import cli
+
+    fast = [5.0 + n % 7 for n in range(60)]
+    before = archived(tmp_path / "before", {"POST /x": fast, "GET /y": fast})
+    same = archived(tmp_path / "same", {"POST /x": fast, "GET /y": fast})
+    slow = archived(tmp_path / "slow", {"POST /x": [ms + 500 for ms in fast], "GET /y": fast})
+    assert cli._slower_than(before, SimpleNamespace(folder=same.folder)) == 0
+    assert cli._slower_than(before, SimpleNamespace(folder=slow.folder)) == 1
+    assert "POST /x" in (slow.folder / "diff.html").read_text()

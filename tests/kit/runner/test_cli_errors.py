@@ -93,3 +93,13 @@ def test_fuzzing_a_remote_profile_needs_to_be_asked_for(params: Path) -> None:
     command = [sys.executable, "-m", "runeframe_nb", "fuzz", "--env", "far"]
     line = one_line_error(command, "runeframe-nb: error:")
     assert "pass --remote to go ahead" in line
+
+
+def test_a_baseline_that_is_not_archived_is_one_line_before_anything_runs(tmp_path: Path) -> None:
+    output = tmp_path / "outputs"
+    command = [sys.executable, "-m", "runeframe_nb", "run", "--baseline", "nope"]
+    line = one_line_error(
+        [*command, "--notebooks", str(NOTEBOOKS), "--output", str(output)], "runeframe-nb: error:"
+    )
+    assert "nope" in line
+    assert not output.exists() or not any(output.iterdir())
