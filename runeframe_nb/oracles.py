@@ -202,6 +202,16 @@ class Probe:
         verb = "accepted" if self.accepted else "refused"
         return f"{self.field} = {_short(self.value)} ({self.why}) is {verb}"
 
+    def applied(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A copy of `body` with this probe's value in its field (a dotted path reaches
+        into nested objects, made where the body has none)."""
+        head, _, rest = self.field.partition(".")
+        if not rest:
+            return {**body, head: self.value}
+        inner = body.get(head)
+        nested = Probe(rest, self.value, self.accepted, self.why)
+        return {**body, head: nested.applied(inner if isinstance(inner, Mapping) else {})}
+
 
 def _short(value: Any) -> str:
     text = repr(value)
@@ -219,20 +229,31 @@ def _branches(field: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [b for b in field.get("anyOf", [field]) if b.get("type") != "null"]
 
 
-def bounds(schema: Mapping[str, Any], *, step: float = 1) -> list[Probe]:
+def bounds(
+    schema: Mapping[str, Any],
+    *,
+    step: float = 1,
+    document: Mapping[str, Any] | None = None,
+    prefix: str = "",
+) -> list[Probe]:
     """For each field with bounds: its bounds, one past each, and for numbers zero and a
     negative, each with whether the schema lets it through. `step`: how far "one past"
     is for numbers that are not integers (the schema's multipleOf, else 1). A field the
     schema leaves unbounded (a string with no maxLength and no pattern, a number with no
-    maximum) is a Probe of its own that can never be accepted: the finding."""
+    maximum) is a Probe of its own that can never be accepted: the finding. Nested
+    objects are probed field by field (`profile.bio`), their `$ref`s read in `document`."""
     probes: list[Probe] = []
     for name, field in schema.get("properties", {}).items():
         for branch in _branches(field)[:1]:
-            kind = branch.get("type")
+            if "$ref" in branch and document is not None:
+                branch = schema_of(document, branch["$ref"].rpartition("/")[2])
+            kind, path = branch.get("type"), f"{prefix}{name}"
             if kind == "string" and "enum" not in branch and "const" not in branch:
-                probes += _string_probes(name, branch)
+                probes += _string_probes(path, branch)
             elif kind in ("integer", "number"):
-                probes += _number_probes(name, branch, 1 if kind == "integer" else step)
+                probes += _number_probes(path, branch, 1 if kind == "integer" else step)
+            elif "properties" in branch:
+                probes += bounds(branch, step=step, document=document, prefix=f"{path}.")
     return probes
 
 

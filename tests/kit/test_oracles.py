@@ -10,6 +10,7 @@ import pytest
 
 from runeframe_nb import alchemy, oracles
 from runeframe_nb.data import HOSTILE, hostile_text
+from runeframe_nb.openapi import RouteMatcher
 
 
 def test_changed_reads_numbers_by_value_and_nested_fields_by_path() -> None:
@@ -176,6 +177,37 @@ def test_bounds_from_a_schema() -> None:
     assert not any(field == "kind" for field, _ in probes)
 
 
+def test_bounds_reach_into_nested_objects_and_probes_set_them() -> None:
+    """A bio inside a profile is bounded like a top-level field; a probe sets it in a copy
+    of the body, keeping the profile's other fields."""
+    document = {
+        "components": {
+            "schemas": {
+                "Profile": {"properties": {"bio": {"type": "string", "maxLength": 3}}},
+                "NewUser": {
+                    "properties": {
+                        "name": {"type": "string", "maxLength": 2},
+                        "profile": {"anyOf": [{"$ref": "#/components/schemas/Profile"}]},
+                    }
+                },
+            }
+        }
+    }
+    probes = oracles.bounds(oracles.schema_of(document, "NewUser"), document=document)
+    nested = {p.why: p for p in probes if p.field == "profile.bio"}
+    assert (nested["one past maxLength"].value, nested["one past maxLength"].accepted) == (
+        "ä" * 4,
+        False,
+    )
+    body = {"name": "x", "profile": {"avatar": "a.png"}}
+    assert nested["at maxLength"].applied(body) == {
+        "name": "x",
+        "profile": {"avatar": "a.png", "bio": "äää"},
+    }
+    assert body == {"name": "x", "profile": {"avatar": "a.png"}}
+    assert nested["at maxLength"].applied({}) == {"profile": {"bio": "äää"}}
+
+
 def test_hostile_text_holds_every_kind_and_depends_on_the_seed_alone() -> None:
     text = hostile_text(7, length=200)
     assert all(any(piece in text for piece in kind) for kind in HOSTILE.values())
@@ -195,7 +227,6 @@ def test_alchemy_predicts_product_success_and_reward() -> None:
 
 def test_the_latency_budget_names_the_operation_over_it(monkeypatch: pytest.MonkeyPatch) -> None:
     from runeframe_nb import exchanges, timing
-    from runeframe_nb.openapi import RouteMatcher
 
     log = timing.TimingLog()
     for n in range(5):
@@ -213,3 +244,18 @@ def test_the_latency_budget_names_the_operation_over_it(monkeypatch: pytest.Monk
     assert list(found.over["endpoint"]) == ["POST /messages/"]  # health is not an operation
     assert str(found) == "POST /messages/ 405 ms"
     assert timing.latency_budget(500).over.empty
+
+
+def test_the_timing_log_keeps_a_long_run_evenly_not_its_last_requests() -> None:
+    """Of 10,000 requests a log of 1,000 keeps about a tenth of each stretch: the first
+    thousand are represented as well as the last (a bounded queue would keep only those)."""
+    from runeframe_nb import timing
+
+    log = timing.TimingLog(limit=1_000)
+    for n in range(10_000):
+        log.record(timing.Sample("api", "http://a", "GET", "/x", 200, float(n), float(n)))
+    kept = log.frame(RouteMatcher({"http://a": {"paths": {}}}))["ms"]
+    assert len(kept) == 1_000 and log.seen == 10_000
+    per_stretch = kept.floordiv(2_000).value_counts()
+    assert per_stretch.between(150, 250).all() and len(per_stretch) == 5, per_stretch.to_dict()
+    assert list(kept) == sorted(kept)  # in the order they were taken

@@ -10,6 +10,7 @@ graphql         the edge's GraphQL
 websocket       the live WebSocket and the stream behind it
 security        the holes the OWASP API Top 10 names
 faults          faults the stack absorbs: run as controls
+properties      one per class of property oracle: round trip, filters, pages, headers, ...
 regressions     held out: committed before the property oracles, to measure them
 """
 
@@ -21,6 +22,7 @@ from . import (  # noqa: F401
     identity,
     infrastructure,
     messages,
+    properties,
     regressions,
     security,
     simulations,
