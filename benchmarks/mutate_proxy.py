@@ -65,7 +65,7 @@ def ours(target: int, port: int) -> list[str]:
     }
     path = Path(tempfile.mkstemp(suffix=".json")[1])
     path.write_text(json.dumps(config))
-    return [sys.executable, "-m", "runeframe_nb.mutate.proxy", str(path)]
+    return [sys.executable, "-m", "runeframe_tools.mutate.proxy", str(path)]
 
 
 def mitm(mitmdump: str) -> Callable[[int, int], list[str]]:

@@ -27,9 +27,9 @@ import nbformat
 import papermill
 from rich.console import Console
 
-from runeframe_nb.runner.artifacts import RunResult
-from runeframe_nb.runner.execute import NotebookResult
-from runeframe_nb.runner.suite import RunOptions, execute_all
+from runeframe_tools.runner.artifacts import RunResult
+from runeframe_tools.runner.execute import NotebookResult
+from runeframe_tools.runner.suite import RunOptions, execute_all
 
 
 def write_notebooks(folder: Path, count: int) -> list[Path]:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import httpx
 
-from runeframe_nb.mutate.harness import proxied_stack
 from runeframe_nb.profiles import load_profile
+from runeframe_tools.mutate.harness import proxied_stack
 
 
 async def create_users(front: str, token: str, users: int, concurrency: int) -> list[float]:

@@ -1,4 +1,6 @@
-"""runeframe_nb: the kit behind the RuneFrame notebooks.
+"""runeframe_nb: the notebook API, what a RuneFrame notebook imports. The tools that run
+notebooks (the `runeframe-nb` command, runner, reports, mutation testing) are
+`runeframe_tools`, which imports this package, never the reverse.
 
 A notebook starts with `env = connect(profile, urls=urls)`, talks to the services with
 the clients (`ApiClient`, `DistileraClient`, ...), records checks with `check(...)`,

@@ -16,7 +16,7 @@ ROOT = Path(__file__).parents[2]
 # a module (a path prefix) and the extras it may import beside the core
 EXTRAS_OF = {
     "runeframe_stack/": {"stack"},
-    "runeframe_nb/mutate/": {"stack"},
+    "runeframe_tools/mutate/": {"stack"},
     "runeframe_nb/load/locust": {"load"},
     "runeframe_nb/pytest_plugin.py": {"pytest"},
 }
@@ -65,6 +65,10 @@ def undeclared(package: str) -> list[str]:
 
 def test_every_import_of_the_kit_is_declared_in_its_core_or_its_extra() -> None:
     assert undeclared("runeframe_nb") == []
+
+
+def test_every_import_of_the_tools_is_declared_in_the_core_or_their_extra() -> None:
+    assert undeclared("runeframe_tools") == []
 
 
 def test_every_import_of_the_stack_is_declared_in_the_stack_extra() -> None:

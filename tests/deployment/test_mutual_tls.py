@@ -12,8 +12,8 @@ import pytest
 from runeframe_nb import fuzz, load
 from runeframe_nb.environment import open_environment
 from runeframe_nb.profiles import Profile
-from runeframe_nb.runner import RunOptions, run
 from runeframe_nb.stack import EmbeddedStack
+from runeframe_tools.runner import RunOptions, run
 
 from .conftest import Params, Pki, deployment_settings, serving
 

@@ -101,7 +101,16 @@ def test_an_untrusted_ca_is_one_line_naming_the_url_and_the_reason(
         "issuer certificate (name its CA in the profile's tls.ca_bundle, or in SSL_CERT_FILE)"
     )
     tiny = Path(__file__).parents[1] / "kit" / "notebooks"
-    command = [sys.executable, "-m", "runeframe_nb", "run", "--env", name, "--notebooks", str(tiny)]
+    command = [
+        sys.executable,
+        "-m",
+        "runeframe_tools",
+        "run",
+        "--env",
+        name,
+        "--notebooks",
+        str(tiny),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=params.folder)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"runeframe-nb: error: {said}"]

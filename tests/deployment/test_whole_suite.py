@@ -27,7 +27,16 @@ NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
 
 def run_suite(name: str, output: Path, *options: str, **variables: str) -> None:
     """`runeframe-nb run --env name`; fails naming every check that did not pass."""
-    command = [sys.executable, "-m", "runeframe_nb", "run", "--env", name, "--output", str(output)]
+    command = [
+        sys.executable,
+        "-m",
+        "runeframe_tools",
+        "run",
+        "--env",
+        name,
+        "--output",
+        str(output),
+    ]
     command += ["--notebooks", str(NOTEBOOKS), *options]
     done = subprocess.run(command, env={**os.environ, **variables}, timeout=1100)
     [archive] = output.iterdir()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from runeframe_nb.runner import RunOptions, run
+from runeframe_tools.runner import RunOptions, run
 
 TINY_NOTEBOOKS = Path(__file__).parent / "notebooks"
 
@@ -54,7 +54,7 @@ class Tiny:
         return [
             sys.executable,
             "-m",
-            "runeframe_nb",
+            "runeframe_tools",
             *arguments,
             "--notebooks",
             str(self.folder),

@@ -20,8 +20,8 @@ from runeframe_nb.environment import open_environment
 from runeframe_nb.errors import ProfileError
 from runeframe_nb.oauth import ClientCredentials
 from runeframe_nb.profiles import Profile
-from runeframe_nb.runner.suite import kernel_variables
 from runeframe_nb.stack import EmbeddedStack
+from runeframe_tools.runner.suite import kernel_variables
 
 SECRET = "a client's secret, kept in the environment"
 LIFE = 3  # seconds a token lives on this stack: long enough to use, short enough to outlive

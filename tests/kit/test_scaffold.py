@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from runeframe_nb.errors import KitError
-from runeframe_nb.scaffold import init
+from runeframe_tools.scaffold import init
 
 
 def test_an_empty_folder_gets_the_notebooks_profiles_and_a_workflow(tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_the_suite_runs_in_the_folder_it_was_written_to(
     """The notebooks find the folder's own params/, against a deployment its profile
     names (the session's stack)."""
     theirs = tmp_path / "theirs"
-    command = [sys.executable, "-m", "runeframe_nb"]
+    command = [sys.executable, "-m", "runeframe_tools"]
     subprocess.run([*command, "init", str(theirs)], check=True, capture_output=True)
     staging = yaml.safe_load((theirs / "params" / "staging.yaml").read_text())
     staging["urls"] = urls

@@ -21,9 +21,9 @@ import httpx
 import pytest
 import websockets
 
-from runeframe_nb.mutate.catalogue.faults import OUTAGE_SECONDS
-from runeframe_nb.mutate.harness import Proxied, proxied_stack
 from runeframe_nb.profiles import Profile
+from runeframe_tools.mutate.catalogue.faults import OUTAGE_SECONDS
+from runeframe_tools.mutate.harness import Proxied, proxied_stack
 
 ROUNDS = 7  # one round every two seconds: before, during and after the outage
 UPDATES_PER_ROUND = 2

@@ -187,7 +187,7 @@ def test_successes_and_failures_merge_apart_across_workers() -> None:
 def test_the_command_fails_past_the_error_rate(tmp_path: Path) -> None:
     """Nothing listens: every request fails, the exit code says so (as Locust's does)."""
     url = f"http://127.0.0.1:{any_free_port()}/"
-    command = [sys.executable, "-m", "runeframe_nb", "load", url, "--requests", "50"]
+    command = [sys.executable, "-m", "runeframe_tools", "load", url, "--requests", "50"]
     done = subprocess.run([*command, "--workers", "1"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.strip() == (
@@ -227,7 +227,7 @@ def test_a_bad_plan_is_one_clear_error(plan: dict[str, object], message: str) ->
 
 def test_the_command_prints_one_json_object(target: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "runeframe_nb", "load", target, "--requests", "500", "--json"],
+        [sys.executable, "-m", "runeframe_tools", "load", target, "--requests", "500", "--json"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -365,7 +365,7 @@ def test_the_command_says_when_the_generator_measured_itself(
 ) -> None:
     from typer.testing import CliRunner
 
-    from runeframe_nb.cli import app
+    from runeframe_tools.cli import app
 
     def saturated(plan: load.LoadPlan) -> load.LoadResult:
         recorder = Measurements(started=0.0)

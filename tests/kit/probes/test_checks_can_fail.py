@@ -6,10 +6,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from runeframe_nb.mutate import find
-from runeframe_nb.mutate.run import MutateOptions, Trials
 from runeframe_nb.profiles import Profile
-from runeframe_nb.runner.artifacts import RunResult
+from runeframe_tools.mutate import find
+from runeframe_tools.mutate.run import MutateOptions, Trials
+from runeframe_tools.runner.artifacts import RunResult
 
 NOTEBOOKS = Path(__file__).parents[3] / "notebooks"
 # notebook, the mutant whose wrong answer it must notice, the check that must turn red
@@ -57,7 +57,7 @@ def test_each_check_turns_red_on_the_wrong_answer_it_was_blind_to(
 def test_the_quality_notebook_alone_does_not_pass_for_want_of_others(
     tmp_path: Path, params_dir: Path
 ) -> None:
-    from runeframe_nb.runner import RunOptions, run
+    from runeframe_tools.runner import RunOptions, run
 
     result = run(
         RunOptions(profile="remote", only=["10_quality"], notebooks=NOTEBOOKS, output=tmp_path)

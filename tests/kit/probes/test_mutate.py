@@ -11,13 +11,13 @@ import httpx
 import pytest
 import websockets
 
-from runeframe_nb.mutate import find, registered
-from runeframe_nb.mutate.harness import ProxyProcess
-from runeframe_nb.mutate.mutants import Mutant
-from runeframe_nb.mutate.proxy import Route
-from runeframe_nb.mutate.run import MutateOptions, Mutation, Outcome, mutate, selected
 from runeframe_nb.profiles import SERVICES
 from runeframe_nb.stack import free_port_block
+from runeframe_tools.mutate import find, registered
+from runeframe_tools.mutate.harness import ProxyProcess
+from runeframe_tools.mutate.mutants import Mutant
+from runeframe_tools.mutate.proxy import Route
+from runeframe_tools.mutate.run import MutateOptions, Mutation, Outcome, mutate, selected
 
 NOTEBOOKS = Path(__file__).parents[3] / "notebooks"
 
@@ -73,10 +73,10 @@ def test_the_score_is_the_share_killed_times_the_share_without_false_alarm() -> 
 def test_a_kill_counts_only_when_the_failed_check_saw_the_mutant() -> None:
     """A failed check whose evidence reached the operation the mutant changes kills it; a
     failure elsewhere, a crash or a timeout is a verdict of its own."""
-    from runeframe_nb.mutate.run import _caught, mutant_verdict
     from runeframe_nb.results import Check
-    from runeframe_nb.runner.artifacts import RunResult
-    from runeframe_nb.runner.execute import NotebookResult
+    from runeframe_tools.mutate.run import _caught, mutant_verdict
+    from runeframe_tools.runner.artifacts import RunResult
+    from runeframe_tools.runner.execute import NotebookResult
 
     m = Mutant("x", "", "mercatrix", ("POST /transactions/",))
     reached = {"service": "mercatrix", "method": "POST", "operation": "/transactions/"}
@@ -206,11 +206,11 @@ def test_a_failed_control_stops_the_command_before_any_mutant(
     behaviour: no mutant runs, and the command says so and fails."""
     from typer.testing import CliRunner
 
-    from runeframe_nb.cli import app
-    from runeframe_nb.mutate import run as mutate_run
     from runeframe_nb.results import Check
-    from runeframe_nb.runner.artifacts import RunResult
-    from runeframe_nb.runner.execute import NotebookResult
+    from runeframe_tools.cli import app
+    from runeframe_tools.mutate import run as mutate_run
+    from runeframe_tools.runner.artifacts import RunResult
+    from runeframe_tools.runner.execute import NotebookResult
 
     tried: list[tuple[str | None, list[str]]] = []
 

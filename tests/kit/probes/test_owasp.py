@@ -11,10 +11,10 @@ import pytest
 import runeframe_nb as rf
 from runeframe_nb import owasp
 from runeframe_nb.environment import Environment
-from runeframe_nb.mutate.harness import ProxyProcess
-from runeframe_nb.mutate.proxy import Route
 from runeframe_nb.profiles import SERVICES, Profile
 from runeframe_nb.stack import free_port_block
+from runeframe_tools.mutate.harness import ProxyProcess
+from runeframe_tools.mutate.proxy import Route
 
 # each probe, and a mutant that opens the hole it looks for
 VULNERABLE = {

@@ -14,10 +14,10 @@ import nbformat
 import pytest
 from rich.console import Console
 
-from runeframe_nb.lab import run_lab
-from runeframe_nb.report import diff_runs, history, open_run, prune, render
-from runeframe_nb.report.archive import Run
 from runeframe_nb.results import Fact, RunRecord
+from runeframe_tools.lab import run_lab
+from runeframe_tools.report import diff_runs, history, open_run, prune, render
+from runeframe_tools.report.archive import Run
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,7 +50,7 @@ def test_the_report_draws_every_registered_chart_that_has_data(
 ) -> None:
     import plotly.graph_objects as go
 
-    from runeframe_nb.report import charts
+    from runeframe_tools.report import charts
 
     assert list(charts.CHARTS) == [
         "coverage",
@@ -121,7 +121,7 @@ def test_the_diff_command_prints_and_writes_html(
     b = tiny.run("passes", answer=3)
     output = str(tmp_path / "outputs")
     done = subprocess.run(
-        [sys.executable, "-m", "runeframe_nb", "diff", a.name, b.name, "--output", output],
+        [sys.executable, "-m", "runeframe_tools", "diff", a.name, b.name, "--output", output],
         capture_output=True,
         text=True,
     )
@@ -145,7 +145,7 @@ def test_history_lists_runs_and_prunes_by_count(
 
 def test_an_unknown_run_is_one_line(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "runeframe_nb", "report", "nope", "--output", str(tmp_path)],
+        [sys.executable, "-m", "runeframe_tools", "report", "nope", "--output", str(tmp_path)],
         capture_output=True,
         text=True,
     )
@@ -228,7 +228,7 @@ def test_a_run_is_found_by_its_folder_or_by_its_id(
     assert open_run(relative).folder == relative  # a path means that path
     assert open_run(folder.name, tmp_path / "outputs").folder == folder  # an id, under output
     missing = subprocess.run(
-        [sys.executable, "-m", "runeframe_nb", "report", "outputs/nope"],
+        [sys.executable, "-m", "runeframe_tools", "report", "outputs/nope"],
         capture_output=True,
         text=True,
     )
@@ -242,7 +242,7 @@ def test_lab_finds_jupyterlab_beside_the_kits_interpreter(
 ) -> None:
     """Run as .venv/bin/runeframe-nb without the venv activated, JupyterLab is still found;
     as root (a container) it is allowed to run; options after -- reach it."""
-    from runeframe_nb import lab
+    from runeframe_tools import lab
 
     bin_dir = tmp_path / "venv" / "bin"
     bin_dir.mkdir(parents=True)
@@ -333,7 +333,7 @@ def test_a_run_held_to_a_baseline_fails_on_what_got_slower(tmp_path: Path) -> No
     comparison is kept beside the run; a run as fast as its baseline passes."""
     from types import SimpleNamespace
 
-    from runeframe_nb import cli
+    from runeframe_tools import cli
 
     fast = [5.0 + n % 7 for n in range(60)]
     before = archived(tmp_path / "before", {"POST /x": fast, "GET /y": fast})

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from runeframe_nb.runner import RunOptions, run
-from runeframe_nb.runner.artifacts import RunResult
-from runeframe_nb.runner.ci import report_to_ci
-from runeframe_nb.runner.merge import merge
-from runeframe_nb.runner.select import shard_of
+from runeframe_tools.runner import RunOptions, run
+from runeframe_tools.runner.artifacts import RunResult
+from runeframe_tools.runner.ci import report_to_ci
+from runeframe_tools.runner.merge import merge
+from runeframe_tools.runner.select import shard_of
 
 if TYPE_CHECKING:
     from conftest import Tiny

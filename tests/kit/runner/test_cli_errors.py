@@ -57,7 +57,7 @@ def test_a_run_on_a_bad_profile_is_one_line(
     params: Path, tmp_path: Path, profile: str, says: str
 ) -> None:
     output = tmp_path / "outputs"
-    command = [sys.executable, "-m", "runeframe_nb", "run", "--env", profile]
+    command = [sys.executable, "-m", "runeframe_tools", "run", "--env", profile]
     line = one_line_error(
         [*command, "--notebooks", str(NOTEBOOKS), "--output", str(output)], "runeframe-nb: error:"
     )
@@ -67,7 +67,7 @@ def test_a_run_on_a_bad_profile_is_one_line(
 
 
 def test_a_bad_load_url_is_one_line() -> None:
-    command = [sys.executable, "-m", "runeframe_nb", "load", "http://127.0.0.1:x/"]
+    command = [sys.executable, "-m", "runeframe_tools", "load", "http://127.0.0.1:x/"]
     line = one_line_error([*command, "--requests", "1"], "runeframe-nb: error:")
     assert "has no valid port number" in line
 
@@ -90,14 +90,14 @@ def test_a_port_in_use_is_one_line_naming_it(taken_port: tuple[int, int]) -> Non
 
 def test_fuzzing_a_remote_profile_needs_to_be_asked_for(params: Path) -> None:
     (params / "far.yaml").write_text("stack: remote\nurls: {api: 'https://far.example'}\n")
-    command = [sys.executable, "-m", "runeframe_nb", "fuzz", "--env", "far"]
+    command = [sys.executable, "-m", "runeframe_tools", "fuzz", "--env", "far"]
     line = one_line_error(command, "runeframe-nb: error:")
     assert "pass --remote to go ahead" in line
 
 
 def test_a_baseline_that_is_not_archived_is_one_line_before_anything_runs(tmp_path: Path) -> None:
     output = tmp_path / "outputs"
-    command = [sys.executable, "-m", "runeframe_nb", "run", "--baseline", "nope"]
+    command = [sys.executable, "-m", "runeframe_tools", "run", "--baseline", "nope"]
     line = one_line_error(
         [*command, "--notebooks", str(NOTEBOOKS), "--output", str(output)], "runeframe-nb: error:"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from runeframe_nb.runner.gate import Gate
+from runeframe_tools.runner.gate import Gate
 
 
 def test_an_exclusive_holder_waits_for_shared_ones_and_keeps_new_ones_out() -> None:

@@ -8,7 +8,7 @@ import pytest
 from runeframe_nb.errors import CheckMisused
 from runeframe_nb.recorder import METADATA_KEY, Recorder
 from runeframe_nb.results import Check
-from runeframe_nb.runner import collect_checks
+from runeframe_tools.runner import collect_checks
 
 
 def test_a_check_records_its_verdict_and_detail() -> None:

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from runeframe_nb.errors import RunError
-from runeframe_nb.runner.refresh import refresh
+from runeframe_tools.runner.refresh import refresh
 
 
 def _notebook(folder: Path, name: str, *cells: str) -> Path:

@@ -13,8 +13,8 @@ import pytest
 from runeframe_nb.errors import ArchiveError
 from runeframe_nb.recorder import publish
 from runeframe_nb.results import SCHEMA_VERSION, Check, Fact, RunRecord
-from runeframe_nb.runner.artifacts import RunResult
-from runeframe_nb.runner.execute import NotebookResult
+from runeframe_tools.runner.artifacts import RunResult
+from runeframe_tools.runner.execute import NotebookResult
 
 NOTEBOOKS = Path(__file__).parents[3] / "notebooks"
 

@@ -16,8 +16,8 @@ import yaml
 from junitparser import Error, Failure, JUnitXml
 
 from runeframe_nb.errors import RunError
-from runeframe_nb.runner import RunOptions, parse_parameters, run
-from runeframe_nb.runner.kernels import KernelPool
+from runeframe_tools.runner import RunOptions, parse_parameters, run
+from runeframe_tools.runner.kernels import KernelPool
 
 if TYPE_CHECKING:
     from conftest import Tiny
@@ -308,7 +308,7 @@ def test_every_check_keeps_the_operations_it_reached(
 
 
 def test_notebooks_named_exactly_run_in_the_order_named() -> None:
-    from runeframe_nb.runner.suite import discover
+    from runeframe_tools.runner.suite import discover
 
     assert [p.stem for p in discover(NOTEBOOKS, ["raises", "passes"])] == ["raises", "passes"]
     assert [p.stem for p in discover(NOTEBOOKS, ["r*", "pa*"])] == ["passes", "raises"]
@@ -349,8 +349,8 @@ def test_a_long_cells_steps_show_in_the_notebooks_line_and_stay_in_the_notebook(
 def test_the_live_table_shows_the_running_cells_step() -> None:
     from rich.console import Console
 
-    from runeframe_nb.runner.execute import NotebookResult
-    from runeframe_nb.runner.progress import Progress
+    from runeframe_tools.runner.execute import NotebookResult
+    from runeframe_tools.runner.progress import Progress
 
     nb = NotebookResult("08_performance", "in.ipynb", "out.ipynb", status="running")
     console = Console(record=True, width=200)
@@ -367,7 +367,7 @@ def test_the_live_table_shows_the_running_cells_step() -> None:
 def test_a_scale_preset_gives_its_notebooks_their_parameters_and_the_command_line_wins(
     tmp_path: Path, params_dir: Path
 ) -> None:
-    from runeframe_nb.runner.scale import Scale
+    from runeframe_tools.runner.scale import Scale
 
     scale = Scale(name="big", notebooks={"passes": {"answer": 3}})
     common = {"profile": "remote", "only": ["passes"], "notebooks": NOTEBOOKS}
@@ -379,7 +379,7 @@ def test_a_scale_preset_gives_its_notebooks_their_parameters_and_the_command_lin
 
 
 def test_the_seed_scale_is_the_seeds_durations_for_parameters_the_notebook_has() -> None:
-    from runeframe_nb.runner.scale import load_scale
+    from runeframe_tools.runner.scale import load_scale
 
     repo = Path(__file__).parents[3]
     scale = load_scale("seed", repo / "params")

@@ -42,7 +42,7 @@ def test_no_file_a_run_leaves_holds_a_secret(
         assert done.returncode == 1, done.stderr  # its check fails, by design
         said += [done.stdout, done.stderr]
     first, second = sorted(p.name for p in output.iterdir())
-    diff = [sys.executable, "-m", "runeframe_nb", "diff", first, second, "--output", str(output)]
+    diff = [sys.executable, "-m", "runeframe_tools", "diff", first, second, "--output", str(output)]
     subprocess.run(diff, check=True, capture_output=True, timeout=120)
     files = [p for folder in (output, allure) for p in folder.rglob("*") if p.is_file()]
     names = {p.name for p in files}

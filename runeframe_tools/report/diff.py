@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..results import Fact
+from runeframe_nb.results import Fact
+
 from .archive import Run
 
 MIN_SAMPLES = 20

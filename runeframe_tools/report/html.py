@@ -18,10 +18,11 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 from plotly.offline import get_plotlyjs
 
-from ..results import Fact
-from ..runner.capsule import as_text
+from runeframe_nb.results import Fact
+
 from . import charts
 from .archive import Run
+from .capsule import as_text
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 TEMPLATES = jinja2.Environment(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..errors import KitError
+from runeframe_nb.errors import KitError
 
 HERE = Path(__file__).parent
 

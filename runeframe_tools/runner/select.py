@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import RunError
+from runeframe_nb.errors import RunError
+
 from .artifacts import RunResult
 from .names import NEWEST
 

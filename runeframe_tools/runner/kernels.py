@@ -22,7 +22,7 @@ from typing import IO
 
 from jupyter_client.manager import AsyncKernelManager
 
-from ..errors import RunError
+from runeframe_nb.errors import RunError
 
 KERNEL_ENV = {
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # debugpy's warning on frozen modules

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from ..results import Check
+from runeframe_nb.results import Check
 
 HAR_VERSION = "1.2"
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from .environment import open_environment
-from .errors import KitError
-from .profiles import PARAMS_VARIABLE, URL_VARIABLES, find_params_dir, load_profile
+from runeframe_nb.environment import open_environment
+from runeframe_nb.errors import KitError
+from runeframe_nb.profiles import PARAMS_VARIABLE, URL_VARIABLES, find_params_dir, load_profile
 
 
 def lab_environment(urls: dict[str, str], token: str | None) -> dict[str, str]:

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..errors import RunError
-from ..profiles import find_params_dir
+from runeframe_nb.errors import RunError
+from runeframe_nb.profiles import find_params_dir
 
 
 class Scale(BaseModel):

@@ -7,7 +7,7 @@ is uvicorn (the stack's own, so no product banner or header is added on the way)
 upstream client is aiohttp's keep-alive session; benchmarks/mutate_proxy.py measures
 what the hop costs against mitmproxy's reverse mode.
 
-Run as a process (`python -m runeframe_nb.mutate.proxy CONFIG.json`); it says `ready` on
+Run as a process (`python -m runeframe_tools.mutate.proxy CONFIG.json`); it says `ready` on
 standard output once every port listens, and dies with its parent.
 """
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..errors import ArchiveError
+from runeframe_nb.errors import ArchiveError
+
 from .archive import Run, history, open_run, prune
 from .diff import diff_runs
 from .html import render

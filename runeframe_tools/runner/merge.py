@@ -17,10 +17,11 @@ from typing import Any
 
 from rich.console import Console
 
-from .. import masking
-from ..environment import open_environment
-from ..errors import RunError
-from ..profiles import load_profile
+from runeframe_nb import masking
+from runeframe_nb.environment import open_environment
+from runeframe_nb.errors import RunError
+from runeframe_nb.profiles import load_profile
+
 from .artifacts import RunResult
 from .execute import NotebookResult
 
@@ -28,7 +29,7 @@ from .execute import NotebookResult
 def merge(references: list[str], options: Any, console: Console) -> RunResult:
     """Join the shard runs `references` (ids or folders) under `options.output`."""
     from ..report.archive import open_run
-    from .suite import _now, discover, execute_all, kernel_variables, new_run_id, phase_of
+    from .suite import Phase, _now, discover, execute_all, kernel_variables, new_run_id, phase_of
 
     shards = [RunResult.read(open_run(ref, options.output).folder) for ref in references]
     profiles = sorted({s.profile for s in shards})
@@ -59,7 +60,7 @@ def merge(references: list[str], options: Any, console: Console) -> RunResult:
         result.residue += shard.residue
     merged = {nb.name for nb in result.notebooks}
     after = [p for p in discover(options.notebooks, []) if p.stem not in merged]
-    after = [p for p in after if phase_of(NotebookResult(p.stem, str(p), "")) == 2]
+    after = [p for p in after if phase_of(NotebookResult(p.stem, str(p), "")) == Phase.AFTER_ALL]
     console.print(
         f"merge {run_id}: {len(shards)} runs, {len(merged)} notebooks"
         + (f"; then {', '.join(p.stem for p in after)} over the whole" if after else ""),

@@ -22,9 +22,10 @@ from junitparser import (
     TestSuite,
 )
 
-from .._version import __version__
-from ..results import Check, RunRecord, RunStatus, Tally
-from .capsule import as_text, write_har
+from runeframe_nb import __version__
+from runeframe_nb.results import Check, RunRecord, RunStatus, Tally
+
+from ..report.capsule import as_text, write_har
 from .execute import NotebookResult
 
 KIT_VERSION = __version__

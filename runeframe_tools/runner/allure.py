@@ -31,9 +31,10 @@ from allure_commons.model2 import (
 from allure_commons.types import AttachmentType, LabelType
 from allure_commons.utils import md5, uuid4
 
-from ..recorder import METADATA_KEY
+from runeframe_nb.recorder import METADATA_KEY
+
+from ..report.capsule import as_text, har
 from .artifacts import KIT_VERSION, RunResult, group_of
-from .capsule import as_text, har
 from .execute import NotebookResult
 
 Cell = dict[str, Any]

@@ -39,8 +39,9 @@ from typing import Any, Literal
 import nbformat
 from rich.console import Console
 
-from ..errors import MutateError
-from ..profiles import Profile, load_profile
+from runeframe_nb.errors import MutateError
+from runeframe_nb.profiles import Profile, load_profile
+
 from ..runner.artifacts import RunResult
 from ..runner.gate import Gate
 from ..runner.suite import RunOptions, discover, new_run_id, run

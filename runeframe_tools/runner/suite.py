@@ -15,6 +15,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,13 @@ import nbformat
 import yaml
 from rich.console import Console
 
-from .. import masking, oauth
-from ..environment import Environment, open_environment
-from ..errors import RunError
-from ..fixtures import sweep
-from ..profiles import PARAMS_VARIABLE, Profile, find_params_dir, load_profile
-from ..recorder import STOP_VARIABLE
+from runeframe_nb import masking, oauth
+from runeframe_nb.environment import Environment, open_environment
+from runeframe_nb.errors import RunError
+from runeframe_nb.fixtures import sweep
+from runeframe_nb.profiles import PARAMS_VARIABLE, Profile, find_params_dir, load_profile
+from runeframe_nb.recorder import STOP_VARIABLE
+
 from .artifacts import RunResult
 from .execute import NotebookResult, execute
 from .gate import Gate
@@ -177,7 +179,7 @@ def kernel_variables(env: Environment, masks: Path, token_cache: Path) -> dict[s
 def _shard(sources: list[Path], options: RunOptions) -> list[Path]:
     """This run's share of `sources`; notebooks marked `after_all` are left to the merge."""
     assert options.shard is not None
-    own = [p for p in sources if phase_of(NotebookResult(p.stem, str(p), "")) != 2]
+    own = [p for p in sources if phase_of(NotebookResult(p.stem, str(p), "")) != Phase.AFTER_ALL]
     names = [p.stem for p in own]
     taken = shard_of(names, options.shard, durations(options.output, names))
     if not taken:
@@ -186,11 +188,20 @@ def _shard(sources: list[Path], options: RunOptions) -> list[Path]:
     return [p for p in own if p.stem in taken]
 
 
-def phase_of(notebook: NotebookResult) -> int:
-    """When a notebook runs: with the others (0), alone so nothing skews what it
-    measures (1, metadata `alone`), or last, reading the others' results (2, `after_all`)."""
+class Phase(IntEnum):
+    """When a notebook runs, in this order: with the others; alone, so nothing skews what
+    it measures (metadata `alone`); last, reading the others' results (`after_all`)."""
+
+    WITH_OTHERS = 0
+    ALONE = 1
+    AFTER_ALL = 2
+
+
+def phase_of(notebook: NotebookResult) -> Phase:
     metadata = nbformat.read(notebook.source, as_version=4).metadata.get("runeframe", {})
-    return 2 if metadata.get("after_all") else 1 if metadata.get("alone") else 0
+    if metadata.get("after_all"):
+        return Phase.AFTER_ALL
+    return Phase.ALONE if metadata.get("alone") else Phase.WITH_OTHERS
 
 
 def execute_all(
@@ -205,8 +216,12 @@ def execute_all(
     environment."""
     todo = [nb for nb in result.notebooks if nb.status == "queued"]
     phases = [phase_of(nb) for nb in todo]
-    by_phase = [[nb for nb, p in zip(todo, phases, strict=True) if p == k] for k in (0, 1, 2)]
-    batches = [by_phase[0], *([nb] for nb in by_phase[1]), by_phase[2]]
+    by_phase = {k: [nb for nb, p in zip(todo, phases, strict=True) if p == k] for k in Phase}
+    batches = [
+        by_phase[Phase.WITH_OTHERS],
+        *([nb] for nb in by_phase[Phase.ALONE]),
+        by_phase[Phase.AFTER_ALL],
+    ]
     jobs = max(1, min(options.jobs, len(todo)))
     kernel_env = {PARAMS_VARIABLE: str(find_params_dir().resolve()), **(variables or {})}
     masks = kernel_env.get(masking.VARIABLE)
@@ -235,7 +250,7 @@ def execute_all(
                     if options.scale is not None:  # the preset's, then the command line's
                         preset = options.scale.notebooks.get(nb.name, {})
                         given = {**given, **preset, **options.parameters}
-                    alone = phases[todo.index(nb)] == 1
+                    alone = phases[todo.index(nb)] == Phase.ALONE
                     with options.gate.exclusive() if alone else options.gate.shared():
                         if stop.is_set():
                             nb.status = "skipped"
@@ -260,7 +275,7 @@ def execute_all(
                 }
                 for batch in batches:
                     given = parameters
-                    if batch and batch is by_phase[2]:
+                    if batch and batch is by_phase[Phase.AFTER_ALL]:
                         # what the summary notebooks read: the results, junit.xml and the
                         # report so far (the notebooks' own pages come at the end)
                         result.write()

@@ -20,13 +20,13 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from runeframe_nb import fixtures
+from runeframe_nb.environment import Environment
+from runeframe_nb.errors import MutateError
+from runeframe_nb.profiles import SERVICES, Profile
+from runeframe_nb.stack import BASE_PORTS, EmbeddedStack, free_port_block
 from runeframe_process import die_with_parent, stop
 
-from .. import fixtures
-from ..environment import Environment
-from ..errors import MutateError
-from ..profiles import SERVICES, Profile
-from ..stack import BASE_PORTS, EmbeddedStack, free_port_block
 from .proxy import Route
 
 READY_SECONDS = 20.0
@@ -40,7 +40,7 @@ class Proxied:
 
 
 class ProxyProcess:
-    """`python -m runeframe_nb.mutate.proxy` with `routes` and one mutant, as a child."""
+    """`python -m runeframe_tools.mutate.proxy` with `routes` and one mutant, as a child."""
 
     def __init__(
         self, routes: list[Route], mutant: str | None, admin_token: str, log: Path, seed: int = 0
@@ -59,7 +59,7 @@ class ProxyProcess:
             json.dump(self.config, config)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "runeframe_nb.mutate.proxy", config.name],
+                [sys.executable, "-m", "runeframe_tools.mutate.proxy", config.name],
                 stdout=subprocess.PIPE,
                 stderr=log,
                 preexec_fn=die_with_parent,

@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import MutateError
+from runeframe_nb.errors import MutateError
 
 if TYPE_CHECKING:
     from .proxy import Call, Reply

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ArchiveError
-from ..results import RESULTS_FILE, Check, Fact, RunRecord
+from runeframe_nb.errors import ArchiveError
+from runeframe_nb.results import RESULTS_FILE, Check, Fact, RunRecord
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from .errors import FuzzError, KitError
+from runeframe_nb.errors import FuzzError, KitError
 
 app = typer.Typer(
     add_completion=False,
@@ -85,7 +85,8 @@ def run(
     ] = None,
 ) -> None:
     """Execute the notebooks with papermill, archive them, write results.json and junit.xml."""
-    from .profiles import load_profile
+    from runeframe_nb.profiles import load_profile
+
     from .report import open_run
     from .runner import RunOptions, parse_parameters
     from .runner import run as run_notebooks
@@ -200,7 +201,8 @@ def merge(
     allure: AllureOption = None,
 ) -> None:
     """Join shard runs into one: results, junit.xml, report; after_all notebooks run here."""
-    from .profiles import load_profile
+    from runeframe_nb.profiles import load_profile
+
     from .runner import RunOptions
     from .runner.merge import merge as merge_runs
 
@@ -323,9 +325,9 @@ def fuzz(
     ] = False,
 ) -> None:
     """Fuzz every service's OpenAPI operations and the GraphQL schema with schemathesis."""
-    from . import fuzz as fuzzing
-    from .environment import open_environment
-    from .profiles import load_profile
+    from runeframe_nb import fuzz as fuzzing
+    from runeframe_nb.environment import open_environment
+    from runeframe_nb.profiles import load_profile
 
     profile = load_profile(env)
     if profile.stack != "embedded" and not remote:
@@ -378,8 +380,8 @@ def mutate(
     ] = 120.0,
 ) -> None:
     """Inject realistic regressions through a fault proxy; the suite must catch each."""
-    from .errors import MutateError
-    from .extras import require
+    from runeframe_nb.errors import MutateError
+    from runeframe_nb.extras import require
 
     require("stack", "aiohttp", "runeframe-nb mutate (a fault proxy before a stack)", MutateError)
     from .mutate import registered
@@ -498,9 +500,9 @@ def load(
     A generator that ran out of CPU or event loop says so: then it measured itself."""
     import json
 
-    from . import load as engine_module
-    from .load.resources import saturation
-    from .network import Tls
+    from runeframe_nb import load as engine_module
+    from runeframe_nb.load.resources import saturation
+    from runeframe_nb.network import Tls
 
     headers = {}
     for item in header or []:

@@ -15,8 +15,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from traitlets.config import Config
 
-from .. import masking
-from ..errors import RunError
+from runeframe_nb import masking
+from runeframe_nb.errors import RunError
+
 from .execute import collect_checks
 from .kernels import KERNEL_ENV
 

@@ -13,8 +13,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from .. import charts
-from ..results import Fact
+from runeframe_nb import charts
+from runeframe_nb.results import Fact
+
 from .archive import Run, history
 
 PERCENTILES = ["p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms"]

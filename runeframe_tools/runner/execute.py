@@ -21,9 +21,10 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from ..errors import RunError
-from ..recorder import METADATA_KEY
-from ..results import Check, Fact, NotebookStatus, NotebookSummary
+from runeframe_nb.errors import RunError
+from runeframe_nb.recorder import METADATA_KEY
+from runeframe_nb.results import Check, Fact, NotebookStatus, NotebookSummary
+
 from .kernels import KernelPool
 
 CellCallback = Callable[[int, int], None]
