@@ -342,15 +342,9 @@ def fuzz(
         results = fuzzing.fuzz(environment, output, only=only, max_examples=max_examples, seed=seed)
     finally:
         environment.close()
-    console.print(fuzzing.summary(results).to_string(), highlight=False)
-    found = fuzzing.failures(results)
-    for row in found.itertuples():
-        what = row.request if isinstance(row.request, str) else row.error
-        console.print(f"[red]✘[/red] {row.target} {row.operation}: {row.check} — {what}")
-    cases = sum(r.cases for r in results)
-    verdict = "no failures" if found.empty else f"{len(found)} failures"
-    console.print(f"{cases:,} cases, {verdict}; reports in {output}", highlight=False)
-    raise typer.Exit(0 if found.empty else 1)
+    from .present import fuzz_results
+
+    raise typer.Exit(0 if fuzz_results(results, output, console) else 1)
 
 
 @app.command()
@@ -385,23 +379,13 @@ def mutate(
 
     require("stack", "aiohttp", "runeframe-nb mutate (a fault proxy before a stack)", MutateError)
     from .mutate import registered
-    from .mutate.run import MutateOptions, table
+    from .mutate.run import MutateOptions
     from .mutate.run import mutate as run_mutants
+    from .present import catalogue, mutation_result
+    from .report import open_run, render
 
     if list_mutants:
-        import pandas as pd
-
-        rows = [
-            {
-                "mutant": m.name,
-                "kind": "tolerated" if m.tolerated else "mutant",
-                "service": m.service,
-                "side": m.side,
-                "breaks": m.breaks,
-            }
-            for m in registered().values()
-        ]
-        console.print(pd.DataFrame(rows).to_string(index=False), highlight=False)
+        catalogue(registered().values(), console)
         return
     options = MutateOptions(
         profile=env,
@@ -415,36 +399,8 @@ def mutate(
         tolerated=tolerated,
     )
     mutation = run_mutants(options, console)
-    from .report import open_run, render
-
-    report = render(open_run(mutation.folder))
-    if mutation.control.verdict != "passed":
-        failed = "; ".join(f"{c['notebook']}: {c['check']}" for c in mutation.control.caught_by[:3])
-        console.print(
-            f"[red]the control failed through the proxy with no mutant: the proxy itself "
-            f"changes behaviour, so no mutant was run[/red] ({failed}); report {report}",
-            highlight=False,
-        )
-        raise typer.Exit(1)
-    console.print(table(mutation).to_string(index=False), highlight=False)
-    quiet = (
-        "no false alarm"
-        if not mutation.false_alarms
-        else (f"[red]{mutation.false_alarms} false alarms[/red]")
-    )
-    ok = mutation.score >= min_score and not mutation.false_alarms
-    colour = "green" if ok else "red"
-    others = ", ".join(f"{n} {v}" for v, n in mutation.verdicts().items() if v != "killed")
-    held, of = mutation.held_out
-    console.print(
-        f"[{colour}]score {mutation.score:.2f}[/{colour}]: {mutation.killed} of "
-        f"{len(mutation.mutants)} mutants killed by a check that saw them"
-        + (f" ({others})" if others else "")
-        + (f", {held} of {of} held out" if of else "")
-        + f", {quiet}, in {mutation.duration:.0f}s; report {report}",
-        highlight=False,
-    )
-    raise typer.Exit(0 if ok else 1)
+    mutation_result(mutation, render(open_run(mutation.folder)), console, min_score)
+    raise typer.Exit(0 if mutation.passes(min_score) else 1)
 
 
 @app.command()
@@ -469,7 +425,9 @@ def load(
         Path | None, typer.Option(help="Bearer tokens, one per line, one per virtual user.")
     ] = None,
     think_time: Annotated[float, typer.Option(min=0, help="Seconds between iterations.")] = 0.0,
-    engine: Annotated[str, typer.Option(help="runeframe, or locust (distributed).")] = "runeframe",
+    engine_name: Annotated[
+        str, typer.Option("--engine", help="runeframe, or locust (distributed).")
+    ] = "runeframe",
     remote_workers: Annotated[
         int, typer.Option(min=0, help="Locust: also wait for this many workers from elsewhere.")
     ] = 0,
@@ -498,76 +456,29 @@ def load(
     Throughput and percentiles are the successful answers'; failures (no answer, or a
     status of 400 and up) are counted apart, and past --max-error-rate the exit code is 1.
     A generator that ran out of CPU or event loop says so: then it measured itself."""
-    import json
-
-    from runeframe_nb import load as engine_module
-    from runeframe_nb.load.resources import saturation
+    from runeframe_nb import load as engine
     from runeframe_nb.network import Tls
 
-    headers = {}
-    for item in header or []:
-        name, sep, value = item.partition(":")
-        if not sep or not name.strip():
-            raise engine_module.LoadError(f"header {item!r} is not 'Name: value'")
-        headers[name.strip()] = value.strip()
-    tokens: list[str] = []
-    if tokens_file is not None:
-        try:
-            tokens = [line.strip() for line in tokens_file.read_text().splitlines() if line.strip()]
-        except OSError as exc:
-            raise engine_module.LoadError(f"cannot read {tokens_file}: {exc.strerror}") from None
-    plan = engine_module.LoadPlan(
+    from .present import load_result
+
+    plan = engine.LoadPlan(
         url,
         users=users,
         rate=rate,
         duration=duration,
         requests=requests,
         workers=workers,
-        headers=headers,
-        tokens=tokens,
+        headers=engine.headers_from(header or []),
+        tokens=engine.tokens_from(tokens_file),
         think_time=think_time,
         remote_workers=remote_workers,
         master_port=master_port,
         tls=Tls(ca_bundle=cacert, client_cert=cert, client_key=key, verify=not insecure).resolved(),
     )
-    result = engine_module.run_sync(plan, engine=engine)
-    summary = result.summary()
-    if json_output:
-        print(json.dumps(summary))
-    else:
-        console.print(
-            f"{summary['engine']} {summary['model']} model, {summary['users']} users, "
-            f"{summary['workers']} workers: {summary['requests']:,} requests in "
-            f"{summary['duration_s']:.1f}s: {summary['ok']:,} ok = {summary['rps']:,.0f} req/s, "
-            f"{summary['errors']:,} failed = {summary['failed_rps']:,.0f} req/s",
-            highlight=False,
-        )
-        console.print(
-            "latency ms (successes): "
-            + "  ".join(
-                f"{key[:-3]} {summary[key]:.2f}"
-                for key in ("mean_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms")
-            ),
-            highlight=False,
-        )
-        console.print(result.endpoints().to_string())
-    busy, _ = saturation(result.generator())
-    if busy:
-        print(
-            f"runeframe-nb: the load generator ran out ({busy}): these figures are its "
-            "limit, not the target's; spread the load over more --workers",
-            file=sys.stderr,
-        )
-    if summary["error_rate"] > max_error_rate:
-        kinds = ", ".join(f"{k} {n}" for k, n in summary["error_kinds"].items())
-        kinds = kinds or "statuses >= 400"
-        print(
-            f"runeframe-nb: {summary['errors']:,} of {summary['requests']:,} requests failed "
-            f"({summary['error_rate']:.1%}, more than --max-error-rate {max_error_rate:.1%}): "
-            f"{kinds}",
-            file=sys.stderr,
-        )
-        raise typer.Exit(1)
+    result = engine.run_sync(plan, engine=engine_name)
+    verdict = result.verdict(max_error_rate)
+    load_result(result, verdict, console, as_json=json_output)
+    raise typer.Exit(0 if verdict.ok else 1)
 
 
 def with_flag_values(argv: list[str]) -> list[str]:

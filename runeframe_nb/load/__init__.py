@@ -21,9 +21,9 @@ from ..errors import LoadError
 from ..extras import require
 from . import usl
 from .engine import run_plan
-from .plan import LoadPlan, Scenario
+from .plan import LoadPlan, Scenario, headers_from, tokens_from
 from .resources import Resources, settled
-from .stats import LoadResult
+from .stats import LoadResult, LoadVerdict
 from .user import Reply, VirtualUser
 from .workers import run_in_workers
 
@@ -32,13 +32,16 @@ __all__ = [
     "LoadError",
     "LoadPlan",
     "LoadResult",
+    "LoadVerdict",
     "Reply",
     "Resources",
     "Scenario",
     "VirtualUser",
+    "headers_from",
     "run",
     "run_sync",
     "settled",
+    "tokens_from",
     "usl",
 ]
 

@@ -153,6 +153,12 @@ def _ms(h: HdrHistogram, percentile: float) -> float:
     return round(float(h.get_value_at_percentile(percentile)) / 1000, 3)
 
 
+@dataclass(frozen=True)
+class LoadVerdict:
+    ok: bool  # failures within the rate allowed
+    notes: list[str]  # one line each: failures past it, a generator that ran out
+
+
 @dataclass
 class LoadResult:
     """A finished load test; `summary()` is what `runeframe-nb load --json` prints."""
@@ -224,6 +230,28 @@ class LoadResult:
             "generator_cpu_percent": max((r["cpu_percent"] for r in own), default=None),
             "generator_lag_ms": max((r["loop_lag_ms"] for r in own), default=None),
         }
+
+    def verdict(self, max_error_rate: float = 0.0) -> LoadVerdict:
+        """Whether the result stands: failures within `max_error_rate`; and what a reader
+        must know, one line each (the failures past it, a generator that ran out and so
+        measured itself)."""
+        from .resources import saturation
+
+        notes = []
+        busy, _ = saturation(self.generator())
+        if busy:
+            notes.append(
+                f"the load generator ran out ({busy}): these figures are its limit, not the "
+                "target's; spread the load over more workers"
+            )
+        ok = self.error_rate <= max_error_rate
+        if not ok:
+            kinds = ", ".join(f"{k} {n}" for k, n in self.recorder.errors.items())
+            notes.append(
+                f"{self.errors:,} of {self.requests:,} requests failed ({self.error_rate:.1%}, "
+                f"more than the {max_error_rate:.1%} allowed): {kinds or 'statuses >= 400'}"
+            )
+        return LoadVerdict(ok, notes)
 
     def endpoints(self) -> pd.DataFrame:
         """Requests, errors and the successes' percentiles per endpoint."""

@@ -108,6 +108,12 @@ class Mutation:
         held = [m for m in self.mutants if m.held_out]
         return sum(m.verdict == "killed" for m in held), len(held)
 
+    def passes(self, min_score: float) -> bool:
+        """The control passed, the score reached `min_score`, and no tolerated fault
+        raised an alarm."""
+        passed = self.control.verdict == "passed"
+        return passed and self.score >= min_score and not self.false_alarms
+
     def verdicts(self) -> dict[str, int]:
         found: dict[str, int] = {}
         for m in self.mutants:

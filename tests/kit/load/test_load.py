@@ -191,7 +191,7 @@ def test_the_command_fails_past_the_error_rate(tmp_path: Path) -> None:
     done = subprocess.run([*command, "--workers", "1"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.strip() == (
-        "runeframe-nb: 50 of 50 requests failed (100.0%, more than --max-error-rate 0.0%): "
+        "runeframe-nb: 50 of 50 requests failed (100.0%, more than the 0.0% allowed): "
         "ConnectionRefusedError 50"
     )
     assert "0 ok = 0 req/s, 50 failed" in done.stdout
@@ -382,5 +382,5 @@ def test_the_command_says_when_the_generator_measured_itself(
     assert done.stderr.strip() == (
         "runeframe-nb: the load generator ran out (load generator cpu_percent at 2 s "
         "(limit 90)): these figures are its limit, not the target's; spread the load over "
-        "more --workers"
+        "more workers"
     )
