@@ -107,6 +107,11 @@ def test_the_kill_matrix_and_the_held_out_score() -> None:
     assert mutation.kill_matrix() == {"12: round trip": ["a"]}
     assert (mutation.held_out, mutation.score) == ((1, 2), 0.5)
     assert mutation.verdicts() == {"killed": 1, "unattributed": 1}
+    assert mutation.passes(0.5) and not mutation.passes(0.51)
+    mutation.controls = [outcome("503 once", "tolerated", "killed")]  # an alarm: no pass
+    assert not mutation.passes(0.0)
+    mutation.controls, mutation.control.verdict = [], "killed"  # the proxy itself broke
+    assert not mutation.passes(0.0)
 
 
 @pytest.fixture
