@@ -39,7 +39,7 @@ REQUEST_TIMEOUT = 10.0  # seconds; a request open longer is an error of the targ
 
 
 @dataclass(frozen=True)
-class Target:
+class FuzzTarget:
     name: str
     schema_url: str
 
@@ -68,10 +68,10 @@ def own_stack(profile: str | Profile) -> Environment:
     return open_environment(profile, stack_settings=FUZZED_STACK)
 
 
-def targets(env: Environment, only: list[str] | None = None) -> list[Target]:
+def targets(env: Environment, only: list[str] | None = None) -> list[FuzzTarget]:
     """Every service's OpenAPI document, then the edge's GraphQL schema."""
-    found = [Target(s, f"{env.url(s)}/openapi.json") for s in SERVICES]
-    found.append(Target("graphql", f"{env.url('api')}/graphql/"))
+    found = [FuzzTarget(s, f"{env.url(s)}/openapi.json") for s in SERVICES]
+    found.append(FuzzTarget("graphql", f"{env.url('api')}/graphql/"))
     if only:
         unknown = sorted(set(only) - {t.name for t in found})
         if unknown:
@@ -92,7 +92,7 @@ def _schemathesis() -> str:
 
 
 def run_target(
-    target: Target,
+    target: FuzzTarget,
     token: str | None,
     report_dir: Path,
     *,

@@ -37,7 +37,7 @@ class Done:
         yield  # a generator: `await` takes its return value at once
 
 
-class Reply:
+class LocustReply:
     """The engine's Reply (load/user.py: `status`, `body`, `json()`), restated here so that
     a remote worker needs nothing but Locust to run this file."""
 
@@ -79,7 +79,7 @@ class LocustVirtualUser:
             headers={**self.headers, **(headers or {})},
             name=name or f"{method} {path}",
         )
-        return Done(Reply(reply.status_code or 0, reply.content or b""))
+        return Done(LocustReply(reply.status_code or 0, reply.content or b""))
 
     def get(self, path: str, **kwargs: Any) -> Done:
         return self.request("GET", path, **kwargs)

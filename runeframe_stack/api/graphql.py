@@ -31,8 +31,8 @@ class Profile:
     bio: str | None
 
 
-@strawberry.type
-class User:
+@strawberry.type(name="User")  # the GraphQL type; contracts.User is the REST one
+class UserNode:
     id: strawberry.ID
     name: str
     email: str
@@ -42,7 +42,7 @@ class User:
     created_at: str | None
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> User:
+    def of(cls, data: dict[str, Any]) -> UserNode:
         profile = Profile(**data.get("profile") or {"avatar": None, "bio": None})
         return cls(
             id=strawberry.ID(data["id"]),
@@ -63,7 +63,7 @@ class FieldError:
 
 @strawberry.type
 class CreateUserPayload:
-    user: User | None
+    user: UserNode | None
     errors: list[FieldError]
 
 
@@ -97,20 +97,20 @@ def _refused(reply: Reply) -> GraphQLError:
 @strawberry.type
 class Query:
     @strawberry.field(description="One user by id; null when there is none.")
-    async def user(self, info: Info, id: strawberry.ID) -> User | None:
+    async def user(self, info: Info, id: strawberry.ID) -> UserNode | None:
         reply = await _distilera(info, "GET", f"/users/{quote(str(id), safe='')}/")
         if reply.status == 404:
             return None
         if reply.status != 200:
             raise _refused(reply)
-        return User.of(reply.json())
+        return UserNode.of(reply.json())
 
     @strawberry.field(description="One page of users, oldest first.")
-    async def users(self, info: Info, page: int = 1, per_page: int = 20) -> list[User]:
+    async def users(self, info: Info, page: int = 1, per_page: int = 20) -> list[UserNode]:
         reply = await _distilera(info, "GET", "/users/", query=f"page={page}&per_page={per_page}")
         if reply.status != 200:
             raise _refused(reply)
-        return [User.of(item) for item in reply.json()["data"]]
+        return [UserNode.of(item) for item in reply.json()["data"]]
 
 
 @strawberry.type
@@ -120,7 +120,7 @@ class Mutation:
         body = {k: v for k, v in vars(input).items() if v is not None}
         reply = await _distilera(info, "POST", "/users/", json=body)
         if reply.status == 201:
-            return CreateUserPayload(user=User.of(reply.json()), errors=[])
+            return CreateUserPayload(user=UserNode.of(reply.json()), errors=[])
         if reply.status >= 500 or reply.status == 401:
             raise _refused(reply)
         error = reply.json()["error"]

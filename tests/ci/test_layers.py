@@ -96,3 +96,16 @@ def test_the_tools_import_one_another_without_a_cycle() -> None:
                     if own in order and other in order and order.index(other) < order.index(own):
                         found.append(f"{own} imports {other}")
     assert found == []
+
+
+def test_no_two_public_classes_of_one_package_share_a_name() -> None:
+    """One name, one thing: within a package a class name says which class. (The kit's
+    and the stack's models of one domain may share names: they are a wire's two ends.)"""
+    for layer in LAYERS:
+        where: dict[str, list[str]] = {}
+        for path in sorted((ROOT / layer).rglob("*.py")):
+            for node in ast.parse(path.read_text()).body:
+                if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                    where.setdefault(node.name, []).append(path.relative_to(ROOT).as_posix())
+        shared = {name: paths for name, paths in where.items() if len(paths) > 1}
+        assert shared == {}, layer

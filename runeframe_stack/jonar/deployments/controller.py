@@ -22,7 +22,7 @@ from ..backend import Backend
 from ..events import EventLog
 from ..scrape import Scraper
 from . import store
-from .health import Health
+from .health import HealthWatch
 from .model import Deployment
 from .rollout import Launcher
 
@@ -53,7 +53,7 @@ class Controller:
         self.events = events
         self.scraper = scraper
         self.launcher = Launcher(backend, peers, settings.require_data_dir() / "jonar-replicas")
-        self.health = Health(
+        self.health = HealthWatch(
             backend, self.launcher, scraper, events, self.config.rollout_timeout_seconds
         )
         self.deployments: dict[str, Deployment] = {}

@@ -14,7 +14,7 @@ from .rollout import Launcher
 UNANSWERED_PROBES = 3  # a live replica that misses this many probes in a row is restarted
 
 
-class Health:
+class HealthWatch:
     def __init__(
         self,
         backend: Backend,

@@ -101,7 +101,7 @@ def test_an_unexplained_exit_code_fails_the_target(tmp_path: Path, monkeypatch) 
         return subprocess.CompletedProcess(command, 2, "", "Traceback...\nKeyError: 'x'")
 
     monkeypatch.setattr(fuzz.subprocess, "run", schemathesis_crashes)
-    target = fuzz.Target("api", "http://127.0.0.1:9/openapi.json")
+    target = fuzz.FuzzTarget("api", "http://127.0.0.1:9/openapi.json")
     result = fuzz.run_target(target, None, tmp_path)
     assert not result.ok
     assert result.fatal == ["schemathesis exited with code 2: KeyError: 'x'"]
