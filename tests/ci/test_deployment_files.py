@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,8 @@ def test_the_dockerfile_copies_only_what_exists() -> None:
         for part in line.split()[1:-1]
     ]
     assert sources and all((ROOT / s).exists() for s in sources), sources
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["hatch"]["build"]
+    assert set(wheel["targets"]["wheel"]["packages"]) <= set(sources)  # the image installs all
 
 
 @pytest.mark.parametrize("name", ["local", "ci", "compose", "staging.example"])
