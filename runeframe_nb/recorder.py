@@ -13,12 +13,12 @@ whichever is later: the time spent producing the evidence it judges.
 
 A check also keeps the exchanges with the services it judged (exchanges.py): those of
 the replies it names (`judged=`), or else those of its cell, from the cell's start or
-the previous check, whichever is earlier (so every check of a cell judges what the cell
-did, and a cell of checks alone what led up to it); a service's health, metrics and
-OpenAPI reads never count. A failed check also keeps those exchanges whole, masked and
-cut, as its failure capsule. Its evidence is what coverage is computed from,
-and what says a mutant was caught by a check that saw it. `covers` names the checklist
-requirements it serves (requirements.py).
+the last check of an earlier cell, whichever is earlier (so every check of a cell judges
+what the cell did, and every check of a cell of checks alone what led up to it); a
+service's health, metrics and OpenAPI reads never count. A failed check also keeps
+those exchanges whole, masked and cut, as its failure capsule. Its evidence is what
+coverage is computed from, and what says a mutant was caught by a check that saw it.
+`covers` names the checklist requirements it serves (requirements.py).
 """
 
 from __future__ import annotations
@@ -59,8 +59,9 @@ class Recorder:
         self.checks: list[Check] = []
         self._mark = time.perf_counter()
         # wall clock: the current cell's start and the previous check; the earlier of the
-        # two is where the next check's evidence begins
+        # two, at a cell's first check, is where the evidence of all its checks begins
         self._cell_began = self._previous = time.time()
+        self._window: float | None = None
         shell = _ipython()
         if shell is not None:
             shell.events.register("pre_run_cell", self._cell_started)
@@ -68,6 +69,7 @@ class Recorder:
     def _cell_started(self, *_: Any) -> None:
         self._mark = time.perf_counter()
         self._cell_began = time.time()
+        self._window = None
 
     def check(
         self,
@@ -83,7 +85,9 @@ class Recorder:
         passed = verdict(name, condition)
         # the replies named are its evidence, else its cell's; a failed check shows the
         # whole of its cell, what a tester reads to see what went wrong
-        cell = exchanges.journal.between(min(self._cell_began, self._previous), wall)
+        if self._window is None:
+            self._window = min(self._cell_began, self._previous)
+        cell = exchanges.journal.between(self._window, wall)
         since = cell if judged is None else _judged(name, judged)
         record = Check(
             area=self.area,

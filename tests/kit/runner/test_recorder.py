@@ -104,6 +104,39 @@ def test_evidence_is_what_a_check_judged_and_never_plumbing(
         recorder.check("names a stranger", True, judged=httpx.Response(200))
 
 
+def test_every_check_of_a_cell_of_checks_judges_what_led_up_to_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Requests in one cell, checks in the next: each of those checks judges the requests,
+    not only the first (which the rest would otherwise leave with nothing)."""
+    import time
+
+    from runeframe_nb import exchanges
+
+    journal = exchanges.Journal()
+    monkeypatch.setattr(exchanges, "journal", journal)
+    monkeypatch.setattr(exchanges, "shared_matcher", lambda: _Paths())
+
+    def made(path: str) -> None:
+        time.sleep(0.01)
+        journal.add(
+            exchanges.Exchange(
+                "jonar", "http://j", "GET", path, "", {}, "", time.time(), status=200
+            )
+        )
+        time.sleep(0.01)
+
+    recorder = Recorder(area="demo")
+    made("/alerts/")
+    recorder.check("before", True)
+    recorder._cell_started()  # a cell of requests
+    made("/events/")
+    recorder._cell_started()  # a cell of checks
+    time.sleep(0.01)
+    checks = [recorder.check(f"check {n}", True) for n in range(3)]
+    assert [[e["operation"] for e in c.evidence] for c in checks] == [["/events/"]] * 3
+
+
 class _Paths:
     def template(self, base_url: str, method: str, path: str) -> str:
         return path
