@@ -9,7 +9,7 @@ from typing import Any
 
 from runeframe_stack.core.settings import Autoscaling
 from runeframe_stack.jonar.backend import Replica
-from runeframe_stack.jonar.deployments.health import UNANSWERED_PROBES, Health
+from runeframe_stack.jonar.deployments.health import UNANSWERED_PROBES, HealthWatch
 from runeframe_stack.jonar.deployments.model import Deployment
 
 
@@ -48,9 +48,9 @@ class Answers:
         self.events.append(text)
 
 
-def cared_for(startup_seconds: float) -> tuple[Health, Deployment, Processes, Answers]:
+def cared_for(startup_seconds: float) -> tuple[HealthWatch, Deployment, Processes, Answers]:
     processes, answers = Processes(), Answers()
-    health = Health(processes, answers, answers, answers, startup_seconds)  # type: ignore[arg-type]
+    health = HealthWatch(processes, answers, answers, answers, startup_seconds)  # type: ignore[arg-type]
     replica = Replica("dep_1", 0, 9, "http://127.0.0.1:9", Path("replica.log"), ready=True)
     deployment = Deployment("dep_1", "hoardwell", "1.0.0", 1, Autoscaling(), {}, status="ready")
     deployment.members.append(replica)
