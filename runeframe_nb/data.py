@@ -24,9 +24,9 @@ from factory import Faker
 
 from . import recorder
 from .clients import DistileraClient, HoardwellClient, JonarClient, MercatrixClient
-from .clients.models import Deployment, Message, Simulation, Transaction, User
 from .environment import Environment, active
 from .errors import ApiError
+from .models import Deployment, Message, Simulation, Transaction, User
 from .waits import eventually
 
 ELEMENTS = ["fire", "water", "earth", "air"]

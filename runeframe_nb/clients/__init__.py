@@ -1,4 +1,5 @@
-"""Clients for every service, named and shaped as the seed's test code calls them."""
+"""Clients for every service, named and shaped as the seed's test code calls them; what
+they return is in `runeframe_nb.models`."""
 
 from .api import ApiClient
 from .distilera import DistileraClient
@@ -6,67 +7,15 @@ from .graphql import GraphQLClient
 from .hoardwell import HoardwellClient
 from .jonar import JonarClient
 from .mercatrix import MercatrixClient
-from .models import (
-    Alert,
-    AuthResult,
-    Balance,
-    Collaboration,
-    ComponentMetrics,
-    Contribution,
-    Coordination,
-    Deployment,
-    Entity,
-    Event,
-    LedgerSummary,
-    Listing,
-    LoadReport,
-    MarketItem,
-    Message,
-    Page,
-    Replica,
-    Resource,
-    Simulation,
-    SystemMetrics,
-    Token,
-    Transaction,
-    User,
-    VaultEntry,
-    id_of,
-)
 from .websocket import connect_websocket, websocket_url
 
 __all__ = [
-    "Alert",
     "ApiClient",
-    "AuthResult",
-    "Balance",
-    "Collaboration",
-    "ComponentMetrics",
-    "Contribution",
-    "Coordination",
-    "Deployment",
     "DistileraClient",
-    "Entity",
-    "Event",
     "GraphQLClient",
     "HoardwellClient",
     "JonarClient",
-    "LedgerSummary",
-    "Listing",
-    "LoadReport",
-    "MarketItem",
     "MercatrixClient",
-    "Message",
-    "Page",
-    "Replica",
-    "Resource",
-    "Simulation",
-    "SystemMetrics",
-    "Token",
-    "Transaction",
-    "User",
-    "VaultEntry",
     "connect_websocket",
-    "id_of",
     "websocket_url",
 ]

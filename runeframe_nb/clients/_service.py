@@ -15,11 +15,11 @@ from pydantic import BaseModel
 
 from ..environment import Environment, active
 from ..errors import ApiError, ClientError
+from ..models import AuthResult
 from ..network import AsyncTransport, Tls, reason
 from ..oauth import BearerAuth
 from ..timing import TimedTransport
 from ._retry import DEFAULT_RETRY, GaveUp, RetryPolicy
-from .models import AuthResult
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 
 from ..environment import Environment
+from ..models import AuthResult
 from ._service import client_settings
-from .models import AuthResult
 
 
 class ApiClient(httpx.AsyncClient):

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import masking
-from ._service import ServiceClient
-from .models import (
+from ..models import (
     Collaboration,
     Contribution,
     Coordination,
@@ -20,6 +19,7 @@ from .models import (
     VaultEntry,
     id_of,
 )
+from ._service import ServiceClient
 
 TEST_SIMULATION = {
     "elements": ["fire", "water", "earth"],

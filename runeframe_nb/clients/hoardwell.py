@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlencode
 
+from ..models import Entity, Message, id_of
 from ._service import ServiceClient
-from .models import Entity, Message, id_of
 from .websocket import RecordedConnection, open_socket
 
 

@@ -12,9 +12,7 @@ import httpx
 import pandas as pd
 
 from ..errors import ApiError, ClientError
-from ..waits import eventually
-from ._service import ServiceClient
-from .models import (
+from ..models import (
     Alert,
     ComponentMetrics,
     Deployment,
@@ -24,6 +22,8 @@ from .models import (
     SystemMetrics,
     id_of,
 )
+from ..waits import eventually
+from ._service import ServiceClient
 
 T = TypeVar("T")
 # Jonar accepts a change at once and carries it out in the background; the kit watches

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ..models import Balance, Entity, LedgerSummary, Listing, Transaction, id_of
 from ._service import ServiceClient
-from .models import Balance, Entity, LedgerSummary, Listing, Transaction, id_of
 
 
 class MercatrixClient(ServiceClient):

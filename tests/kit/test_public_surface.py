@@ -1,22 +1,17 @@
-"""The package's public surface: everything notebooks import is re-exported, and sorted."""
+"""The notebook API's surface: small, eager, sorted, and complete for every notebook."""
 
 from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
 
 import runeframe_nb
 from runeframe_nb import clients
 
-
-def test_the_top_level_re_exports_every_client_and_model() -> None:
-    assert set(clients.__all__) <= set(runeframe_nb.__all__)
-
-
-def test_every_lazily_resolved_name_is_exported_and_every_export_resolves() -> None:
-    assert set(runeframe_nb._WHERE) == {*runeframe_nb.__all__, "__version__"}
-
-
-def test_every_exported_name_exists() -> None:
-    missing = [name for name in runeframe_nb.__all__ if not hasattr(runeframe_nb, name)]
-    assert missing == []
+NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
 
 
 def kind(name: str) -> int:
@@ -30,37 +25,36 @@ def test_the_export_lists_are_sorted() -> None:
         assert names == sorted(names, key=lambda n: (kind(n), n)), module.__name__
 
 
-def test_names_resolve_lazily_to_what_they_name() -> None:
-    """A submodule's name gives the module; every other name gives the object itself
-    (`rf.eventually` is the function, though its module has the same name)."""
-    import types
-
-    for name in runeframe_nb.__all__:
-        value = getattr(runeframe_nb, name)
-        is_module = isinstance(value, types.ModuleType)
-        assert is_module == (name in runeframe_nb._SUBMODULES), name
+def test_the_surface_is_small_and_every_name_is_bound_at_import() -> None:
+    """No name is found on first use: each is in the package's namespace once it is
+    imported, and a module attribute `__getattr__` would hide a missing one."""
+    assert len(runeframe_nb.__all__) <= 40
+    assert not hasattr(runeframe_nb, "__getattr__")
+    missing = [name for name in runeframe_nb.__all__ if name not in vars(runeframe_nb)]
+    assert missing == []
 
 
-def test_importing_the_kit_loads_neither_pandas_nor_plotly() -> None:
-    import subprocess
-    import sys
-
-    heavy = "{'pandas', 'plotly'}"
-    probe = f"import sys, runeframe_nb.errors; print(sorted({heavy} & set(sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+def test_models_and_errors_are_namespaces_of_their_own() -> None:
+    assert isinstance(runeframe_nb.models, types.ModuleType)
+    assert isinstance(runeframe_nb.errors, types.ModuleType)
+    assert issubclass(runeframe_nb.errors.ApiError, runeframe_nb.errors.KitError)
+    assert runeframe_nb.models.User(id="u1", name="ü", email="u@example.com") == "u1"
 
 
 def test_every_name_a_notebook_reads_from_the_kit_is_exported() -> None:
-    """`rf.data` must work as the first thing a fresh kernel touches, not only after
-    another cell imported `runeframe_nb.data` by its own name."""
-    import re
-    from pathlib import Path
-
-    notebooks = Path(__file__).parents[2] / "notebooks"
+    """`rf.data` and every other name must work as the first thing a fresh kernel touches."""
     used = {
         name
-        for path in notebooks.glob("*.ipynb")
+        for path in NOTEBOOKS.glob("*.ipynb")
         for name in re.findall(r"\brf\.([A-Za-z_]\w*)", path.read_text())
     }
     assert used - set(runeframe_nb.__all__) == set()
+
+
+def test_importing_the_kit_loads_no_optional_engine() -> None:
+    """The fuzzer's, Locust's and the stack's libraries load only when a part needs them:
+    the core install has none of them."""
+    heavy = "{'schemathesis', 'locust', 'gevent', 'starlette', 'uvicorn', 'runeframe_stack'}"
+    probe = f"import sys, runeframe_nb; print(sorted({heavy} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

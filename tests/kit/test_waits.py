@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from runeframe_nb import ApiError, eventually
+from runeframe_nb import eventually
+from runeframe_nb.errors import ApiError
 
 
 def reader(*answers: object):  # type: ignore[no-untyped-def]

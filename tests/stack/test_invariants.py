@@ -16,7 +16,7 @@ import runeframe_nb as rf
 from runeframe_nb.clients.websocket import connect_websocket
 
 
-async def new_user(distilera: rf.DistileraClient, label: str) -> rf.User:
+async def new_user(distilera: rf.DistileraClient, label: str) -> rf.models.User:
     email = f"{label}-{uuid.uuid4().hex[:10]}@runeframe.example"
     return await distilera.create_user({"name": label.title(), "email": email})
 
@@ -51,7 +51,7 @@ async def test_concurrent_transfers_conserve_money(
             await mercatrix.process_transaction(
                 {"from_user": source, "to_user": target, "amount": amount}
             )
-        except rf.ApiError as exc:
+        except rf.errors.ApiError as exc:
             assert exc.code == "insufficient_funds", exc
             return "refused"
         return "done"
@@ -84,7 +84,7 @@ async def test_an_idempotent_transfer_never_pays_twice(
     )
     assert first.id == again.id
     assert (await mercatrix.get_user_balance(payer)).essence_coins == 70.0
-    with pytest.raises(rf.ApiError) as refused:
+    with pytest.raises(rf.errors.ApiError) as refused:
         await mercatrix.process_transaction({**order, "amount": 31.0}, idempotency_key=key)
     assert refused.value.code == "idempotency_conflict"
 
@@ -174,7 +174,7 @@ async def test_one_users_token_never_reaches_anothers_data(
         "read bob's messages": as_alice["hoardwell"].query_messages(user_id=bob.id),
     }
     for name, attempt in refusals.items():
-        with pytest.raises(rf.ApiError) as refused:
+        with pytest.raises(rf.errors.ApiError) as refused:
             await attempt
         assert refused.value.status == 403, name
     own_view = await as_alice["hoardwell"].get_all_messages()

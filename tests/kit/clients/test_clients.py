@@ -7,7 +7,9 @@ import json
 import httpx
 import pytest
 
-from runeframe_nb import ApiError, ClientError, DistileraClient, User
+from runeframe_nb import DistileraClient
+from runeframe_nb.errors import ApiError, ClientError
+from runeframe_nb.models import User
 from runeframe_nb.timing import log
 
 USER = {

@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 import runeframe_nb as rf
-from runeframe_nb import ApiError, ClientError, DistileraClient, MercatrixClient
+from runeframe_nb import DistileraClient, MercatrixClient
 from runeframe_nb.clients._retry import RetryPolicy
+from runeframe_nb.errors import ApiError, ClientError
 
 FAST = RetryPolicy(attempts=4, budget_seconds=5, first_wait=0.001, max_wait=0.01)
 USERS = {"data": [], "meta": {"pagination": {}}, "links": {"next": None}}

@@ -155,7 +155,7 @@ async def test_a_release_that_does_not_exist_times_out_and_leaves_nothing(
         "rollout_timeout_seconds": 5,  # enough for a replica to start even on a busy machine
     }
     started = time.monotonic()
-    with pytest.raises(rf.ApiError) as failed:
+    with pytest.raises(rf.errors.ApiError) as failed:
         await jonar.deploy_component(config)
     log = stack.log_file.read_text(errors="replace")[-3000:]  # a 500's traceback is there
     assert failed.value.code == "rollout_failed", log
@@ -178,7 +178,7 @@ async def test_a_crash_looping_replica_fails_its_rollout_long_before_the_deadlin
         "rollout_timeout_seconds": 60,
     }
     started = time.monotonic()
-    with pytest.raises(rf.ApiError) as failed:
+    with pytest.raises(rf.errors.ApiError) as failed:
         await jonar.deploy_component(config)
     assert time.monotonic() - started < 25, failed.value.message
     assert "replica 0 exited 3 times while rolling out" in failed.value.message

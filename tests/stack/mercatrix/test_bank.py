@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
-from runeframe_nb import ApiError, ClientError, HoardwellClient, MercatrixClient
+from runeframe_nb import HoardwellClient, MercatrixClient
 from runeframe_nb.clients._retry import RetryPolicy
+from runeframe_nb.errors import ApiError, ClientError
 from runeframe_nb.stack import EmbeddedStack
 
 if TYPE_CHECKING:
