@@ -333,12 +333,12 @@ def test_a_run_held_to_a_baseline_fails_on_what_got_slower(tmp_path: Path) -> No
     comparison is kept beside the run; a run as fast as its baseline passes."""
     from types import SimpleNamespace
 
-    from runeframe_tools import cli
+    from runeframe_tools.cli.suite import slower_than
 
     fast = [5.0 + n % 7 for n in range(60)]
     before = archived(tmp_path / "before", {"POST /x": fast, "GET /y": fast})
     same = archived(tmp_path / "same", {"POST /x": fast, "GET /y": fast})
     slow = archived(tmp_path / "slow", {"POST /x": [ms + 500 for ms in fast], "GET /y": fast})
-    assert cli._slower_than(before, SimpleNamespace(folder=same.folder)) == 0
-    assert cli._slower_than(before, SimpleNamespace(folder=slow.folder)) == 1
+    assert slower_than(before, SimpleNamespace(folder=same.folder)) == 0
+    assert slower_than(before, SimpleNamespace(folder=slow.folder)) == 1
     assert "POST /x" in (slow.folder / "diff.html").read_text()
