@@ -1,6 +1,7 @@
 """A bank, in the spirit of Jepsen's: concurrent transfers between many accounts while a
-service is killed with SIGKILL and restarted, on SQLite and on PostgreSQL: 6 times in the
-inner loop, as often as RUNEFRAME_BANK_KILLS says where there is time (CI: 12).
+service is killed with SIGKILL and restarted, on the storage the profile names: SQLite on
+the embedded profile, PostgreSQL on the ci profile (CI runs both, the second 12 times
+as RUNEFRAME_BANK_KILLS says); 6 times by default.
 
 Every transfer is one of: acknowledged (completed), refused (a definite 4xx), or unknown
 (the connection broke or the retry budget ran out). Unknown ones are resolved afterwards
@@ -58,7 +59,11 @@ class Transfer:
     transaction_id: str | None = None
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+# the profile's storage: one run on each is the README's command's and CI's third pass's
+STORAGE = "postgres" if os.environ.get("RUNEFRAME_PROFILE") == "ci" else "sqlite"
+
+
+@pytest.fixture(params=[STORAGE])
 def bank(request: pytest.FixtureRequest) -> Iterator[EmbeddedStack]:
     settings = dict(SETTINGS)
     if request.param == "postgres":
