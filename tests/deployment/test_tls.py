@@ -100,7 +100,7 @@ def test_an_untrusted_ca_is_one_line_naming_the_url_and_the_reason(
         f"api at {api}: TLS: the server's certificate is not trusted: unable to get local "
         "issuer certificate (name its CA in the profile's tls.ca_bundle, or in SSL_CERT_FILE)"
     )
-    tiny = Path(__file__).parents[1] / "kit" / "notebooks"
+    tiny = Path(__file__).parents[1] / "tools" / "notebooks"
     command = [
         sys.executable,
         "-m",

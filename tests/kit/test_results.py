@@ -16,7 +16,7 @@ from runeframe_nb.results import SCHEMA_VERSION, Check, Fact, RunRecord
 from runeframe_tools.runner.artifacts import RunResult
 from runeframe_tools.runner.execute import NotebookResult
 
-NOTEBOOKS = Path(__file__).parents[3] / "notebooks"
+NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
 
 
 def a_run(folder: Path) -> RunResult:

@@ -1,4 +1,4 @@
-"""Kit fixtures: a params folder whose `remote` profile points at the session's stack, and
+"""Tools fixtures: a params folder whose `remote` profile points at the session's stack, and
 the tiny notebooks the runner's tests run on it."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def params_dir(
 
 @dataclass
 class Tiny:
-    """The tiny notebooks (tests/kit/notebooks) on the `remote` profile: run by the runner
+    """The tiny notebooks (tests/tools/notebooks) on the `remote` profile: run by the runner
     into `output`, or by the command line."""
 
     output: Path
