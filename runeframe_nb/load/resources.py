@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from runeframe_wire.prometheus import sums
+
 from ..network import AsyncTransport, Tls
 from ..waits import DELIVERY_WITHIN
 from .stats import LoadResult
@@ -40,28 +42,15 @@ SERIES = {
     "http_requests_in_flight": "in_flight",
     "outbox_pending": "outbox_pending",
 }
-_SAMPLED = tuple(SERIES)  # the lines of a page that hold them
 # when a resource is given out: a core's worth of CPU, a loop late by a tenth of a second
 LIMITS = {"cpu_percent": 90.0, "loop_lag_ms": 100.0}
 COLUMNS = ["second", "service", "cpu_percent", "rss_mb", "loop_lag_ms", "in_flight", "open_fds"]
 
 
 def read_metrics(text: str) -> dict[str, float]:
-    """The sampled series' values from a Prometheus text page (summed over labels).
-
-    Only the sampled series' lines are parsed: the parser reads a whole page (every
-    route's latency buckets) in about 8 ms, and the sampler, reading every service twice
-    a second on the machine under load, would take that CPU from the services it watches."""
-    from prometheus_client.parser import text_string_to_metric_families
-
-    wanted = "\n".join(line for line in text.splitlines() if line.startswith(_SAMPLED))
-    found: dict[str, float] = {}
-    for family in text_string_to_metric_families(wanted):
-        for sample in family.samples:
-            name = SERIES.get(sample.name)
-            if name is not None:
-                found[name] = found.get(name, 0.0) + float(sample.value)
-    return found
+    """The sampled series' values from a Prometheus text page (summed over labels), by
+    their short names."""
+    return {SERIES[name]: value for name, value in sums(text, SERIES).items()}
 
 
 async def settled(

@@ -14,9 +14,11 @@ from typing import Any
 
 import orjson
 
+from runeframe_wire.http1 import Connection, ConnectionLost, encode
+
 from ..network import reason
-from .http import Connection, ConnectionLost, connect, encode, route_to
 from .plan import LoadPlan
+from .route import connect, route_to
 from .stats import Measurements
 
 _CACHE_LIMIT = 4096

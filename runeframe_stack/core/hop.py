@@ -3,27 +3,27 @@
 Every public request crosses at least one such hop (the edge to Distilera), so its cost
 is paid twice per request. A general client (aiohttp) spends most of that on features a
 hop between our own services never uses: cookies, redirects, proxies, compression,
-tracing. This one writes the request line and headers itself and parses the answer with
-httptools, the parser uvicorn serves with; it keeps idle connections per peer and opens
-more on demand, up to a limit. aiohttp remains for WebSockets and one-off probes.
+tracing. This one writes the request itself and parses the answer with httptools, the
+parser uvicorn serves with (runeframe_wire's connection, the load engine's too); it keeps
+idle connections per peer and opens more on demand, up to a limit. aiohttp remains for
+WebSockets and one-off probes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import ssl
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-import httptools
 import orjson
+
+from runeframe_wire.http1 import ConnectionLost, HeaderedConnection, encode
 
 from .errors import ApiError, Unavailable
 
-_UNSAFE = re.compile(r"[^\x21-\x7e]")
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
@@ -60,66 +60,6 @@ class Reply:
         )
 
 
-class _Connection(asyncio.Protocol):
-    """One keep-alive connection: one request at a time, answered through a future."""
-
-    def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self.parser = httptools.HttpResponseParser(self)
-        self.waiter: asyncio.Future[Reply] | None = None
-        self.reusable = True
-        self._headers: dict[str, str] = {}
-        self._body: list[bytes] = []
-
-    # asyncio.Protocol
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
-
-    def data_received(self, data: bytes) -> None:
-        try:
-            self.parser.feed_data(data)
-        except httptools.HttpParserError as exc:
-            self._fail(HopError(f"not an HTTP answer: {exc}"))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._fail(HopError("the peer closed the connection"))
-
-    # httptools callbacks
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._headers[name.decode("latin-1").lower()] = value.decode("latin-1")
-
-    def on_body(self, body: bytes) -> None:
-        self._body.append(body)
-
-    def on_message_complete(self) -> None:
-        self.reusable = self.parser.should_keep_alive()
-        answer = Reply(self.parser.get_status_code(), b"".join(self._body), self._headers)
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result(answer)
-
-    def _fail(self, error: HopError) -> None:
-        self.abandon()
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(error)
-
-    def abandon(self) -> None:
-        """Never use this connection again, and drop it at once."""
-        self.reusable = False
-        if self.transport is not None:
-            self.transport.abort()
-
-    async def exchange(self, request: bytes) -> Reply:
-        assert self.transport is not None
-        self._headers, self._body = {}, []
-        self.waiter = asyncio.get_running_loop().create_future()
-        self.transport.write(request)
-        return await self.waiter
-
-    @property
-    def idle_and_open(self) -> bool:
-        return self.reusable and self.transport is not None and not self.transport.is_closing()
-
-
 class Peer(NamedTuple):
     """Where a service listens, from its base URL (http or https, maybe with a path)."""
 
@@ -146,7 +86,7 @@ class Pool:
     def __init__(
         self, limit: int = 256, timeout: float = 30.0, context: ssl.SSLContext | None = None
     ) -> None:
-        self._idle: dict[Peer, list[_Connection]] = defaultdict(list)
+        self._idle: dict[Peer, list[HeaderedConnection]] = defaultdict(list)
         self._slots = asyncio.Semaphore(limit)
         self.timeout = timeout
         self._ssl = context  # for https peers; None: the default context
@@ -161,18 +101,13 @@ class Pool:
     ) -> Reply:
         """Send `method target` (path and query, percent-encoded) to `peer`; HopError if
         it cannot answer."""
-        if _UNSAFE.search(target):  # a space or line break would split the request
-            raise ValueError(f"request target is not percent-encoded: {target!r}")
-        lines = [f"{method} {peer.base_path}{target} HTTP/1.1\r\nhost: {peer.host}:{peer.port}\r\n"]
-        lines += [f"{name}: {value}\r\n" for name, value in headers.items()]
-        if body is not None or method not in ("GET", "HEAD", "DELETE"):
-            lines.append(f"content-length: {len(body or b'')}\r\n")
-        request = "".join(lines).encode("latin-1") + b"\r\n" + (body or b"")
+        authority = f"{peer.host}:{peer.port}"
+        request = encode(method, peer.base_path + target, authority, headers, body)
         async with asyncio.timeout(self.timeout), self._slots:
             idle = self._idle[peer]
             while idle:
                 connection = idle.pop()
-                if connection.idle_and_open:
+                if connection.usable:
                     try:
                         return await self._exchange(connection, peer, request)
                     except HopError:
@@ -181,22 +116,29 @@ class Pool:
                     break  # a stale keep-alive: try once on a fresh connection
             return await self._exchange(await self._open(peer), peer, request)
 
-    async def _open(self, peer: Peer) -> _Connection:
+    async def _open(self, peer: Peer) -> HeaderedConnection:
         try:
             _, connection = await asyncio.get_running_loop().create_connection(
-                _Connection, peer.host, peer.port, ssl=(self._ssl or True) if peer.tls else None
+                HeaderedConnection,
+                peer.host,
+                peer.port,
+                ssl=(self._ssl or True) if peer.tls else None,
             )
         except OSError as exc:
             raise HopError(f"cannot connect: {exc.strerror or exc}") from None
         return connection
 
-    async def _exchange(self, connection: _Connection, peer: Peer, request: bytes) -> Reply:
+    async def _exchange(self, connection: HeaderedConnection, peer: Peer, request: bytes) -> Reply:
         try:
-            answer = await connection.exchange(request)
+            status, body = await connection.send(request)
+        except ConnectionLost as exc:
+            connection.abort()
+            raise HopError(str(exc)) from None
         except BaseException:
-            connection.abandon()
+            connection.abort()
             raise
-        if connection.idle_and_open:
+        answer = Reply(status, body, connection.headers)
+        if connection.usable:
             self._idle[peer].append(connection)
         elif connection.transport is not None:
             connection.transport.close()

@@ -12,7 +12,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from prometheus_client.parser import text_string_to_metric_families
+from runeframe_wire.prometheus import sums
 
 from ..core.peers import Peers
 
@@ -30,24 +30,19 @@ class Sample:
     memory_bytes: float
 
 
+SERIES = (
+    "http_requests_total",
+    "http_request_duration_seconds_sum",
+    "http_request_duration_seconds_count",
+    "process_cpu_seconds_total",
+    "process_resident_memory_bytes",
+)
+
+
 def parse(text: str) -> Sample:
-    requests = latency_sum = latency_count = cpu = memory = 0.0
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            route = sample.labels.get("route")
-            if route in PROBES:
-                continue
-            if sample.name == "http_requests_total":
-                requests += sample.value
-            elif sample.name == "http_request_duration_seconds_sum":
-                latency_sum += sample.value
-            elif sample.name == "http_request_duration_seconds_count":
-                latency_count += sample.value
-            elif sample.name == "process_cpu_seconds_total":
-                cpu = sample.value
-            elif sample.name == "process_resident_memory_bytes":
-                memory = sample.value
-    return Sample(time.monotonic(), requests, latency_sum, latency_count, cpu, memory)
+    """A replica's page as one sample: its traffic (probes left out) and its process."""
+    found = sums(text, SERIES, skip=lambda labels: labels.get("route") in PROBES)
+    return Sample(time.monotonic(), *(found.get(name, 0.0) for name in SERIES))
 
 
 @dataclass(frozen=True)

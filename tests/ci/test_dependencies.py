@@ -1,7 +1,8 @@
 """Every package a module imports is declared where that module's users install it: the
 kit's core for what a notebook runs against any deployment (no server among it), an
-extra for what needs the reference stack, Locust, schemathesis or pytest; and
-runeframe_process stays free of any."""
+extra for what needs the reference stack, Locust, schemathesis or pytest;
+runeframe_process stays free of any, and runeframe_wire needs httptools and
+prometheus_client's parser alone."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
+# the packages that promise fewer dependencies than the core's
+OWN = {"runeframe_process": set(), "runeframe_wire": {"httptools", "prometheus-client"}}
 # a module (a path prefix) and the extras it may import beside the core
 EXTRAS_OF = {
     "runeframe_stack/": {"stack"},
@@ -50,7 +53,7 @@ def undeclared(package: str) -> list[str]:
     problems = []
     for path in sorted((ROOT / package).rglob("*.py")):
         where = path.relative_to(ROOT).as_posix()
-        allowed = set() if package == "runeframe_process" else set(core)
+        allowed = set(OWN.get(package, core))
         for prefix, names in EXTRAS_OF.items():
             if where.startswith(prefix):
                 allowed |= {d for extra in names for d in extras[extra]}
@@ -77,3 +80,7 @@ def test_every_import_of_the_stack_is_declared_in_the_stack_extra() -> None:
 
 def test_runeframe_process_imports_nothing_but_the_standard_library() -> None:
     assert undeclared("runeframe_process") == []
+
+
+def test_runeframe_wire_imports_httptools_and_prometheus_client_alone() -> None:
+    assert undeclared("runeframe_wire") == []

@@ -6,6 +6,7 @@
 
     runeframe_stack    the services; started as processes, never imported by the kit
     runeframe_process  the supervisor both use; imports no other layer
+    runeframe_wire     HTTP/1.1 on httptools and /metrics samples, both use; likewise
 
 A notebook imports the notebook API alone."""
 
@@ -16,13 +17,21 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
-LAYERS = ("runeframe_tools", "runeframe_nb", "runeframe_stack", "runeframe_process")
+LAYERS = (
+    "runeframe_tools",
+    "runeframe_nb",
+    "runeframe_stack",
+    "runeframe_process",
+    "runeframe_wire",
+)
+BELOW = {"runeframe_process", "runeframe_wire"}  # what every layer above may use
 # what each layer may import of the others
 ALLOWED = {
-    "runeframe_tools": {"runeframe_nb", "runeframe_process"},
-    "runeframe_nb": {"runeframe_process"},
-    "runeframe_stack": {"runeframe_process"},
+    "runeframe_tools": {"runeframe_nb", *BELOW},
+    "runeframe_nb": BELOW,
+    "runeframe_stack": BELOW,
     "runeframe_process": set(),
+    "runeframe_wire": set(),
 }
 
 

@@ -47,7 +47,7 @@ async def jonar(environment: rf.Environment) -> AsyncIterator[rf.JonarClient]:
 
 
 @pytest.fixture
-async def deployment(jonar: rf.JonarClient) -> AsyncIterator[rf.Deployment]:
+async def deployment(jonar: rf.JonarClient) -> AsyncIterator[rf.models.Deployment]:
     deployed = await jonar.deploy_component(
         {"component": "hoardwell", "version": "1.0.0", "replicas": 2}
     )
@@ -56,7 +56,7 @@ async def deployment(jonar: rf.JonarClient) -> AsyncIterator[rf.Deployment]:
 
 
 async def test_a_rollout_returns_when_every_replica_answers(
-    jonar: rf.JonarClient, deployment: rf.Deployment
+    jonar: rf.JonarClient, deployment: rf.models.Deployment
 ) -> None:
     assert (deployment.ready_replicas, deployment.available_replicas) == (2, 2)
     assert all(member.ready and alive(member.pid or 0) for member in deployment.members)
@@ -81,14 +81,14 @@ async def test_long_operations_answer_at_once_and_proceed_in_the_background(
         1,
         0,
     )
-    ready = await jonar.settled(rf.Deployment.model_validate(accepted))
+    ready = await jonar.settled(rf.models.Deployment.model_validate(accepted))
     assert (ready.status, ready.ready_replicas, ready.observed_generation) == ("ready", 1, 1)
 
     started = time.monotonic()
     reply = await jonar.http.patch(f"/deployments/{ready.id}/", json={"replicas": 2})
     assert time.monotonic() - started < 1
     assert reply.status_code == 202 and reply.json()["replicas"] == 2
-    scaled = await jonar.settled(rf.Deployment.model_validate(reply.json()))
+    scaled = await jonar.settled(rf.models.Deployment.model_validate(reply.json()))
     assert (scaled.ready_replicas, len(scaled.members)) == (2, 2)
     pids = [m.pid or 0 for m in scaled.members]
 
@@ -96,7 +96,7 @@ async def test_long_operations_answer_at_once_and_proceed_in_the_background(
     reply = await jonar.http.delete(f"/deployments/{ready.id}/")
     assert time.monotonic() - started < 1
     assert reply.status_code == 202 and reply.json()["status"] == "deleting"
-    gone = await jonar.settled(rf.Deployment.model_validate(reply.json()))
+    gone = await jonar.settled(rf.models.Deployment.model_validate(reply.json()))
     assert (gone.status, gone.members) == ("deleted", [])
     assert not any(alive(pid) for pid in pids)
 
@@ -187,7 +187,7 @@ async def test_a_crash_looping_replica_fails_its_rollout_long_before_the_deadlin
 
 
 async def test_a_killed_replica_is_restarted_and_the_deployment_recovers(
-    jonar: rf.JonarClient, deployment: rf.Deployment
+    jonar: rf.JonarClient, deployment: rf.models.Deployment
 ) -> None:
     victim = deployment.members[0]
     assert victim.pid is not None

@@ -1,10 +1,9 @@
-"""A lean HTTP/1.1 client connection: asyncio protocol, httptools parser, keep-alive.
+"""How a virtual user's connection reaches its target: directly, or through a proxy.
 
-One request in flight per connection, requests encoded once and cached; this is the
-hot path of the load engine, so it allocates one future per request and little else.
-Over https the event loop's TLS wraps the same protocol (SNI, a handshake per
-connection, then keep-alive); through a proxy, a connection to an https target is a
-CONNECT tunnel, and a plain one sends its request lines in absolute form.
+The connection is runeframe_wire's (one request in flight, httptools' parser). Over
+https the event loop's TLS wraps it (SNI, a handshake per connection, then keep-alive);
+through a proxy, a connection to an https target is a CONNECT tunnel, and a plain one
+sends its request lines in absolute form.
 """
 
 from __future__ import annotations
@@ -14,84 +13,15 @@ import base64
 import socket
 import ssl
 from dataclasses import dataclass
-from time import perf_counter as clock
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-import httptools
+from runeframe_wire.http1 import Connection
 
 from ..network import Tls, proxy_for
 
 if TYPE_CHECKING:
     from .plan import Target
-
-
-class ConnectionLost(Exception):
-    pass
-
-
-class Connection(asyncio.Protocol):
-    def __init__(self) -> None:
-        self.parser = httptools.HttpResponseParser(self)
-        self.transport: asyncio.Transport | None = None
-        self.waiter: asyncio.Future[tuple[int, bytes]] | None = None
-        self.body: list[bytes] = []
-        self.keep_alive = True
-        self.sent_at = 0.0  # when the request in flight went out
-
-    # asyncio.Protocol
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]  # uvloop's is not a subclass
-
-    def data_received(self, data: bytes) -> None:
-        try:
-            self.parser.feed_data(data)
-        except httptools.HttpParserError as exc:
-            self._fail(ConnectionLost(f"bad response: {exc}"))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.transport = None
-        self._fail(ConnectionLost(str(exc) if exc else "closed by the server"))
-
-    # httptools callbacks
-
-    def on_body(self, body: bytes) -> None:
-        self.body.append(body)
-
-    def on_message_complete(self) -> None:
-        self.keep_alive = self.parser.should_keep_alive()
-        waiter, self.waiter = self.waiter, None
-        body, self.body = b"".join(self.body), []
-        if waiter is not None and not waiter.done():
-            waiter.set_result((self.parser.get_status_code(), body))
-
-    def _fail(self, exc: Exception) -> None:
-        waiter, self.waiter = self.waiter, None
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(exc)
-
-    # use
-
-    @property
-    def usable(self) -> bool:
-        return self.transport is not None and self.keep_alive and self.waiter is None
-
-    def send(self, raw: bytes) -> asyncio.Future[tuple[int, bytes]]:
-        assert self.transport is not None
-        self.waiter = asyncio.get_running_loop().create_future()
-        self.sent_at = clock()
-        self.transport.write(raw)
-        return self.waiter
-
-    def close(self) -> None:
-        """Close at once: over TLS without waiting for the server's close_notify, which a
-        load generator has no use for and its loop may not live to see."""
-        if self.transport is not None:
-            if self.transport.get_extra_info("sslcontext") is not None:
-                self.transport.abort()
-            else:
-                self.transport.close()
 
 
 @dataclass(frozen=True)
@@ -171,16 +101,6 @@ async def _tunnel(route: Route) -> socket.socket:
         sock.close()
         raise
     return sock
-
-
-def encode(
-    method: str, path: str, authority: str, headers: dict[str, str], body: bytes | None
-) -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {authority}"]
-    lines += [f"{name}: {value}" for name, value in headers.items()]
-    if body is not None:
-        lines.append(f"Content-Length: {len(body)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
 
 
 def json_body(payload: Any) -> bytes:
