@@ -1,46 +1,67 @@
 """`runeframe-stack up`: every service in its own process, watched until told to stop.
 
-Children die with the supervisor (PR_SET_PDEATHSIG), so even a SIGKILL of the
-supervisor leaves no orphan service behind. A service that crashes is restarted.
+The supervisor imports every service's code once and forks each service from itself,
+as gunicorn forks its workers: a service's process starts in milliseconds instead of
+importing its libraries again (half a second of CPU each), and shares those pages with
+the others until it writes them. Children die with the supervisor (PR_SET_PDEATHSIG),
+so even a SIGKILL of the supervisor leaves no orphan service behind. A service that
+crashes is restarted.
 """
 
 from __future__ import annotations
 
-import os
+import importlib
+import multiprocessing
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
 
 import httpx
+from setproctitle import setproctitle
 
-from runeframe_process import die_with_parent, port_free, stop
+from runeframe_process import die_with_parent, port_free
 
 from .core.errors import StackError
-from .core.settings import ENV_VAR, StackSettings
+from .core.settings import StackSettings
+from .serve import serve
 
 READY_TIMEOUT = 30.0
+# the supervisor runs no event loop and no thread when it forks: nothing to copy half-done
+FORK = multiprocessing.get_context("fork")
+
+
+def _serve(name: str, settings: StackSettings) -> None:
+    """A service's process, forked from the supervisor: as a fresh one would be, it
+    dies with its parent, answers signals as Python does and shows its name in `ps`."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    setproctitle(f"runeframe-stack serve {name}")
+    try:
+        serve(name, settings)
+    except StackError as exc:
+        print(f"runeframe-stack: {name}: error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
 
 
 @dataclass
 class ServiceProcess:
     name: str
     settings: StackSettings
-    process: subprocess.Popen[bytes] | None = None
+    process: BaseProcess | None = None
     crashes: list[float] = field(default_factory=list)
 
     def start(self) -> None:
-        env = {**os.environ, ENV_VAR: self.settings.to_env()}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "runeframe_stack", "serve", self.name],
-            env=env,
-            preexec_fn=die_with_parent,
+        self.process = FORK.Process(
+            target=_serve, args=(self.name, self.settings), name=self.name, daemon=True
         )
+        self.process.start()
 
     def exited(self) -> int | None:
-        return None if self.process is None else self.process.poll()
+        return None if self.process is None else self.process.exitcode
 
     def healthy(self, client: httpx.Client) -> bool:
         try:
@@ -50,8 +71,14 @@ class ServiceProcess:
         return reply.status_code == 200
 
     def stop(self, grace: float = 10.0) -> None:
-        if self.process is not None:
-            stop(self.process, grace)
+        """SIGTERM (a server finishes what is in flight), then SIGKILL after `grace`."""
+        if self.process is None or self.process.exitcode is not None:
+            return
+        self.process.terminate()
+        self.process.join(grace)
+        if self.process.exitcode is None:
+            self.process.kill()
+            self.process.join()
 
 
 class Supervisor:
@@ -59,6 +86,8 @@ class Supervisor:
         self.settings = settings
         self.services = [ServiceProcess(name, settings) for name in services]
         self._stopping = False
+        for svc in self.services:  # imported once here, where every fork finds it
+            importlib.import_module(f"runeframe_stack.{svc.name}.app")
 
     def check_ports(self) -> None:
         for svc in self.services:
@@ -119,7 +148,7 @@ class Supervisor:
     def stop(self) -> None:
         self._stopping = True
         for svc in self.services:
-            if svc.process is not None and svc.process.poll() is None:
+            if svc.process is not None and svc.process.exitcode is None:
                 svc.process.terminate()
         for svc in self.services:
             svc.stop()

@@ -92,8 +92,8 @@ def _postgres_up() -> bool:
 def service_pid(stack: EmbeddedStack, name: str, processes: ProcessTable) -> int:
     assert stack.process is not None
     for pid in processes.children_of(stack.process.pid):
-        command = processes.command_line(pid)
-        if b"serve" in command and name.encode() in command:
+        command = b" ".join(processes.command_line(pid))
+        if b"serve " + name.encode() in command:
             return pid
     raise LookupError(f"{name} is not running")
 

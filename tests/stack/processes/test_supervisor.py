@@ -17,17 +17,27 @@ import httpx
 import pytest
 
 from runeframe_nb.stack import free_port_offset
+from runeframe_stack.core.settings import SERVICES
 
 if TYPE_CHECKING:
     from conftest import ProcessTable
 
 
+ADMIN = "supervised-admin"
+
+
 def stack_up(offset: int, data_dir: Path) -> list[str]:
+    """The command starting a stack with an admin token of the test's own."""
+    config = data_dir / "stack.yaml"
+    tokens = {"static_tokens": {ADMIN: {"user_id": "supervised", "roles": ["admin", "user"]}}}
+    config.write_text(json.dumps(tokens))
     return [
         sys.executable,
         "-m",
         "runeframe_stack",
         "up",
+        "--config",
+        str(config),
         "--port-offset",
         str(offset),
         "--data-dir",
@@ -63,7 +73,8 @@ def test_no_service_outlives_the_supervisor(
 ) -> None:
     process, _ = supervisor
     services = processes.children_of(process.pid)
-    assert len(services) == 5
+    named = sorted(processes.command_line(pid)[0] for pid in services)
+    assert named == [f"runeframe-stack serve {name}".encode() for name in sorted(SERVICES)]
     os.kill(process.pid, signum)
     process.wait(20)
     assert processes.wait_gone(services) == []
@@ -136,7 +147,7 @@ def test_stopping_the_stack_stops_every_replica(
     processes: ProcessTable,
 ) -> None:
     process, offset = supervisor
-    headers = {"Authorization": f"Bearer {service_token(tmp_path)}"}
+    headers = {"Authorization": f"Bearer {ADMIN}"}
     reply = httpx.post(
         f"http://127.0.0.1:{8004 + offset}/deployments/",
         json={"component": "hoardwell", "version": "1.0.0", "replicas": 2},
@@ -156,17 +167,3 @@ def test_stopping_the_stack_stops_every_replica(
     os.kill(process.pid, signum)
     process.wait(30)
     assert processes.wait_gone(replicas) == []
-
-
-def service_token(data_dir: Path) -> str:
-    """Jonar's own token, as the supervisor handed it out (read from a service's environ)."""
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            raw = environ.read_bytes()
-        except OSError:
-            continue
-        for entry in raw.split(b"\0"):
-            if entry.startswith(b"RUNEFRAME_STACK_SETTINGS=") and str(data_dir).encode() in entry:
-                settings = json.loads(entry.split(b"=", 1)[1])
-                return str(settings["service_tokens"]["jonar"])
-    raise AssertionError("no service of this stack found")
