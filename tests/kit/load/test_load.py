@@ -74,7 +74,10 @@ def test_the_closed_model_under_the_same_stall_reports_a_small_p99() -> None:
     assert closed["p99_ms"] < 100, closed  # ...but the closed model's p99 does not show it
 
 
-def test_memory_stays_flat_over_a_million_requests(target: str) -> None:
+def test_memory_stays_flat_over_hundreds_of_thousands_of_requests(target: str) -> None:
+    """The resident set may grow by at most 2 MB from the 50,000th request to the
+    300,000th: it grows by tens of kB, and keeping one small object a request (a
+    bytearray of 8) adds 20 MB."""
     script = f"""
 import resource, sys
 from runeframe_process import any_free_port
@@ -84,9 +87,9 @@ rss = []
 async def scenario(user):
     await user.get("/")
     done = sum(user.recorder.statuses.values())
-    if done % 100_000 == 0:
+    if done % 50_000 == 0:
         rss.append(int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]))
-result = load.run_sync(load.LoadPlan("{target}", users=50, requests=1_000_000, scenario=scenario))
+result = load.run_sync(load.LoadPlan("{target}", users=50, requests=300_000, scenario=scenario))
 print(result.requests, rss[0], max(rss))
 """
     done = subprocess.run(
@@ -94,8 +97,8 @@ print(result.requests, rss[0], max(rss))
     )
     assert done.returncode == 0, done.stderr[-2000:]
     requests, first_kb, peak_kb = map(int, done.stdout.split())
-    assert requests == 1_000_000
-    assert peak_kb - first_kb < 10_000, (first_kb, peak_kb)  # < 10 MB over 900,000 requests
+    assert requests == 300_000
+    assert peak_kb - first_kb < 2_000, (first_kb, peak_kb)
 
 
 def test_latencies_counted_in_bulk_are_the_histogram_one_by_one_recording_gives() -> None:
