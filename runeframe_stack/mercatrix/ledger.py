@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from ..contracts.notify import Notifier
@@ -47,7 +48,24 @@ MIGRATIONS = [
     CREATE INDEX transactions_to ON transactions (to_user);
     CREATE INDEX transactions_status ON transactions (status)
     """,
+    # why a transfer moved nothing, in a column of its own: `error` keeps the reason alone
+    """
+    ALTER TABLE transactions ADD COLUMN refusal TEXT;
+    UPDATE transactions SET refusal = 'insufficient_funds',
+        error = substr(error, length('insufficient_funds: ') + 1)
+        WHERE error LIKE 'insufficient_funds: %';
+    UPDATE transactions SET refusal = 'account_not_found',
+        error = substr(error, length('account_not_found: ') + 1)
+        WHERE error LIKE 'account_not_found: %'
+    """,
 ]
+
+
+class Refusal(StrEnum):
+    """Why a transfer moved nothing: the error code the API answers a refused one with."""
+
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    ACCOUNT_NOT_FOUND = "account_not_found"
 
 
 def cents(amount: Decimal | float) -> int:
@@ -67,7 +85,7 @@ def public_transaction(row: Row) -> dict[str, Any]:
         "currency": row["currency"],
         "transaction_type": row["transaction_type"],
         "status": row["status"],
-        "error": row["error"],
+        "error": f"{row['refusal']}: {row['error']}" if row["refusal"] else row["error"],
         "reference": row["reference"],
         "created_at": row["created_at"],
     }
@@ -75,9 +93,17 @@ def public_transaction(row: Row) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Outcome:
+    """A transfer as recorded: made now (`created`) or earlier, refused or not, and why."""
+
     transaction: dict[str, Any]
     created: bool
-    error_code: str | None = None
+    refusal: Refusal | None = None
+    reason: str | None = None
+
+    @classmethod
+    def of(cls, row: Row, created: bool) -> Outcome:
+        refusal = Refusal(row["refusal"]) if row["refusal"] else None
+        return cls(public_transaction(row), created, refusal, row["error"])
 
 
 class Ledger:
@@ -133,7 +159,7 @@ class Ledger:
                 )
         if row is None:
             return None
-        return Outcome(public_transaction(row), created=False, error_code=_code(row["error"]))
+        return Outcome.of(row, created=False)
 
     async def transfer(
         self,
@@ -153,16 +179,14 @@ class Ledger:
                 return earlier
             source = await self.balance(from_user)
             target = await self.balance(to_user)
-            error = None
+            refusal, error = None, None
             if source is None:
-                error = f"account_not_found: no account for {from_user}"
+                refusal, error = Refusal.ACCOUNT_NOT_FOUND, f"no account for {from_user}"
             elif target is None:
-                error = f"account_not_found: no account for {to_user}"
+                refusal, error = Refusal.ACCOUNT_NOT_FOUND, f"no account for {to_user}"
             elif source["balance"] < amount:
-                error = (
-                    f"insufficient_funds: {from_user} has {coins(source['balance']):.2f},"
-                    f" needs {coins(amount):.2f}"
-                )
+                refusal = Refusal.INSUFFICIENT_FUNDS
+                error = f"{from_user} has {coins(source['balance']):.2f}, needs {coins(amount):.2f}"
             stamp = now_iso()
             if error is None:
                 for user, delta in ((from_user, -amount), (to_user, amount)):
@@ -177,8 +201,9 @@ class Ledger:
             status = "failed" if error else "completed"
             await self.db.execute(
                 "INSERT INTO transactions (id, from_user, to_user, amount, currency,"
-                " transaction_type, status, error, reference, idempotency_key, request_hash,"
-                " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                " transaction_type, status, refusal, error, reference, idempotency_key,"
+                " request_hash, created_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                 transaction_id,
                 from_user,
                 to_user,
@@ -186,6 +211,7 @@ class Ledger:
                 CURRENCY,
                 transaction_type,
                 status,
+                refusal,
                 error,
                 reference,
                 idempotency_key,
@@ -196,7 +222,7 @@ class Ledger:
             detail = f"{coins(amount):.2f} {CURRENCY} {from_user} -> {to_user} ({transaction_type})"
             await self.notify.message(
                 event,
-                f"{event} {transaction_id}: {detail}" + (f"; {error}" if error else ""),
+                f"{event} {transaction_id}: {detail}" + (f"; {refusal}: {error}" if error else ""),
                 transaction_id=transaction_id,
                 user_id=from_user,
                 counterparty_id=to_user,
@@ -205,8 +231,4 @@ class Ledger:
                 "SELECT * FROM transactions WHERE id = $1", transaction_id
             )
             assert row is not None
-            return Outcome(public_transaction(row), created=True, error_code=_code(error))
-
-
-def _code(error: str | None) -> str | None:
-    return error.split(":", 1)[0] if error else None
+            return Outcome.of(row, created=True)

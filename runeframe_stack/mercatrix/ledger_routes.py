@@ -15,14 +15,15 @@ from ..core.outbox import Outbox
 from ..core.pagination import Page, PageQuery, SinceQuery
 from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database
-from .ledger import CURRENCY, TREASURY, Ledger, cents, coins, public_transaction
+from .ledger import CURRENCY, TREASURY, Ledger, Refusal, cents, coins, public_transaction
 
 Amount = Annotated[Decimal, Field(gt=0, le=1_000_000_000, max_digits=12, decimal_places=2)]
 UserRef = Annotated[str, Field(min_length=1, max_length=64)]
 _KIND = r"^[a-z][a-z0-9_]{0,39}$"
-_REFUSALS: dict[str, type[ApiError]] = {
-    "insufficient_funds": Conflict,
-    "account_not_found": NotFound,
+# the answer to each refusal
+_REFUSALS: dict[Refusal, type[ApiError]] = {
+    Refusal.INSUFFICIENT_FUNDS: Conflict,
+    Refusal.ACCOUNT_NOT_FOUND: NotFound,
 }
 
 
@@ -201,11 +202,10 @@ class LedgerRoutes(Routes):
         )
         await self.outbox.handed_over()
         transaction = outcome.transaction
-        if outcome.error_code is not None:
-            refusal = _REFUSALS.get(outcome.error_code, Conflict)
-            raise refusal(
-                transaction["error"].split(": ", 1)[-1],
-                code=outcome.error_code,
+        if outcome.refusal is not None:
+            raise _REFUSALS[outcome.refusal](
+                outcome.reason or "",
+                code=outcome.refusal.value,
                 details={"transaction_id": transaction["id"]},
             )
         return json(transaction, status=201 if outcome.created else 200)
@@ -224,9 +224,8 @@ class LedgerRoutes(Routes):
             TREASURY, new.user_id, cents(new.amount), new.reason, reference=new.reference
         )
         await self.outbox.handed_over()
-        if outcome.error_code is not None and outcome.created:
-            refusal = _REFUSALS.get(outcome.error_code, Conflict)
-            raise refusal(outcome.transaction["error"], code=outcome.error_code)
+        if outcome.refusal is not None and outcome.created:
+            raise _REFUSALS[outcome.refusal](outcome.reason or "", code=outcome.refusal.value)
         return json(outcome.transaction, status=201 if outcome.created else 200)
 
     @endpoint(
