@@ -24,15 +24,16 @@ PROTECTED = {  # a route of each service that needs a token
 
 @dataclass
 class Actors:
-    """Two users, A (the attacker) and B (the victim), and an admin, on one environment."""
+    """Two users, the attacker and the victim (ids and tokens), and the admin's token,
+    on one environment."""
 
     env: Environment
     http: httpx.AsyncClient
-    admin: str
-    a: str
-    a_token: str
-    b: str
-    b_token: str
+    admin_token: str
+    attacker: str
+    attacker_token: str
+    victim: str
+    victim_token: str
 
     def url(self, service: str, path: str) -> str:
         return self.env.url(service) + path
@@ -63,12 +64,13 @@ async def user_with_token(
 
 
 async def actors(env: Environment, http: httpx.AsyncClient) -> Actors:
-    """Create A and B (tokens, accounts) with the environment's admin token."""
+    """Create the attacker and the victim (tokens, accounts) with the environment's admin
+    token."""
     admin = env.token or ""
     made: list[str] = []
-    for who in ("a", "b"):
+    for who in ("attacker", "victim"):
         email = f"owasp-{who}-{uuid.uuid4().hex[:8]}@{env.run_id or 'probe'}.example"
-        made += await user_with_token(env, http, admin, f"Probe {who.upper()}", email)
+        made += await user_with_token(env, http, admin, f"Probe {who.title()}", email)
     return Actors(env, http, admin, *made)
 
 

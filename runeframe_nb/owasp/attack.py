@@ -34,8 +34,8 @@ async def probe(env: Environment, only: list[str] | None = None) -> pd.DataFrame
             try:
                 outcomes = [(case, await _outcome(case, x)) for case in cases]
             finally:
-                for user in (x.a, x.b):  # the attack's users go with it
-                    await x.status("DELETE", "distilera", f"/users/{user}/", x.admin)
+                for user in (x.attacker, x.victim):  # the attack's users go with it
+                    await x.status("DELETE", "distilera", f"/users/{user}/", x.admin_token)
     return pd.DataFrame(
         [
             {

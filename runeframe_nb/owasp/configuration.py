@@ -19,7 +19,7 @@ async def error_bodies(x: Actors) -> Outcome:
             ("POST", "/auth/verify/", b"{oops"),
         ):
             reply = await x.http.request(
-                method, x.url(service, path), content=body, headers=x.as_(x.admin)
+                method, x.url(service, path), content=body, headers=x.as_(x.admin_token)
             )
             envelope = (
                 "error" in reply.json()
@@ -45,7 +45,7 @@ async def headers(x: Actors) -> Outcome:
         )
         if reply.headers.get("access-control-allow-origin") in ("*", "https://evil.example"):
             problems.append(f"{service}: CORS allows any origin")
-        answer = await x.http.get(x.url(service, path), headers=x.as_(x.admin))
+        answer = await x.http.get(x.url(service, path), headers=x.as_(x.admin_token))
         if answer.headers.get("x-content-type-options") != "nosniff":
             problems.append(f"{service}: no nosniff")
         banner = answer.headers.get("server", "")
@@ -74,7 +74,7 @@ async def inventory(x: Actors) -> Outcome:
                     continue
                 concrete = path.replace("{", "").replace("}", "")
                 reply = await x.http.request(
-                    method.upper(), x.url(service, concrete), headers=x.as_(x.admin)
+                    method.upper(), x.url(service, concrete), headers=x.as_(x.admin_token)
                 )
                 error = (json_or_none(reply) or {}).get("error")  # OAuth's is a string
                 said = str(error.get("message", "")) if isinstance(error, dict) else ""
@@ -85,7 +85,7 @@ async def inventory(x: Actors) -> Outcome:
                         f"{reply.status_code}"
                     )
         for path in UNDOCUMENTED:
-            if (await x.status("GET", service, path, x.admin)) != 404:
+            if (await x.status("GET", service, path, x.admin_token)) != 404:
                 stray.append(f"{service} {path} served, not documented")
     return not stray, "; ".join(
         stray

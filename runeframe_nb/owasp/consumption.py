@@ -11,7 +11,8 @@ from .cases import Outcome, case
 @case("API4", "all five", "a page of 100,000 items")
 async def page_size_cap(x: Actors) -> Outcome:
     statuses = {
-        s: await x.status("GET", s, f"{p}?per_page=100000", x.admin) for s, p in PROTECTED.items()
+        s: await x.status("GET", s, f"{p}?per_page=100000", x.admin_token)
+        for s, p in PROTECTED.items()
     }
     return every(lambda code: code == 400, statuses)
 
@@ -31,7 +32,7 @@ async def body_size_cap(x: Actors) -> Outcome:
     big, posts = OVERSIZED, BODY_POSTS
     statuses = {
         s: await x.status(
-            "POST", s, p, x.admin, content=big, headers={"Content-Type": "application/json"}
+            "POST", s, p, x.admin_token, content=big, headers={"Content-Type": "application/json"}
         )
         for s, p in posts.items()
     }
@@ -41,9 +42,9 @@ async def body_size_cap(x: Actors) -> Outcome:
 @case("API4", "api", "70 requests a minute from one user")
 async def rate_limit(x: Actors) -> Outcome:
     codes = [
-        await x.status("GET", "api", "/api/v1/users/?per_page=1", x.b_token) for _ in range(70)
+        await x.status("GET", "api", "/api/v1/users/?per_page=1", x.victim_token) for _ in range(70)
     ]
-    reply = await x.http.get(x.url("api", "/api/v1/users/"), headers=x.as_(x.b_token))
+    reply = await x.http.get(x.url("api", "/api/v1/users/"), headers=x.as_(x.victim_token))
     limited = codes.count(429)
     return (
         limited > 0 and "retry-after" in reply.headers,
@@ -63,12 +64,12 @@ async def graphql_limits(x: Actors) -> Outcome:
         ("deep introspection", depth, "depth"),
     ):
         reply = await x.http.post(
-            x.url("api", "/graphql/"), json={"query": query}, headers=x.as_(x.admin)
+            x.url("api", "/graphql/"), json={"query": query}, headers=x.as_(x.admin_token)
         )
         said = " ".join(str(e.get("message", "")) for e in reply.json().get("errors") or [])
         results[name] = reply.json().get("data") is None and reason in said.lower()
     batch = [{"query": "{ users { id } }"}, {"query": "{ users { name } }"}]
-    reply = await x.http.post(x.url("api", "/graphql/"), json=batch, headers=x.as_(x.admin))
+    reply = await x.http.post(x.url("api", "/graphql/"), json=batch, headers=x.as_(x.admin_token))
     results["a batch of queries"] = reply.status_code == 400 and "error" in reply.json()
     return all(results.values()), ", ".join(
         f"{k}: {'refused' if v else 'served'}" for k, v in results.items()
@@ -78,13 +79,17 @@ async def graphql_limits(x: Actors) -> Outcome:
 @case("API6", "mercatrix", "welcome grant farming")
 async def welcome_grant_farming(x: Actors) -> Outcome:
     codes = [
-        await x.status("POST", "mercatrix", "/accounts/", x.admin, json={"user_id": x.a})
+        await x.status(
+            "POST", "mercatrix", "/accounts/", x.admin_token, json={"user_id": x.attacker}
+        )
         for _ in range(3)
     ]
     grants = (
         await x.http.get(
-            x.url("mercatrix", f"/transactions/?user_id={x.a}&transaction_type=welcome_grant"),
-            headers=x.as_(x.admin),
+            x.url(
+                "mercatrix", f"/transactions/?user_id={x.attacker}&transaction_type=welcome_grant"
+            ),
+            headers=x.as_(x.admin_token),
         )
     ).json()
     count = grants["meta"]["pagination"]["total_items"]
@@ -96,9 +101,11 @@ async def welcome_grant_farming(x: Actors) -> Outcome:
 
 @case("API6", "mercatrix", "reward replay")
 async def reward_replay(x: Actors) -> Outcome:
-    reward = {"user_id": x.b, "amount": 5.0, "reference": f"probe-{uuid.uuid4().hex}"}
+    reward = {"user_id": x.victim, "amount": 5.0, "reference": f"probe-{uuid.uuid4().hex}"}
     replies = [
-        await x.http.post(x.url("mercatrix", "/rewards/"), json=reward, headers=x.as_(x.admin))
+        await x.http.post(
+            x.url("mercatrix", "/rewards/"), json=reward, headers=x.as_(x.admin_token)
+        )
         for _ in range(3)
     ]
     ids = {r.json()["id"] for r in replies}

@@ -28,14 +28,14 @@ async def ssrf(x: Actors) -> Outcome:
     deployed = await x.http.post(
         x.url("jonar", "/deployments/"),
         json={"component": "hoardwell", "version": "1.0.0", "replicas": 1},
-        headers=x.as_(x.admin),
+        headers=x.as_(x.admin_token),
         timeout=60,
     )
     deployment = deployed.json().get("id", "dep_missing")
 
     async def status() -> str:
         reply = await x.http.get(
-            x.url("jonar", f"/deployments/{deployment}/"), headers=x.as_(x.admin)
+            x.url("jonar", f"/deployments/{deployment}/"), headers=x.as_(x.admin_token)
         )
         return str(reply.json().get("status")) if reply.status_code == 200 else "missing"
 
@@ -46,23 +46,24 @@ async def ssrf(x: Actors) -> Outcome:
             avatar = await x.status(
                 "PATCH",
                 "distilera",
-                f"/users/{x.a}/",
-                x.a_token,
+                f"/users/{x.attacker}/",
+                x.attacker_token,
                 json={"profile": {"avatar": trap}},
             )
             proxied = await x.http.get(
-                x.url("jonar", f"/deployments/{deployment}/service/{trap}"), headers=x.as_(x.admin)
+                x.url("jonar", f"/deployments/{deployment}/service/{trap}"),
+                headers=x.as_(x.admin_token),
             )
             message = await x.status(
                 "POST",
                 "hoardwell",
                 "/messages/",
-                x.admin,
+                x.admin_token,
                 json={"type": "note", "content": trap, "sender": "jonar"},
             )
             await asyncio.sleep(0.5)
     finally:
-        await x.status("DELETE", "jonar", f"/deployments/{deployment}/", x.admin)
+        await x.status("DELETE", "jonar", f"/deployments/{deployment}/", x.admin_token)
     answers = {"avatar": avatar, "service proxy": proxied.status_code, "message": message}
     safe = (
         avatar in (200, 400)

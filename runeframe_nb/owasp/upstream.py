@@ -27,7 +27,7 @@ async def unsafe_consumption(x: Actors) -> Outcome:
             "channel": "user_updates",
             "content": "no data",
             "sender": "jonar",
-            "user_id": x.a,
+            "user_id": x.attacker,
             "payload": {"x": [1, {"y": None}]},
         },
         {
@@ -40,15 +40,19 @@ async def unsafe_consumption(x: Actors) -> Outcome:
     ]
     ws_url = x.url("api", "/ws/").replace("http", "ws", 1)
     async with connect_to(ws_url, x.env.tls) as ws:
-        await ws.send(json.dumps({"type": "auth", "token": x.a_token}))
+        await ws.send(json.dumps({"type": "auth", "token": x.attacker_token}))
         await ws.recv()
-        await ws.send(json.dumps({"type": "subscribe", "channel": "user_updates", "user_id": x.a}))
+        await ws.send(
+            json.dumps({"type": "subscribe", "channel": "user_updates", "user_id": x.attacker})
+        )
         await ws.send(json.dumps({"type": "ping"}))
         await ws.recv()  # pong: the subscription is in place
         for message in odd:
-            await x.status("POST", "hoardwell", "/messages/", x.admin, json=message)
+            await x.status("POST", "hoardwell", "/messages/", x.admin_token, json=message)
         await ws.send(
-            json.dumps({"type": "user_update", "user_id": x.a, "data": {"after": "odd messages"}})
+            json.dumps(
+                {"type": "user_update", "user_id": x.attacker, "data": {"after": "odd messages"}}
+            )
         )
         frames = await _until_quiet(ws, lambda f: f.get("data") == {"after": "odd messages"})
     healthy = (await x.http.get(x.url("api", "/healthz"))).status_code == 200

@@ -1,13 +1,14 @@
-"""The catalogue of mutants, one module per part of the system; importing it registers them.
+"""The catalogue of mutants; importing it registers them.
 
-edge            the public REST contract: statuses, envelope, pagination, rate limits
+A module per stack package a mutant targets:
+api             the edge: REST contract (rest), GraphQL (graphql), live WebSocket (live)
+distilera       simulations, coordinations, collaborations, users, the vault
+hoardwell       messages lost, reordered, repeated
+mercatrix       money, rewards, balances
+jonar           scaling, status, alerts, events, load
+
+and the families that reach every service:
 identity        authentication and authorization
-economy         Mercatrix: money, rewards, balances
-messages        Hoardwell: messages lost, reordered, repeated
-infrastructure  Jonar: scaling, status, alerts, events, load
-simulations     Distilera: outcomes, states, users, the vault
-graphql         the edge's GraphQL
-websocket       the live WebSocket and the stream behind it
 security        the holes the OWASP API Top 10 names
 faults          faults the stack absorbs: run as controls
 properties      one per class of property oracle: round trip, filters, pages, headers, ...
@@ -15,16 +16,14 @@ regressions     held out: committed before the property oracles, to measure them
 """
 
 from . import (  # noqa: F401
-    economy,
-    edge,
+    api,
+    distilera,
     faults,
-    graphql,
+    hoardwell,
     identity,
-    infrastructure,
-    messages,
+    jonar,
+    mercatrix,
     properties,
     regressions,
     security,
-    simulations,
-    websocket,
 )

@@ -7,8 +7,8 @@ import asyncio
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from ..mutants import answer_mutant, mutant
-from ..proxy import Call, Reply
+from ...mutants import answer_mutant, mutant
+from ...proxy import Call, Reply
 
 Body = dict[str, Any]
 

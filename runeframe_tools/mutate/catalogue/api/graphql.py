@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..mutants import answer_mutant, mutant
-from ..proxy import Call, Reply
+from ...mutants import answer_mutant, mutant
+from ...proxy import Call, Reply
 
 
 def _asks(call: Call, field: str) -> bool:

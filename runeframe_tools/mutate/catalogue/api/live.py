@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..mutants import frame_mutant
+from ...mutants import frame_mutant
 
 FANOUT = ("api WS receive user_update",)
 
