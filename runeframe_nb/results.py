@@ -1,10 +1,11 @@
-"""results.json: the one contract between a run and everything that reads it.
+"""What a run archives for everything that reads it: results.json and mutation.json.
 
 The runner writes a `RunRecord`; the report, the diff, the trends, the quality module
-and the quality notebook read one. A check is a `Check` from the moment a notebook
-records it to the moment the report shows it. Facts (what notebooks `rf.publish` for
-the report) go by the names in `Fact`: publishing or archiving any other name is an
-error, so a renamed fact fails a test, not a chart.
+and the quality notebook read one. Beside it, `runeframe-nb mutate` writes a
+`MutationRecord`, which the report reads. A check is a `Check` from the moment a
+notebook records it to the moment the report shows it. Facts (what notebooks
+`rf.publish` for the report) go by the names in `Fact`: publishing or archiving any
+other name is an error, so a renamed fact fails a test, not a chart.
 
 `schema_version` says which shape a file has. Version 1 (before the field existed) has
 the same fields and is read as it is; a newer version than this kit knows is refused
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -23,6 +24,8 @@ from .errors import ArchiveError
 
 SCHEMA_VERSION = 2
 RESULTS_FILE = "results.json"
+MUTATION_FILE = "mutation.json"
+M = TypeVar("M", bound=BaseModel)
 
 
 class Fact(StrEnum):
@@ -130,19 +133,7 @@ class RunRecord(_Model):
     @classmethod
     def read(cls, folder: Path) -> RunRecord:
         """The record in `folder`/results.json, or an ArchiveError saying what is wrong."""
-        path = folder / RESULTS_FILE
-        try:
-            text = path.read_text()
-        except FileNotFoundError:
-            raise ArchiveError(f"no archived run at {folder} (no {RESULTS_FILE})") from None
-        except OSError as exc:
-            raise ArchiveError(f"{path} is not readable: {exc}") from None
-        try:
-            return cls.model_validate_json(text)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ArchiveError(f"{path} is not a run's results: {where}: {first['msg']}") from None
+        return _read(cls, folder / RESULTS_FILE, "archived run", "a run's results")
 
     def write(self, folder: Path) -> Path:
         path = folder / RESULTS_FILE
@@ -163,3 +154,84 @@ class RunRecord(_Model):
             {**t, "name": f"{t['area']}: {t['name']}"} for t in data["test_details"]
         ]
         return data
+
+
+Verdict = Literal["passed", "failed", "killed", "survived", "unattributed", "crashed", "timed out"]
+
+
+class Sighting(_Model):
+    """A check that failed in a trial, and whether its evidence reached the mutant."""
+
+    notebook: str
+    check: str
+    detail: str = ""
+    saw: bool = False
+
+
+class Trial(_Model):
+    """The control, a tolerated fault or a mutant, run on the notebooks that reach it."""
+
+    name: str
+    breaks: str
+    service: str
+    side: str
+    kind: Literal["control", "mutant"]
+    verdict: Verdict
+    notebooks: list[str]
+    caught_by: list[Sighting] = Field(default_factory=list)
+    duration: float = 0.0
+    run: str = ""  # its archive, relative to the mutation run's
+    held_out: bool = False
+
+    @property
+    def alarm(self) -> bool:
+        return self.verdict not in ("passed", "survived")
+
+
+class HeldOut(_Model):
+    killed: int
+    of: int
+
+
+class MutationRecord(_Model):
+    """A mutation run as mutation.json holds it: its score, each trial and the kill matrix."""
+
+    schema_version: int = 1
+    run_id: str
+    score: float
+    killed: int
+    mutants: int
+    verdicts: dict[str, int]
+    held_out: HeldOut
+    false_alarms: int
+    duration: float
+    control: Trial
+    controls: list[Trial]
+    results: list[Trial]
+    kill_matrix: dict[str, list[str]]  # "notebook: check" -> the mutants it caught
+
+    @classmethod
+    def read(cls, folder: Path) -> MutationRecord:
+        """The record in `folder`/mutation.json, or an ArchiveError saying what is wrong."""
+        return _read(cls, folder / MUTATION_FILE, "mutation run", "a mutation run's results")
+
+    def write(self, folder: Path) -> Path:
+        path = folder / MUTATION_FILE
+        path.write_text(self.model_dump_json(indent=2) + "\n")
+        return path
+
+
+def _read(model: type[M], path: Path, what: str, shape: str) -> M:
+    """`model` from the file at `path`, or an ArchiveError saying what is wrong."""
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise ArchiveError(f"no {what} at {path.parent} (no {path.name})") from None
+    except OSError as exc:
+        raise ArchiveError(f"{path} is not readable: {exc}") from None
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ArchiveError(f"{path} is not {shape}: {where}: {first['msg']}") from None

@@ -66,7 +66,7 @@ def mutation_result(mutation: Mutation, report: Path, console: Console, min_scor
     from .mutate.run import table
 
     if mutation.control.verdict != "passed":
-        failed = "; ".join(f"{c['notebook']}: {c['check']}" for c in mutation.control.caught_by[:3])
+        failed = "; ".join(f"{c.notebook}: {c.check}" for c in mutation.control.caught_by[:3])
         console.print(
             f"[red]the control failed through the proxy with no mutant: the proxy itself "
             f"changes behaviour, so no mutant was run[/red] ({failed}); report {report}",

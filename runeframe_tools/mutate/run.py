@@ -28,19 +28,19 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import nbformat
 from rich.console import Console
 
 from runeframe_nb.errors import MutateError
 from runeframe_nb.profiles import Profile, load_profile
+from runeframe_nb.results import HeldOut, MutationRecord, Sighting, Trial, Verdict
 
 from ..runner.artifacts import RunResult
 from ..runner.gate import Gate
@@ -48,7 +48,6 @@ from ..runner.suite import RunOptions, discover, new_run_id, run
 from .harness import proxied_stack
 from .mutants import Mutant, registered
 
-Verdict = Literal["passed", "failed", "killed", "survived", "unattributed", "crashed", "timed out"]
 Reach = dict[str, set[tuple[str, str, str]]]
 
 
@@ -67,31 +66,12 @@ class MutateOptions:
 
 
 @dataclass
-class Outcome:
-    name: str
-    breaks: str
-    service: str
-    side: str
-    kind: Literal["control", "mutant"]
-    verdict: Verdict
-    notebooks: list[str]
-    caught_by: list[dict[str, Any]] = field(default_factory=list)  # each with `saw` it
-    duration: float = 0.0
-    run: str = ""  # its archive, relative to the mutation run's
-    held_out: bool = False
-
-    @property
-    def alarm(self) -> bool:
-        return self.verdict not in ("passed", "survived")
-
-
-@dataclass
 class Mutation:
     run_id: str
     folder: Path
-    control: Outcome
-    controls: list[Outcome] = field(default_factory=list)
-    mutants: list[Outcome] = field(default_factory=list)
+    control: Trial
+    controls: list[Trial] = field(default_factory=list)
+    mutants: list[Trial] = field(default_factory=list)
     duration: float = 0.0
 
     @property
@@ -125,8 +105,8 @@ class Mutation:
         matrix: dict[str, list[str]] = {}
         for m in self.mutants:
             for c in m.caught_by:
-                if c.get("saw"):
-                    matrix.setdefault(f"{c['notebook']}: {c['check']}", []).append(m.name)
+                if c.saw:
+                    matrix.setdefault(f"{c.notebook}: {c.check}", []).append(m.name)
         return dict(sorted(matrix.items(), key=lambda kv: (-len(kv[1]), kv[0])))
 
     @property
@@ -138,26 +118,26 @@ class Mutation:
         quiet = 1 - self.false_alarms / len(self.controls) if self.controls else 1.0
         return round(caught * quiet, 4)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "score": self.score,
-            "killed": self.killed,
-            "mutants": len(self.mutants),
-            "verdicts": self.verdicts(),
-            "held_out": dict(zip(("killed", "of"), self.held_out, strict=True)),
-            "false_alarms": self.false_alarms,
-            "duration": round(self.duration, 1),
-            "control": asdict(self.control),
-            "controls": [asdict(c) for c in self.controls],
-            "results": [asdict(m) for m in self.mutants],
-            "kill_matrix": self.kill_matrix(),
-        }
+    def record(self) -> MutationRecord:
+        """The run as mutation.json holds it."""
+        killed, of = self.held_out
+        return MutationRecord(
+            run_id=self.run_id,
+            score=self.score,
+            killed=self.killed,
+            mutants=len(self.mutants),
+            verdicts=self.verdicts(),
+            held_out=HeldOut(killed=killed, of=of),
+            false_alarms=self.false_alarms,
+            duration=round(self.duration, 1),
+            control=self.control,
+            controls=self.controls,
+            results=self.mutants,
+            kill_matrix=self.kill_matrix(),
+        )
 
     def write(self) -> Path:
-        path = self.folder / "mutation.json"
-        path.write_text(json.dumps(self.as_dict(), indent=2) + "\n")
-        return path
+        return self.record().write(self.folder)
 
 
 def eligible(folder: Path, within: list[str] | None = None) -> list[str]:
@@ -191,7 +171,7 @@ def selected(mutant: Mutant, reached: Reach) -> list[str]:
     return sorted((nb for nb, n in seen.items() if n), key=lambda nb: -seen[nb])
 
 
-def _caught(result: RunResult, mutant: Mutant | None) -> list[dict[str, Any]]:
+def _caught(result: RunResult, mutant: Mutant | None) -> list[Sighting]:
     """The checks that failed, each saying whether its evidence `saw` the mutant: those
     of the notebooks; the runner's own entry for a notebook only when it stopped with no
     failed check (a crash, a timeout), which saw nothing."""
@@ -199,26 +179,26 @@ def _caught(result: RunResult, mutant: Mutant | None) -> list[dict[str, Any]]:
     stopped = {t.notebook for t in failed}
     failed += [t for t in result.failed if t.area == "runner" and t.notebook not in stopped]
     return [
-        {
-            "notebook": t.notebook,
-            "check": t.name,
-            "detail": t.detail,
-            "saw": mutant is not None
+        Sighting(
+            notebook=t.notebook,
+            check=t.name,
+            detail=t.detail,
+            saw=mutant is not None
             and t.area != "runner"
             and any(mutant.seen_at(e["service"], e["method"], e["operation"]) for e in t.evidence),
-        }
+        )
         for t in failed
     ]
 
 
-def mutant_verdict(caught: list[dict[str, Any]]) -> Verdict:
+def mutant_verdict(caught: list[Sighting]) -> Verdict:
     """killed when a failed check saw the mutant; else what went wrong, or survived."""
-    if any(c["saw"] for c in caught):
+    if any(c.saw for c in caught):
         return "killed"
     if not caught:
         return "survived"
-    if any(c["check"].endswith("runs to the end") for c in caught):
-        timed_out = any("timed out" in c["detail"].lower() for c in caught)
+    if any(c.check.endswith("runs to the end") for c in caught):
+        timed_out = any("timed out" in c.detail.lower() for c in caught)
         return "timed out" if timed_out else "crashed"
     return "unattributed"
 
@@ -289,7 +269,7 @@ class Trials:
         fail_fast: bool,
         run_id: str | None = None,
         console: Console | None = None,
-    ) -> tuple[Outcome, RunResult]:
+    ) -> tuple[Trial, RunResult]:
         """A trial's verdict (a control passes or fails, a mutant is killed or survives),
         and its run."""
         started = time.perf_counter()
@@ -310,7 +290,7 @@ class Trials:
                 more, _ = self.outcome(mutant, rest, where, fail_fast=True)
                 caught += more.caught_by
                 verdict = "killed" if more.verdict == "killed" else verdict
-        found = Outcome(
+        found = Trial(
             name=mutant.name if mutant else "control",
             breaks=mutant.breaks if mutant else "nothing: the proxy passes everything on",
             service=mutant.service if mutant else "all",
@@ -366,17 +346,17 @@ def mutate(options: MutateOptions, console: Console | None = None) -> Mutation:
     ]
     lock = threading.Lock()
 
-    def trial(job: tuple[Mutant, list[str], Path, bool]) -> Outcome:
+    def trial(job: tuple[Mutant, list[str], Path, bool]) -> Trial:
         mutant, chosen_notebooks, where, fail_fast = job
         if not chosen_notebooks:
-            found = Outcome(
-                mutant.name,
-                mutant.breaks,
-                mutant.service,
-                mutant.side,
-                "mutant",
-                "survived",
-                [],
+            found = Trial(
+                name=mutant.name,
+                breaks=mutant.breaks,
+                service=mutant.service,
+                side=mutant.side,
+                kind="mutant",
+                verdict="survived",
+                notebooks=[],
                 held_out=mutant.held_out,
             )
         else:
@@ -412,17 +392,17 @@ def table(mutation: Mutation) -> Any:
     return pd.DataFrame(rows, columns=["mutant", "breaks", "verdict", "caught by"])
 
 
-def _named(caught: list[dict[str, Any]]) -> str:
+def _named(caught: list[Sighting]) -> str:
     """The checks that saw the mutant (or, if none did, those that failed), two at most."""
-    shown = [c for c in caught if c.get("saw")] or caught
-    names = "; ".join(f"{c['notebook']}: {c['check']}" for c in shown[:2])
+    shown = [c for c in caught if c.saw] or caught
+    names = "; ".join(f"{c.notebook}: {c.check}" for c in shown[:2])
     return names + (f" (+{len(shown) - 2})" if len(shown) > 2 else "")
 
 
 _COLOURS = {"passed": "green", "killed": "green"}  # every other verdict is red
 
 
-def _say(console: Console, found: Outcome) -> None:
+def _say(console: Console, found: Trial) -> None:
     colour = _COLOURS.get(found.verdict, "red")
     why = _named(found.caught_by) or ", ".join(found.notebooks) or "no notebook reaches it"
     console.print(

@@ -4,7 +4,6 @@ run's executed notebooks as HTML pages beside it, converted by nbconvert."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 from plotly.offline import get_plotlyjs
 
-from runeframe_nb.results import Fact
+from runeframe_nb.results import MUTATION_FILE, Fact, MutationRecord
 
 from . import charts
 from .archive import Run
@@ -103,41 +102,41 @@ def _residue_rows(run: Run) -> pd.DataFrame:
 
 
 def _mutation(run: Run) -> dict[str, Any] | None:
-    """The mutation run archived with this one (mutation.json), with its table."""
-    path = run.folder / "mutation.json"
-    if not path.exists():
+    """The mutation run archived with this one (mutation.json), with its tables."""
+    if not (run.folder / MUTATION_FILE).exists():
         return None
-    found: dict[str, Any] = json.loads(path.read_text())
+    found = MutationRecord.read(run.folder)
     rows = [
         {
-            "mutant": html.escape(o["name"]),
-            "kind": o["kind"],
-            "breaks": html.escape(o["breaks"]),
+            "mutant": html.escape(o.name),
+            "kind": o.kind,
+            "breaks": html.escape(o.breaks),
             "verdict": (
-                f'<span class="status {_VERDICT_STYLE.get(o["verdict"], "failed")}">'
-                f"{o['verdict']}</span>"
+                f'<span class="status {_VERDICT_STYLE.get(o.verdict, "failed")}">{o.verdict}</span>'
             ),
             "caught by": html.escape(
                 "; ".join(
-                    f"{c['notebook']}: {c['check']}"
-                    for c in [c for c in o["caught_by"] if c.get("saw")][:2] or o["caught_by"][:2]
+                    f"{c.notebook}: {c.check}"
+                    for c in [c for c in o.caught_by if c.saw][:2] or o.caught_by[:2]
                 )
             ),
-            "seconds": o["duration"],
+            "seconds": o.duration,
         }
-        for o in [found["control"], *found["controls"], *found["results"]]
+        for o in [found.control, *found.controls, *found.results]
     ]
-    found["table"] = _table(pd.DataFrame(rows))
     matrix = [
         {
             "check": html.escape(check),
             "mutants": len(names),
             "killed": html.escape(", ".join(names)),
         }
-        for check, names in (found.get("kill_matrix") or {}).items()
+        for check, names in found.kill_matrix.items()
     ]
-    found["matrix"] = _table(pd.DataFrame(matrix)) if matrix else ""
-    return found
+    return {
+        **found.model_dump(),
+        "table": _table(pd.DataFrame(rows)),
+        "matrix": _table(pd.DataFrame(matrix)) if matrix else "",
+    }
 
 
 _VERDICT_STYLE = {"passed": "passed", "killed": "passed"}  # every other verdict failed

@@ -12,7 +12,16 @@ import pytest
 
 from runeframe_nb.errors import ArchiveError
 from runeframe_nb.recorder import publish
-from runeframe_nb.results import SCHEMA_VERSION, Check, Fact, RunRecord
+from runeframe_nb.results import (
+    SCHEMA_VERSION,
+    Check,
+    Fact,
+    HeldOut,
+    MutationRecord,
+    RunRecord,
+    Sighting,
+    Trial,
+)
 from runeframe_tools.runner.artifacts import RunResult
 from runeframe_tools.runner.execute import NotebookResult
 
@@ -96,3 +105,28 @@ def test_every_fact_a_notebook_publishes_is_one_the_report_knows() -> None:
     }
     assert published, "no notebook publishes a fact: the pattern is stale"
     assert published <= {f.value for f in Fact}
+
+
+def test_a_mutation_record_reads_back_and_another_shape_is_one_readable_error(
+    tmp_path: Path,
+) -> None:
+    trial = Trial(
+        name="lost", breaks="a message is lost", service="hoardwell", side="front",
+        kind="mutant", verdict="killed", notebooks=["06"],
+        caught_by=[Sighting(notebook="06", check="the message arrives", saw=True)],
+    )  # fmt: skip
+    control = trial.model_copy(update={"name": "control", "kind": "control", "verdict": "passed"})
+    record = MutationRecord(
+        run_id="m1", score=1.0, killed=1, mutants=1, verdicts={"killed": 1},
+        held_out=HeldOut(killed=0, of=0), false_alarms=0, duration=3.0, control=control,
+        controls=[], results=[trial], kill_matrix={"06: the message arrives": ["lost"]},
+    )  # fmt: skip
+    record.write(tmp_path)
+    assert MutationRecord.read(tmp_path) == record
+    broken = json.loads((tmp_path / "mutation.json").read_text())
+    broken["results"][0]["verdict"] = "maybe"
+    (tmp_path / "mutation.json").write_text(json.dumps(broken))
+    with pytest.raises(ArchiveError, match=r"not a mutation run's results: results\.0\.verdict"):
+        MutationRecord.read(tmp_path)
+    with pytest.raises(ArchiveError, match="no mutation run at"):
+        MutationRecord.read(tmp_path / "elsewhere")

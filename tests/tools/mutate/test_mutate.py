@@ -12,12 +12,13 @@ import pytest
 import websockets
 
 from runeframe_nb.profiles import SERVICES
+from runeframe_nb.results import MutationRecord, Sighting, Trial
 from runeframe_nb.stack import free_port_block
 from runeframe_tools.mutate import find, registered
 from runeframe_tools.mutate.harness import ProxyProcess
 from runeframe_tools.mutate.mutants import Mutant
 from runeframe_tools.mutate.proxy import Route
-from runeframe_tools.mutate.run import MutateOptions, Mutation, Outcome, mutate, selected
+from runeframe_tools.mutate.run import MutateOptions, Mutation, mutate, selected
 
 NOTEBOOKS = Path(__file__).parents[3] / "notebooks"
 
@@ -56,8 +57,11 @@ def test_a_mutant_runs_the_notebooks_whose_checks_reached_it() -> None:
     assert selected(find("headers-insecure"), reached) == ["09", "01", "02"]  # most reached first
 
 
-def outcome(name: str, kind: str, verdict: str) -> Outcome:
-    return Outcome(name, "", "api", "front", kind, verdict, ["01"])  # type: ignore[arg-type]
+def outcome(name: str, kind: str, verdict: str) -> Trial:
+    return Trial.model_validate(
+        {"name": name, "breaks": "", "service": "api", "side": "front", "kind": kind}
+        | {"verdict": verdict, "notebooks": ["01"]}
+    )
 
 
 def test_the_score_is_the_share_killed_times_the_share_without_false_alarm() -> None:
@@ -99,8 +103,8 @@ def test_a_kill_counts_only_when_the_failed_check_saw_the_mutant() -> None:
 
 def test_the_kill_matrix_and_the_held_out_score() -> None:
     mutation = Mutation("r", Path("."), outcome("control", "control", "passed"))
-    seen = {"notebook": "12", "check": "round trip", "detail": "", "saw": True}
-    blind = {"notebook": "01", "check": "other", "detail": "", "saw": False}
+    seen = Sighting(notebook="12", check="round trip", saw=True)
+    blind = Sighting(notebook="01", check="other", saw=False)
     mutation.mutants = [outcome("a", "mutant", "killed"), outcome("b", "mutant", "unattributed")]
     mutation.mutants[0].caught_by, mutation.mutants[1].caught_by = [seen, blind], [blind]
     mutation.mutants[0].held_out = mutation.mutants[1].held_out = True
@@ -108,7 +112,7 @@ def test_the_kill_matrix_and_the_held_out_score() -> None:
     assert (mutation.held_out, mutation.score) == ((1, 2), 0.5)
     assert mutation.verdicts() == {"killed": 1, "unattributed": 1}
     assert mutation.passes(0.5) and not mutation.passes(0.51)
-    mutation.controls = [outcome("503 once", "tolerated", "killed")]  # an alarm: no pass
+    mutation.controls = [outcome("503 once", "control", "killed")]  # an alarm: no pass
     assert not mutation.passes(0.0)
     mutation.controls, mutation.control.verdict = [], "killed"  # the proxy itself broke
     assert not mutation.passes(0.0)
@@ -200,8 +204,9 @@ def test_a_sample_of_mutants_is_killed_and_the_controls_raise_no_alarm(
     assert verdicts == dict.fromkeys(
         ["transfer-acknowledged-not-applied", "message-lost", "ws-update-dropped"], "killed"
     )
-    written = json.loads((mutation.folder / "mutation.json").read_text())
-    assert (written["score"], written["false_alarms"]) == (1.0, 0)
+    written = MutationRecord.read(mutation.folder)
+    assert (written.score, written.false_alarms, written.mutants) == (1.0, 0, 3)
+    assert {c.notebook for m in written.results for c in m.caught_by if c.saw}
 
 
 def test_a_failed_control_stops_the_command_before_any_mutant(
@@ -251,4 +256,4 @@ def test_a_failed_control_stops_the_command_before_any_mutant(
     assert "the proxy itself changes behaviour" in done.output
     assert tried == [(None, ["01_component_integration", "05_end_to_end"])]  # the control alone
     (written,) = tmp_path.glob("*/mutation.json")
-    assert json.loads(written.read_text())["control"]["verdict"] == "failed"
+    assert MutationRecord.read(written.parent).control.verdict == "failed"
