@@ -67,17 +67,12 @@ def run(
     from ..runner import RunOptions, parse_parameters
     from ..runner import run as run_notebooks
     from ..runner.scale import load_scale
-    from ..runner.select import failed_notebooks, parse_shard
+    from ..runner.select import parse_shard
 
     preset = load_scale(scale) if scale else None
-    chosen = only or (list(preset.notebooks) if preset else [])
-    if last_failed is not None:
-        previous, failed = failed_notebooks(output, last_failed)
-        if not failed:
-            console.print(f"no notebook failed in {previous}: nothing to re-run", highlight=False)
-            return
-        console.print(f"re-running what failed in {previous}: {', '.join(failed)}", highlight=False)
-        chosen = failed
+    chosen = _chosen(only or (list(preset.notebooks) if preset else []), last_failed, output)
+    if chosen is None:
+        return
     options = RunOptions(
         profile=env,
         only=chosen,
@@ -95,6 +90,21 @@ def run(
     before = open_run(reference, output) if reference else None  # a wrong name fails now
     result = run_notebooks(options, console)
     _finish(result, allure or profile.allure, before)
+
+
+def _chosen(named: list[str], last_failed: str | None, output: Path) -> list[str] | None:
+    """The notebooks to run: those named, or with --last-failed those that failed in that
+    run (None when none did: nothing to run)."""
+    if last_failed is None:
+        return named
+    from ..runner.select import failed_notebooks
+
+    previous, failed = failed_notebooks(output, last_failed)
+    if not failed:
+        console.print(f"no notebook failed in {previous}: nothing to re-run", highlight=False)
+        return None
+    console.print(f"re-running what failed in {previous}: {', '.join(failed)}", highlight=False)
+    return failed
 
 
 @app.command()

@@ -118,3 +118,22 @@ def test_no_two_public_classes_of_one_package_share_a_name() -> None:
                     where.setdefault(node.name, []).append(path.relative_to(ROOT).as_posix())
         shared = {name: paths for name, paths in where.items() if len(paths) > 1}
         assert shared == {}, layer
+
+
+def test_every_command_is_at_most_thirty_lines() -> None:
+    """A command parses its options, calls one function and hands its result to a
+    presenter: what takes more lines is logic that belongs below the command line."""
+    long = {}
+    for path in sorted((ROOT / "runeframe_tools" / "cli").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            commands = [
+                d
+                for d in getattr(node, "decorator_list", [])
+                if isinstance(d, ast.Call) and getattr(d.func, "attr", "") == "command"
+            ]
+            if isinstance(node, ast.FunctionDef) and commands:
+                body = node.body[1:] if isinstance(node.body[0], ast.Expr) else node.body
+                lines = (body[-1].end_lineno or 0) - body[0].lineno + 1
+                if lines > 30:
+                    long[node.name] = lines
+    assert long == {}
