@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from runeframe_nb import fixtures
 from runeframe_nb.environment import open_environment
 from runeframe_nb.profiles import Profile, load_profile
 from runeframe_nb.stack import EmbeddedStack
+from runeframe_process import any_free_port
 
 PARAMS = Path(__file__).parents[1] / "params"
 # the suite's identity on this process's stacks, made here as the kit makes one
@@ -95,3 +98,40 @@ def installed() -> Callable[[str, str], str]:
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+# a tiny, fast HTTP target for the load engine and the load command
+LOAD_TARGET = Path(__file__).with_name("load_target.py")
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.kill()
+    process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+def start_target(*stall: float) -> tuple[subprocess.Popen[str], str]:
+    port = any_free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(LOAD_TARGET), str(port), *map(str, stall)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    return process, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def target() -> Iterator[str]:
+    process, url = start_target()
+    yield url
+    stop(process)
+
+
+@pytest.fixture
+def stalling_target() -> Iterator[str]:
+    """Stalls once, for one second, a second and a half after its first request."""
+    process, url = start_target(1.5, 1.0)
+    yield url
+    stop(process)
