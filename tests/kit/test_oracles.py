@@ -8,9 +8,54 @@ from typing import Any
 import httpx
 import pytest
 
-from runeframe_nb import alchemy, oracles
-from runeframe_nb.data import HOSTILE, hostile_text
-from runeframe_nb.openapi import RouteMatcher
+from runeframe_nb import oracles
+
+
+def _walk(ids: list[str], per_page: int) -> list[dict[str, Any]]:
+    """A right walk of `ids` in pages, as the stack serves them."""
+    total = len(ids)
+    pages = max(1, math.ceil(total / per_page))
+    link = "/items/?page={}&per_page=" + str(per_page)
+    return [
+        {
+            "data": [{"id": i} for i in ids[(n - 1) * per_page : n * per_page]],
+            "meta": {
+                "pagination": {
+                    "current_page": n,
+                    "per_page": per_page,
+                    "total_pages": pages,
+                    "total_items": total,
+                }
+            },
+            "links": {
+                "self": link.format(n),
+                "prev": link.format(n - 1) if n > 1 else None,
+                "next": link.format(n + 1) if n < pages else None,
+            },
+        }
+        for n in range(1, pages + 1)
+    ]
+
+
+def _reply(status: int, limit: int, left: int, reset: int, retry: str | None = None) -> Any:
+    headers = {
+        "x-ratelimit-limit": str(limit),
+        "x-ratelimit-remaining": str(left),
+        "x-ratelimit-reset": str(reset),
+    }
+    if retry is not None:
+        headers["retry-after"] = retry
+    return httpx.Response(status, headers=headers)
+
+
+def _created(location: str, kind: str = "application/json") -> httpx.Response:
+    reply = httpx.Response(
+        201,
+        headers={"location": location, "content-type": kind},
+        content=b'{"id": "u1"}',
+        request=httpx.Request("POST", "http://edge/api/v1/users/"),
+    )
+    return reply
 
 
 def test_changed_reads_numbers_by_value_and_nested_fields_by_path() -> None:
@@ -45,32 +90,6 @@ def test_filter_faults_find_the_unsound_and_the_incomplete() -> None:
     ]
 
 
-def _walk(ids: list[str], per_page: int) -> list[dict[str, Any]]:
-    """A right walk of `ids` in pages, as the stack serves them."""
-    total = len(ids)
-    pages = max(1, math.ceil(total / per_page))
-    link = "/items/?page={}&per_page=" + str(per_page)
-    return [
-        {
-            "data": [{"id": i} for i in ids[(n - 1) * per_page : n * per_page]],
-            "meta": {
-                "pagination": {
-                    "current_page": n,
-                    "per_page": per_page,
-                    "total_pages": pages,
-                    "total_items": total,
-                }
-            },
-            "links": {
-                "self": link.format(n),
-                "prev": link.format(n - 1) if n > 1 else None,
-                "next": link.format(n + 1) if n < pages else None,
-            },
-        }
-        for n in range(1, pages + 1)
-    ]
-
-
 def test_page_faults_hold_of_a_right_walk_and_of_an_empty_list() -> None:
     ids = [f"i{n}" for n in range(7)]
     assert oracles.page_faults(_walk(ids, 3), 3, made=ids) == []
@@ -90,17 +109,6 @@ def test_page_faults_find_overlap_miscount_and_broken_links() -> None:
     unchained = _walk(ids, 3)
     unchained[2]["links"]["prev"] = "/items/?page=1&per_page=3"
     assert oracles.page_faults(unchained, 3) == ["links of pages 2 and 3 do not chain"]
-
-
-def _reply(status: int, limit: int, left: int, reset: int, retry: str | None = None) -> Any:
-    headers = {
-        "x-ratelimit-limit": str(limit),
-        "x-ratelimit-remaining": str(left),
-        "x-ratelimit-reset": str(reset),
-    }
-    if retry is not None:
-        headers["retry-after"] = retry
-    return httpx.Response(status, headers=headers)
 
 
 def test_rate_limit_faults_hold_of_a_budget_spent_then_refused() -> None:
@@ -124,16 +132,6 @@ def test_rate_limit_faults_hold_of_a_budget_spent_then_refused() -> None:
 )
 def test_rate_limit_faults_find_wrong_arithmetic(replies: list[Any], fault: str) -> None:
     assert any(fault in f for f in oracles.rate_limit_faults(replies, window=60))
-
-
-def _created(location: str, kind: str = "application/json") -> httpx.Response:
-    reply = httpx.Response(
-        201,
-        headers={"location": location, "content-type": kind},
-        content=b'{"id": "u1"}',
-        request=httpx.Request("POST", "http://edge/api/v1/users/"),
-    )
-    return reply
 
 
 def test_location_and_content_type() -> None:
@@ -206,56 +204,3 @@ def test_bounds_reach_into_nested_objects_and_probes_set_them() -> None:
     }
     assert body == {"name": "x", "profile": {"avatar": "a.png"}}
     assert nested["at maxLength"].applied({}) == {"profile": {"bio": "äää"}}
-
-
-def test_hostile_text_holds_every_kind_and_depends_on_the_seed_alone() -> None:
-    text = hostile_text(7, length=200)
-    assert all(any(piece in text for piece in kind) for kind in HOSTILE.values())
-    assert hostile_text(7, length=200) == text != hostile_text(8, length=200)
-    assert len(hostile_text(7, length=20, prefix="x")) <= 20
-
-
-def test_alchemy_predicts_product_success_and_reward() -> None:
-    assert alchemy.predict(["fire", "water", "earth"], "fusion", "phoenix_essence") == (
-        alchemy.Outcome("phoenix_essence", True, 50.0)
-    )
-    assert alchemy.predict(["fire", "air"], "fusion", "phoenix_essence") == (
-        alchemy.Outcome("dragon_scale", False, 0.0)
-    )
-    assert alchemy.predict(["aether"], "fusion", "quintessence").result == alchemy.INERT
-
-
-def test_the_latency_budget_names_the_operation_over_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from runeframe_nb import exchanges, timing
-
-    log = timing.TimingLog()
-    for n in range(5):
-        log.record(
-            timing.Sample("mercatrix", "http://m", "POST", "/transactions/", 201, 5.0 + n, 0)
-        )
-        log.record(timing.Sample("mercatrix", "http://m", "GET", "/healthz", 200, 900.0, 0))
-    slow = [timing.Sample("hoardwell", "http://h", "POST", "/messages/", 201, 405.0, 0)] * 3
-    for sample in slow:
-        log.record(sample)
-    matcher = RouteMatcher({"http://m": {"paths": {}}, "http://h": {"paths": {}}})
-    monkeypatch.setattr(timing, "timings", lambda: log.frame(matcher))
-    monkeypatch.setattr(exchanges, "journal", exchanges.Journal())
-    found = timing.latency_budget(250)
-    assert list(found.over["endpoint"]) == ["POST /messages/"]  # health is not an operation
-    assert str(found) == "POST /messages/ 405 ms"
-    assert timing.latency_budget(500).over.empty
-
-
-def test_the_timing_log_keeps_a_long_run_evenly_not_its_last_requests() -> None:
-    """Of 10,000 requests a log of 1,000 keeps about a tenth of each stretch: the first
-    thousand are represented as well as the last (a bounded queue would keep only those)."""
-    from runeframe_nb import timing
-
-    log = timing.TimingLog(limit=1_000)
-    for n in range(10_000):
-        log.record(timing.Sample("api", "http://a", "GET", "/x", 200, float(n), float(n)))
-    kept = log.frame(RouteMatcher({"http://a": {"paths": {}}}))["ms"]
-    assert len(kept) == 1_000 and log.seen == 10_000
-    per_stretch = kept.floordiv(2_000).value_counts()
-    assert per_stretch.between(150, 250).all() and len(per_stretch) == 5, per_stretch.to_dict()
-    assert list(kept) == sorted(kept)  # in the order they were taken

@@ -1,0 +1,61 @@
+"""The archive: runs found by folder or id, an unknown one in one line, history and pruning."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from runeframe_tools.report import history, open_run, prune
+
+if TYPE_CHECKING:
+    from conftest import Tiny
+
+
+def test_history_lists_runs_and_prunes_by_count(
+    tmp_path: Path, params_dir: Path, tiny: Tiny
+) -> None:
+    for _ in range(3):
+        tiny.run("passes")
+    output = tmp_path / "outputs"
+    runs = history(output)
+    assert len(runs) == 3 and all(r.status == "passed" for r in runs)
+    removed = prune(output, keep=1)
+    assert removed == [r.run_id for r in runs[:2]]
+    assert [r.run_id for r in history(output)] == [runs[2].run_id]
+
+
+def test_an_unknown_run_is_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "runeframe_tools", "report", "nope", "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"runeframe-nb: error: no archived run at {tmp_path}/nope (no results.json)"
+    )
+
+
+def test_a_run_is_found_by_its_folder_or_by_its_id(
+    tmp_path: Path,
+    params_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tiny: Tiny,
+) -> None:
+    folder = tiny.run("passes")
+    monkeypatch.chdir(tmp_path)
+    relative = Path("outputs") / folder.name
+    assert open_run(relative).folder == relative  # a path means that path
+    assert open_run(folder.name, tmp_path / "outputs").folder == folder  # an id, under output
+    missing = subprocess.run(
+        [sys.executable, "-m", "runeframe_tools", "report", "outputs/nope"],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.stderr.strip() == (
+        "runeframe-nb: error: no archived run at outputs/nope (no results.json)"
+    )
