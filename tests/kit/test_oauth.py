@@ -24,7 +24,10 @@ from runeframe_nb.stack import EmbeddedStack
 from runeframe_tools.runner.suite import kernel_variables
 
 SECRET = "a client's secret, kept in the environment"
-LIFE = 3  # seconds a token lives on this stack: long enough to use, short enough to outlive
+# seconds a token lives on this stack: long enough for two spawned load workers to start
+# and finish on a busy two-core machine before its renewal (at four fifths), short
+# enough to outlive
+LIFE = 6
 
 
 @pytest.fixture(scope="module")
