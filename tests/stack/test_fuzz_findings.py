@@ -1,6 +1,6 @@
 """Regressions for what schemathesis found by fuzzing the services' documented schemas.
 
-(The PATCH with an empty profile is pinned in test_users_api.py, the OpenAPI paths
+(The PATCH with an empty profile is pinned in tests/stack/api/test_users.py, the OpenAPI paths
 without Starlette converters in test_inventory.py.)"""
 
 from __future__ import annotations
