@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
 from starlette.responses import Response
 
 from ..contracts.notify import Notifier
@@ -120,18 +121,77 @@ def _public(row: Row) -> dict[str, Any]:
     }
 
 
+class SimulationStore:
+    """The simulations table: what the routes read and write, as the API shows it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, simulation_id: str) -> dict[str, Any]:
+        """One simulation, or NotFound."""
+        return _public(await by_id(self.db, "simulations", simulation_id, "simulation"))
+
+    async def create(self, owner: str, new: NewSimulation) -> str:
+        """A running simulation of `owner`'s; its id."""
+        simulation_id = new_id("sim")
+        await self.db.execute(
+            "INSERT INTO simulations (id, user_id, elements, reaction_type, target_result,"
+            " status, created_at) VALUES ($1, $2, $3, $4, $5, 'running', $6)",
+            simulation_id,
+            owner,
+            orjson.dumps(new.elements).decode(),
+            new.reaction_type,
+            new.target_result,
+            now_iso(),
+        )
+        return simulation_id
+
+    async def page(self, request: Request, query: SimulationQuery, owner: str | None) -> Any:
+        """One page of simulations (of `owner`'s, when named), oldest first."""
+        where = Where().equals(user_id=owner, status=query.status)
+        return await page_of(self.db, request, query, "simulations", where, _public)
+
+    async def stats(self, user_id: str | None) -> dict[str, int]:
+        """Counts by state, of one user's simulations or of all."""
+        where = Where().equals(user_id=user_id)
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) AS total,"
+            " COUNT(*) FILTER (WHERE status = 'running') AS running,"
+            " COUNT(*) FILTER (WHERE status = 'completed') AS completed,"
+            f" COUNT(*) FILTER (WHERE success = 1) AS successful FROM simulations {where.sql}",
+            *where.args,
+        )
+        assert row is not None
+        return {
+            "total_simulations": row["total"],
+            "running": row["running"],
+            "completed": row["completed"],
+            "successful": row["successful"],
+        }
+
+    async def complete(
+        self, simulation_id: str, product: str, success: bool, reward: float
+    ) -> None:
+        await self.db.execute(
+            "UPDATE simulations SET status = 'completed', result = $2, success = $3,"
+            " reward = $4, completed_at = $5 WHERE id = $1",
+            simulation_id,
+            product,
+            int(success),
+            reward,
+            now_iso(),
+        )
+
+
 class SimulationRoutes(Routes):
     tag = "simulations"
 
     def __init__(self, db: Database, users: UserStore, outbox: Outbox) -> None:
         self.db = db
+        self.simulations = SimulationStore(db)
         self.users = users
         self.outbox = outbox
         self.notify = Notifier(outbox, "distilera")
-
-    async def _get(self, simulation_id: str) -> dict[str, Any]:
-        row = await by_id(self.db, "simulations", simulation_id, "simulation")
-        return _public(row)
 
     async def report_invalid(self, call: Call, error: ApiError) -> None:
         """A refused simulation: an error message in Hoardwell, an alert in Jonar, both
@@ -170,19 +230,9 @@ class SimulationRoutes(Routes):
         except ApiError as error:
             await self.report_invalid(call, error)
             raise
-        simulation_id = new_id("sim")
         summary = f"{' + '.join(new.elements)} by {new.reaction_type} toward {new.target_result}"
         async with self.db.transaction():
-            await self.db.execute(
-                "INSERT INTO simulations (id, user_id, elements, reaction_type, target_result,"
-                " status, created_at) VALUES ($1, $2, $3, $4, $5, 'running', $6)",
-                simulation_id,
-                owner,
-                orjson.dumps(new.elements).decode(),
-                new.reaction_type,
-                new.target_result,
-                now_iso(),
-            )
+            simulation_id = await self.simulations.create(owner, new)
             await self.notify.message(
                 "simulation_started",
                 f"simulation_started {simulation_id}: {summary}",
@@ -190,7 +240,7 @@ class SimulationRoutes(Routes):
                 simulation_id=simulation_id,
             )
         await self.outbox.handed_over()
-        return json(await self._get(simulation_id), status=201)
+        return json(await self.simulations.get(simulation_id), status=201)
 
     @endpoint(
         "GET",
@@ -206,8 +256,7 @@ class SimulationRoutes(Routes):
         if query.user_id and not identity.may_act_for(query.user_id):
             raise Forbidden("a user may list only their own simulations")
         owner = query.user_id if identity.is_trusted else identity.user_id
-        where = Where().equals(user_id=owner, status=query.status)
-        return json(await page_of(self.db, call.request, query, "simulations", where, _public))
+        return json(await self.simulations.page(call.request, query, owner))
 
     @endpoint(
         "GET",
@@ -218,28 +267,12 @@ class SimulationRoutes(Routes):
     )
     async def simulation_stats(self, call: Call) -> Response:
         """Counts of simulations by state (of one user's, if asked), for Jonar's metrics."""
-        where = Where().equals(user_id=call.query.user_id)
-        row = await self.db.fetch_one(
-            "SELECT COUNT(*) AS total,"
-            " COUNT(*) FILTER (WHERE status = 'running') AS running,"
-            " COUNT(*) FILTER (WHERE status = 'completed') AS completed,"
-            f" COUNT(*) FILTER (WHERE success = 1) AS successful FROM simulations {where.sql}",
-            *where.args,
-        )
-        assert row is not None
-        return json(
-            {
-                "total_simulations": row["total"],
-                "running": row["running"],
-                "completed": row["completed"],
-                "successful": row["successful"],
-            }
-        )
+        return json(await self.simulations.stats(call.query.user_id))
 
     @endpoint("GET", "/simulations/{simulation_id}/", responses={200: Simulation}, access="user")
     async def get_simulation(self, call: Call) -> Response:
         """One simulation: its owner's, or any for an admin."""
-        simulation = await self._get(call.path["simulation_id"])
+        simulation = await self.simulations.get(call.path["simulation_id"])
         call.require_self_or_admin(simulation["user_id"])
         return json(simulation)
 
@@ -253,22 +286,14 @@ class SimulationRoutes(Routes):
         """Finish a running simulation; a reached target is rewarded through Mercatrix."""
         simulation_id = call.path["simulation_id"]
         async with self.db.transaction():
-            simulation = await self._get(simulation_id)
+            simulation = await self.simulations.get(simulation_id)
             call.require_self_or_admin(simulation["user_id"])
             if simulation["status"] != "running":
                 raise Conflict(f"simulation {simulation_id} is already {simulation['status']}")
             product = alchemy.react(simulation["elements"], simulation["reaction_type"])
             success = product == simulation["target_result"]
             reward = alchemy.value(product) if success else 0.0
-            await self.db.execute(
-                "UPDATE simulations SET status = 'completed', result = $2, success = $3,"
-                " reward = $4, completed_at = $5 WHERE id = $1",
-                simulation_id,
-                product,
-                int(success),
-                reward,
-                now_iso(),
-            )
+            await self.simulations.complete(simulation_id, product, success, reward)
             await self.notify.message(
                 "simulation_completed",
                 f"simulation_completed {simulation_id}: {product}"
@@ -300,4 +325,4 @@ class SimulationRoutes(Routes):
                     },
                 )
         await self.outbox.handed_over()
-        return json(await self._get(simulation_id))
+        return json(await self.simulations.get(simulation_id))

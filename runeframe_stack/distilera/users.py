@@ -6,6 +6,7 @@ import secrets
 import time
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import Response
 
 from ..contracts import NewUser, User, UserChanges, UserProfile, UserQuery
@@ -105,6 +106,18 @@ class UserStore:
         assert user is not None
         return user
 
+    async def page(self, request: Request, query: UserQuery) -> Any:
+        """One page of users, oldest first; `q` keeps those whose name or email contains it
+        (any case, its `%`, `_` and `\\` taken as themselves)."""
+        where = Where()
+        if query.q:
+            escaped = query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            where.add(
+                "(lower(name) LIKE {} ESCAPE '\\' OR email LIKE {} ESCAPE '\\')", pattern, pattern
+            )
+        return await page_of(self.db, request, query, "users", where, _public)
+
     async def delete(self, user_id: str) -> bool:
         return await self.db.execute("DELETE FROM users WHERE id = $1", user_id) > 0
 
@@ -132,15 +145,7 @@ class UserRoutes(Routes):
     @endpoint("GET", "/users/", query=UserQuery, responses={200: Page[User]}, access="user")
     async def list_users(self, call: Call) -> Response:
         """One page of users, oldest first; `q` keeps those whose name or email contains it."""
-        query: UserQuery = call.query
-        where = Where()
-        if query.q:
-            escaped = query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            pattern = f"%{escaped}%"
-            where.add(
-                "(lower(name) LIKE {} ESCAPE '\\' OR email LIKE {} ESCAPE '\\')", pattern, pattern
-            )
-        return json(await page_of(self.users.db, call.request, query, "users", where, _public))
+        return json(await self.users.page(call.request, call.query))
 
     @endpoint("POST", "/users/", body=NewUser, responses={201: User})
     async def create_user(self, call: Call) -> Response:
