@@ -90,6 +90,69 @@ class Collaboration(BaseModel):
     completed_at: str | None
 
 
+CONTRIBUTION = (
+    "SELECT id, collaboration_id, user_id, element, status, created_at FROM contributions"
+)
+
+
+class CollaborationStore:
+    """The collaborations and contributions tables, read as the API shows them."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, collaboration_id: str) -> dict[str, Any]:
+        """A collaboration with its contributions in the order made, or NotFound."""
+        row = await by_id(self.db, "collaborations", collaboration_id, "collaboration")
+        contributions = await self.db.fetch_all(
+            f"{CONTRIBUTION} WHERE collaboration_id = $1 ORDER BY seq", collaboration_id
+        )
+        return _public(row, contributions)
+
+    async def create(self, new: NewCollaboration, members: list[str]) -> str:
+        """An open collaboration of `members`, led by `new.leader`; its id."""
+        collaboration_id = new_id("col")
+        await self.db.execute(
+            "INSERT INTO collaborations (id, leader, members, simulation_type, status,"
+            " created_at) VALUES ($1, $2, $3, $4, 'open', $5)",
+            collaboration_id,
+            new.leader,
+            orjson.dumps(members).decode(),
+            new.simulation_type,
+            now_iso(),
+        )
+        return collaboration_id
+
+    async def contribute(self, collaboration_id: str, new: NewContribution) -> str:
+        """An accepted contribution; its id."""
+        contribution_id = new_id("ctb")
+        await self.db.execute(
+            "INSERT INTO contributions (id, collaboration_id, user_id, element, status,"
+            " created_at) VALUES ($1, $2, $3, $4, 'accepted', $5)",
+            contribution_id,
+            collaboration_id,
+            new.user_id,
+            new.element,
+            now_iso(),
+        )
+        return contribution_id
+
+    async def contribution(self, contribution_id: str) -> Row | None:
+        return await self.db.fetch_one(f"{CONTRIBUTION} WHERE id = $1", contribution_id)
+
+    async def complete(
+        self, collaboration_id: str, product: str, rewards: dict[str, float]
+    ) -> None:
+        await self.db.execute(
+            "UPDATE collaborations SET status = 'completed', result = $2, rewards = $3,"
+            " completed_at = $4 WHERE id = $1",
+            collaboration_id,
+            product,
+            orjson.dumps(rewards).decode(),
+            now_iso(),
+        )
+
+
 class CollaborationRoutes(Routes):
     tag = "collaborations"
 
@@ -98,15 +161,7 @@ class CollaborationRoutes(Routes):
         self.users = users
         self.outbox = outbox
         self.notify = Notifier(outbox, "distilera")
-
-    async def _get(self, collaboration_id: str) -> dict[str, Any]:
-        row = await by_id(self.db, "collaborations", collaboration_id, "collaboration")
-        contributions = await self.db.fetch_all(
-            "SELECT id, collaboration_id, user_id, element, status, created_at FROM contributions"
-            " WHERE collaboration_id = $1 ORDER BY seq",
-            collaboration_id,
-        )
-        return _public(row, contributions)
+        self.collaborations = CollaborationStore(db)
 
     @endpoint(
         "POST",
@@ -123,17 +178,8 @@ class CollaborationRoutes(Routes):
         for member in members:
             if await self.users.get(member) is None:
                 raise NotFound(f"user {member} not found")
-        collaboration_id = new_id("col")
         async with self.db.transaction():
-            await self.db.execute(
-                "INSERT INTO collaborations (id, leader, members, simulation_type, status,"
-                " created_at) VALUES ($1, $2, $3, $4, 'open', $5)",
-                collaboration_id,
-                new.leader,
-                orjson.dumps(members).decode(),
-                new.simulation_type,
-                now_iso(),
-            )
+            collaboration_id = await self.collaborations.create(new, members)
             await self.notify.message(
                 "collaboration_started",
                 f"collaboration_started {collaboration_id}: {len(members)} members, "
@@ -142,14 +188,14 @@ class CollaborationRoutes(Routes):
                 user_id=new.leader,
             )
         await self.outbox.handed_over()
-        return json(await self._get(collaboration_id), status=201)
+        return json(await self.collaborations.get(collaboration_id), status=201)
 
     @endpoint(
         "GET", "/collaborations/{collaboration_id}/", responses={200: Collaboration}, access="user"
     )
     async def get_collaboration(self, call: Call) -> Response:
         """A collaboration with its contributions; for its members and admins."""
-        collaboration = await self._get(call.path["collaboration_id"])
+        collaboration = await self.collaborations.get(call.path["collaboration_id"])
         identity = call.require_identity()
         if not identity.is_trusted and identity.user_id not in collaboration["members"]:
             raise Forbidden("only members see a collaboration")
@@ -167,28 +213,14 @@ class CollaborationRoutes(Routes):
         new: NewContribution = call.body
         call.require_self_or_admin(new.user_id)
         collaboration_id = call.path["collaboration_id"]
-        contribution_id = new_id("ctb")
         async with self.db.transaction():
-            collaboration = await self._get(collaboration_id)
+            collaboration = await self.collaborations.get(collaboration_id)
             if new.user_id not in collaboration["members"]:
                 raise Forbidden(f"user {new.user_id} is not a member of {collaboration_id}")
             if collaboration["status"] != "open":
                 raise Conflict(f"collaboration {collaboration_id} is {collaboration['status']}")
-            await self.db.execute(
-                "INSERT INTO contributions (id, collaboration_id, user_id, element, status,"
-                " created_at) VALUES ($1, $2, $3, $4, 'accepted', $5)",
-                contribution_id,
-                collaboration_id,
-                new.user_id,
-                new.element,
-                now_iso(),
-            )
-        row = await self.db.fetch_one(
-            "SELECT id, collaboration_id, user_id, element, status, created_at FROM contributions"
-            " WHERE id = $1",
-            contribution_id,
-        )
-        return json(row, status=201)
+            contribution_id = await self.collaborations.contribute(collaboration_id, new)
+        return json(await self.collaborations.contribution(contribution_id), status=201)
 
     @endpoint(
         "POST",
@@ -200,7 +232,7 @@ class CollaborationRoutes(Routes):
         """React the contributed elements and reward every contributor through Mercatrix."""
         collaboration_id = call.path["collaboration_id"]
         async with self.db.transaction():
-            collaboration = await self._get(collaboration_id)
+            collaboration = await self.collaborations.get(collaboration_id)
             call.require_self_or_admin(collaboration["leader"])
             if collaboration["status"] != "open":
                 raise Conflict(f"collaboration {collaboration_id} is {collaboration['status']}")
@@ -213,14 +245,7 @@ class CollaborationRoutes(Routes):
             contributors = list(dict.fromkeys(c["user_id"] for c in contributions))
             share = round(alchemy.value(product) / len(contributors), 2)
             rewards = {user: max(share, PARTICIPATION_REWARD) for user in contributors}
-            await self.db.execute(
-                "UPDATE collaborations SET status = 'completed', result = $2, rewards = $3,"
-                " completed_at = $4 WHERE id = $1",
-                collaboration_id,
-                product,
-                orjson.dumps(rewards).decode(),
-                now_iso(),
-            )
+            await self.collaborations.complete(collaboration_id, product, rewards)
             for user, amount in rewards.items():
                 await self.outbox.add(
                     "mercatrix",
@@ -241,7 +266,7 @@ class CollaborationRoutes(Routes):
                 payload={"result": product, "rewards": rewards},
             )
         await self.outbox.handed_over()
-        return json(await self._get(collaboration_id))
+        return json(await self.collaborations.get(collaboration_id))
 
 
 def _public(row: Row, contributions: list[Row]) -> dict[str, Any]:
