@@ -88,11 +88,46 @@ def _public(row: Row) -> dict[str, Any]:
     }
 
 
+class CoordinationStore:
+    """The coordinations table, read as the API shows it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, coordination_id: str) -> dict[str, Any]:
+        """One coordination, or NotFound."""
+        return _public(await by_id(self.db, "coordinations", coordination_id, "coordination"))
+
+    async def record(
+        self,
+        coordination_id: str,
+        owner: str,
+        plan: NewCoordination,
+        status: str,
+        product: str | None,
+        reason: str | None,
+    ) -> None:
+        """A coordination that ran, with its outcome: a product, or why it failed."""
+        await self.db.execute(
+            "INSERT INTO coordinations (id, owner, agents, plan, status, result, reason,"
+            " created_at, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            coordination_id,
+            owner,
+            orjson.dumps([agent.model_dump() for agent in plan.agents]).decode(),
+            plan.model_dump_json(),
+            status,
+            product,
+            reason,
+            now_iso(),
+        )
+
+
 class CoordinationRoutes(Routes):
     tag = "coordinations"
 
     def __init__(self, db: Database, outbox: Outbox) -> None:
         self.db = db
+        self.coordinations = CoordinationStore(db)
         self.outbox = outbox
         self.notify = Notifier(outbox, "distilera")
 
@@ -113,7 +148,6 @@ class CoordinationRoutes(Routes):
         product = alchemy.react(plan.elements, plan.reaction_type)
         status = "failed" if missing else "completed"
         reason = f"no agent for {', '.join(missing)}" if missing else None
-        agents = [agent.model_dump() for agent in plan.agents]
         async with self.db.transaction():
             for agent in plan.agents:
                 await self.notify.message(
@@ -136,30 +170,17 @@ class CoordinationRoutes(Routes):
                 coordination_id=coordination_id,
                 user_id=owner,
             )
-            await self.db.execute(
-                "INSERT INTO coordinations (id, owner, agents, plan, status, result, reason,"
-                " created_at, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-                coordination_id,
-                owner,
-                orjson.dumps(agents).decode(),
-                plan.model_dump_json(),
-                status,
-                None if missing else product,
-                reason,
-                now_iso(),
+            await self.coordinations.record(
+                coordination_id, owner, plan, status, None if missing else product, reason
             )
         await self.outbox.handed_over()
-        return json(await self._get(coordination_id), status=201)
-
-    async def _get(self, coordination_id: str) -> dict[str, Any]:
-        row = await by_id(self.db, "coordinations", coordination_id, "coordination")
-        return _public(row)
+        return json(await self.coordinations.get(coordination_id), status=201)
 
     @endpoint(
         "GET", "/coordinations/{coordination_id}/", responses={200: Coordination}, access="user"
     )
     async def get_coordination(self, call: Call) -> Response:
         """A coordination's outcome: completed with its product, or failed with a reason."""
-        coordination = await self._get(call.path["coordination_id"])
+        coordination = await self.coordinations.get(call.path["coordination_id"])
         call.require_self_or_admin(coordination["owner"])
         return json(coordination)

@@ -96,11 +96,34 @@ class Vault:
         return self._aead.decrypt(raw[:12], raw[12:], f"{entry_id}/{field}".encode()).decode()
 
 
+class VaultStore:
+    """The vault's entries as they lie at rest: sealed fields, never a plain value."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def put(self, entry_id: str, owner: str, sealed: dict[str, str]) -> None:
+        await self.db.execute(
+            "INSERT INTO vault_entries (id, owner, sealed, created_at) VALUES ($1, $2, $3, $4)",
+            entry_id,
+            owner,
+            orjson.dumps(sealed).decode(),
+            now_iso(),
+        )
+
+    async def get(self, entry_id: str) -> Row:
+        """The entry, or NotFound."""
+        return await by_id(self.db, "vault_entries", entry_id, "vault entry")
+
+    async def erase(self, entry_id: str) -> None:
+        await self.db.execute("DELETE FROM vault_entries WHERE id = $1", entry_id)
+
+
 class VaultRoutes(Routes):
     tag = "vault"
 
     def __init__(self, db: Database, vault: Vault) -> None:
-        self.db = db
+        self.entries = VaultStore(db)
         self.vault = vault
 
     @endpoint("POST", "/vault/", body=SensitiveData, responses={201: VaultEntry}, access="user")
@@ -109,20 +132,13 @@ class VaultRoutes(Routes):
         fields: dict[str, str] = call.body.root
         entry_id = new_id("vlt")
         sealed = {name: self.vault.seal(entry_id, name, value) for name, value in fields.items()}
-        owner = call.require_identity().user_id
-        await self.db.execute(
-            "INSERT INTO vault_entries (id, owner, sealed, created_at) VALUES ($1, $2, $3, $4)",
-            entry_id,
-            owner,
-            orjson.dumps(sealed).decode(),
-            now_iso(),
-        )
+        await self.entries.put(entry_id, call.require_identity().user_id, sealed)
         return json({"id": entry_id, **sealed}, status=201)
 
     async def _owned(self, call: Call) -> Row:
         """The entry the path names, for its owner or an admin."""
         entry_id = call.path["entry_id"]
-        row = await by_id(self.db, "vault_entries", entry_id, "vault entry")
+        row = await self.entries.get(entry_id)
         identity = call.require_identity()
         if identity.user_id != row["owner"] and not identity.is_admin:
             raise Forbidden("only the owner may read or erase a vault entry")
@@ -144,5 +160,5 @@ class VaultRoutes(Routes):
     async def erase_sensitive_data(self, call: Call) -> Response:
         """Erase an entry for good: its owner (or an admin) may."""
         row = await self._owned(call)
-        await self.db.execute("DELETE FROM vault_entries WHERE id = $1", row["id"])
+        await self.entries.erase(row["id"])
         return no_content()

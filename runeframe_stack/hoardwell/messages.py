@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -111,11 +112,50 @@ def _public(row: Row) -> dict[str, Any]:
     return message
 
 
+class MessageStore:
+    """The messages table, read as the API shows it, in the order stored (`seq`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(self, new: NewMessage, sender: str) -> tuple[dict[str, Any], bool]:
+        """The message stored, and whether it is new (a known id keeps the first)."""
+        row = {
+            **new.model_dump(exclude={"payload"}),
+            "id": new.id or new_id("msg"),
+            "sender": sender,
+            "payload": orjson.dumps(new.payload).decode() if new.payload is not None else None,
+            "created_at": now_iso(),
+        }
+        stored, created = await insert_once(self.db, "messages", row)
+        return _public(stored), created
+
+    async def page(self, request: Request, query: MessageQuery, reader: str | None) -> Any:
+        """One page of the messages the query names (those concerning `reader`, if named)."""
+        where = Where().equals(**query.model_dump(include=set(FILTERS)))
+        where.since(query)
+        if reader is not None:
+            where.add("(user_id = {} OR counterparty_id = {})", reader, reader)
+        order = "seq DESC" if query.order == "desc" else "seq"
+        return await page_of(self.db, request, query, "messages", where, _public, order=order)
+
+    async def get(self, message_id: str) -> Row:
+        """One message's row, or NotFound."""
+        return await by_id(self.db, "messages", message_id, "message")
+
+    async def after(self, seq: int, filters: dict[str, Any]) -> list[Row]:
+        """The messages the filters keep stored after `seq`, in order."""
+        where = Where().equals(**filters).add("seq > {}", seq)
+        return await self.db.fetch_all(
+            f"SELECT * FROM messages {where.sql} ORDER BY seq", *where.args
+        )
+
+
 class MessageRoutes(Routes):
     tag = "messages"
 
     def __init__(self, db: Database, hub: Hub) -> None:
-        self.db = db
+        self.messages = MessageStore(db)
         self.hub = hub
 
     @endpoint(
@@ -129,15 +169,7 @@ class MessageRoutes(Routes):
         """Store a message and fan it out; a known id returns the stored one (200)."""
         new: NewMessage = call.body
         sender = new.sender or call.require_identity().user_id.removeprefix("service:")
-        row = {
-            **new.model_dump(exclude={"payload"}),
-            "id": new.id or new_id("msg"),
-            "sender": sender,
-            "payload": orjson.dumps(new.payload).decode() if new.payload is not None else None,
-            "created_at": now_iso(),
-        }
-        stored, created = await insert_once(self.db, "messages", row)
-        message = _public(stored)
+        message, created = await self.messages.add(new, sender)
         if created:
             await self.hub.post(message)
         return json(message, status=201 if created else 200)
@@ -151,20 +183,14 @@ class MessageRoutes(Routes):
         identity = call.require_identity()
         if query.user_id and not identity.may_act_for(query.user_id):
             raise Forbidden("a user may read only the messages that concern them")
-        filters = query.model_dump(include=set(FILTERS))
-        where = Where().equals(**filters)
-        where.since(query)
-        if not identity.is_trusted:
-            where.add("(user_id = {} OR counterparty_id = {})", identity.user_id, identity.user_id)
-        order = "seq DESC" if query.order == "desc" else "seq"
-        page = await page_of(self.db, call.request, query, "messages", where, _public, order=order)
-        return json(page)
+        reader = None if identity.is_trusted else identity.user_id
+        return json(await self.messages.page(call.request, query, reader))
 
     @endpoint("GET", "/messages/{message_id}/", responses={200: Message}, access="user")
     async def get_message(self, call: Call) -> Response:
         """One message, if it concerns the caller."""
         identity = call.require_identity()
-        row = await by_id(self.db, "messages", call.path["message_id"], "message")
+        row = await self.messages.get(call.path["message_id"])
         if not identity.is_trusted and identity.user_id not in (
             row["user_id"],
             row["counterparty_id"],
@@ -184,11 +210,7 @@ class MessageRoutes(Routes):
         sent = 0
         try:
             if query.after_seq is not None:
-                where = Where().equals(**filters).add("seq > {}", query.after_seq)
-                missed = await self.db.fetch_all(
-                    f"SELECT * FROM messages {where.sql} ORDER BY seq", *where.args
-                )
-                for row in missed:
+                for row in await self.messages.after(query.after_seq, filters):
                     await websocket.send_bytes(orjson.dumps(_public(row)))
                     sent = row["seq"]
             while True:

@@ -121,6 +121,26 @@ class Ledger:
             stamp,
         )
 
+    async def summary(self) -> dict[str, Any]:
+        """Accounts, the sum over them (the treasury's part apart) and transfers by outcome."""
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) AS accounts, COALESCE(SUM(balance), 0) AS total,"
+            " COALESCE(SUM(balance) FILTER (WHERE user_id = $1), 0) AS treasury FROM accounts",
+            TREASURY,
+        )
+        counts = await self.db.fetch_one(
+            "SELECT COUNT(*) FILTER (WHERE status = 'completed') AS completed,"
+            " COUNT(*) FILTER (WHERE status = 'failed') AS failed FROM transactions"
+        )
+        assert row is not None and counts is not None
+        return {
+            "accounts": row["accounts"],
+            "total_essence_coins": coins(row["total"]),
+            "treasury_essence_coins": coins(row["treasury"]),
+            "completed_transactions": counts["completed"],
+            "failed_transactions": counts["failed"],
+        }
+
     async def balance(self, user_id: str) -> Row | None:
         return await self.db.fetch_one("SELECT * FROM accounts WHERE user_id = $1", user_id)
 

@@ -146,25 +146,7 @@ class LedgerRoutes(Routes):
     @endpoint("GET", "/ledger/", responses={200: LedgerSummary}, access="trusted")
     async def ledger_summary(self, call: Call) -> Response:
         """The sum over all accounts, which no transfer changes."""
-        row = await self.db.fetch_one(
-            "SELECT COUNT(*) AS accounts, COALESCE(SUM(balance), 0) AS total,"
-            " COALESCE(SUM(balance) FILTER (WHERE user_id = $1), 0) AS treasury FROM accounts",
-            TREASURY,
-        )
-        counts = await self.db.fetch_one(
-            "SELECT COUNT(*) FILTER (WHERE status = 'completed') AS completed,"
-            " COUNT(*) FILTER (WHERE status = 'failed') AS failed FROM transactions"
-        )
-        assert row is not None and counts is not None
-        return json(
-            {
-                "accounts": row["accounts"],
-                "total_essence_coins": coins(row["total"]),
-                "treasury_essence_coins": coins(row["treasury"]),
-                "completed_transactions": counts["completed"],
-                "failed_transactions": counts["failed"],
-            }
-        )
+        return json(await self.ledger.summary())
 
     @endpoint(
         "POST",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
 from starlette.responses import Response
 
 from ..core.clock import now_iso
@@ -70,20 +71,18 @@ def _public(row: Row) -> dict[str, Any]:
     }
 
 
-class ListingRoutes(Routes):
-    tag = "market"
+class ListingStore:
+    """The listings table, read as the API shows it."""
 
-    def __init__(self, db: Database, ledger: Ledger) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.ledger = ledger
 
-    @endpoint("POST", "/listings/", body=NewListing, responses={201: Listing}, access="user")
-    async def create_market_listing(self, call: Call) -> Response:
-        """Offer an item for sale; the seller must hold an account."""
-        new: NewListing = call.body
-        call.require_self_or_admin(new.seller)
-        if await self.ledger.balance(new.seller) is None:
-            raise NotFound(f"no account for {new.seller}")
+    async def get(self, listing_id: str) -> dict[str, Any]:
+        """One listing, or NotFound."""
+        return _public(await by_id(self.db, "listings", listing_id, "listing"))
+
+    async def create(self, new: NewListing) -> str:
+        """An active listing; its id."""
         listing_id = new_id("lst")
         await self.db.execute(
             "INSERT INTO listings (id, seller, item_type, quantity, price_per_unit, status,"
@@ -95,30 +94,50 @@ class ListingRoutes(Routes):
             cents(new.price_per_unit),
             now_iso(),
         )
-        return json(await self._get(listing_id), status=201)
+        return listing_id
 
-    async def _get(self, listing_id: str) -> dict[str, Any]:
-        row = await by_id(self.db, "listings", listing_id, "listing")
-        return _public(row)
+    async def page(self, request: Request, query: ListingQuery) -> Any:
+        """One page of listings, oldest first, by status, seller or item."""
+        where = Where().equals(status=query.status, seller=query.seller, item_type=query.item_type)
+        return await page_of(self.db, request, query, "listings", where, _public)
+
+    async def delete(self, listing_id: str) -> None:
+        await self.db.execute("DELETE FROM listings WHERE id = $1", listing_id)
+
+
+class ListingRoutes(Routes):
+    tag = "market"
+
+    def __init__(self, db: Database, ledger: Ledger) -> None:
+        self.listings = ListingStore(db)
+        self.ledger = ledger
+
+    @endpoint("POST", "/listings/", body=NewListing, responses={201: Listing}, access="user")
+    async def create_market_listing(self, call: Call) -> Response:
+        """Offer an item for sale; the seller must hold an account."""
+        new: NewListing = call.body
+        call.require_self_or_admin(new.seller)
+        if await self.ledger.balance(new.seller) is None:
+            raise NotFound(f"no account for {new.seller}")
+        listing_id = await self.listings.create(new)
+        return json(await self.listings.get(listing_id), status=201)
 
     @endpoint(
         "GET", "/listings/", query=ListingQuery, responses={200: Page[Listing]}, access="user"
     )
     async def list_listings(self, call: Call) -> Response:
         """Listings, oldest first, by status, seller or item."""
-        query: ListingQuery = call.query
-        where = Where().equals(status=query.status, seller=query.seller, item_type=query.item_type)
-        return json(await page_of(self.db, call.request, query, "listings", where, _public))
+        return json(await self.listings.page(call.request, call.query))
 
     @endpoint("GET", "/listings/{listing_id}/", responses={200: Listing}, access="user")
     async def get_listing(self, call: Call) -> Response:
         """One listing."""
-        return json(await self._get(call.path["listing_id"]))
+        return json(await self.listings.get(call.path["listing_id"]))
 
     @endpoint("DELETE", "/listings/{listing_id}/", responses={204: None}, access="user")
     async def withdraw_listing(self, call: Call) -> Response:
         """Withdraw a listing from the market: its seller (or an admin) may."""
-        listing = await self._get(call.path["listing_id"])
+        listing = await self.listings.get(call.path["listing_id"])
         call.require_self_or_admin(listing["seller"])
-        await self.db.execute("DELETE FROM listings WHERE id = $1", listing["id"])
+        await self.listings.delete(listing["id"])
         return no_content()
