@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -25,7 +25,6 @@ from .errors import ArchiveError
 SCHEMA_VERSION = 2
 RESULTS_FILE = "results.json"
 MUTATION_FILE = "mutation.json"
-M = TypeVar("M", bound=BaseModel)
 
 
 class Fact(StrEnum):
@@ -56,6 +55,37 @@ def fact_name(name: str) -> Fact:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _Archived(_Model):
+    """A file a run archives in its folder: written whole, read back as one model or one
+    readable ArchiveError."""
+
+    FILE: ClassVar[str]
+    WHAT: ClassVar[str]  # what a folder without the file is not: "no {WHAT} at ..."
+    SHAPE: ClassVar[str]  # what a file off the model is not: "... is not {SHAPE}: ..."
+
+    @classmethod
+    def read(cls, folder: Path) -> Self:
+        """The record in `folder`, or an ArchiveError saying what is wrong."""
+        path = folder / cls.FILE
+        try:
+            text = path.read_text()
+        except FileNotFoundError:
+            raise ArchiveError(f"no {cls.WHAT} at {folder} (no {cls.FILE})") from None
+        except OSError as exc:
+            raise ArchiveError(f"{path} is not readable: {exc}") from None
+        try:
+            return cls.model_validate_json(text)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ArchiveError(f"{path} is not {cls.SHAPE}: {where}: {first['msg']}") from None
+
+    def write(self, folder: Path) -> Path:
+        path = folder / self.FILE
+        path.write_text(self.model_dump_json(indent=2) + "\n")
+        return path
 
 
 class Check(_Model):
@@ -99,8 +129,12 @@ class Tally(_Model):
     failed: int = 0
 
 
-class RunRecord(_Model):
+class RunRecord(_Archived):
     """A run as results.json holds it: the seed's suite totals plus the run's notebooks."""
+
+    FILE = RESULTS_FILE
+    WHAT = "archived run"
+    SHAPE = "a run's results"
 
     schema_version: int = SCHEMA_VERSION
     run_id: str
@@ -129,16 +163,6 @@ class RunRecord(_Model):
                 " upgrade runeframe-nb"
             )
         return version
-
-    @classmethod
-    def read(cls, folder: Path) -> RunRecord:
-        """The record in `folder`/results.json, or an ArchiveError saying what is wrong."""
-        return _read(cls, folder / RESULTS_FILE, "archived run", "a run's results")
-
-    def write(self, folder: Path) -> Path:
-        path = folder / RESULTS_FILE
-        path.write_text(self.model_dump_json(indent=2) + "\n")
-        return path
 
     def fact(self, name: Fact) -> Any:
         """The first value any notebook of the run published under `name`, or None."""
@@ -193,8 +217,12 @@ class HeldOut(_Model):
     of: int
 
 
-class MutationRecord(_Model):
+class MutationRecord(_Archived):
     """A mutation run as mutation.json holds it: its score, each trial and the kill matrix."""
+
+    FILE = MUTATION_FILE
+    WHAT = "mutation run"
+    SHAPE = "a mutation run's results"
 
     schema_version: int = 1
     run_id: str
@@ -209,29 +237,3 @@ class MutationRecord(_Model):
     controls: list[Trial]
     results: list[Trial]
     kill_matrix: dict[str, list[str]]  # "notebook: check" -> the mutants it caught
-
-    @classmethod
-    def read(cls, folder: Path) -> MutationRecord:
-        """The record in `folder`/mutation.json, or an ArchiveError saying what is wrong."""
-        return _read(cls, folder / MUTATION_FILE, "mutation run", "a mutation run's results")
-
-    def write(self, folder: Path) -> Path:
-        path = folder / MUTATION_FILE
-        path.write_text(self.model_dump_json(indent=2) + "\n")
-        return path
-
-
-def _read(model: type[M], path: Path, what: str, shape: str) -> M:
-    """`model` from the file at `path`, or an ArchiveError saying what is wrong."""
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise ArchiveError(f"no {what} at {path.parent} (no {path.name})") from None
-    except OSError as exc:
-        raise ArchiveError(f"{path} is not readable: {exc}") from None
-    try:
-        return model.model_validate_json(text)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ArchiveError(f"{path} is not {shape}: {where}: {first['msg']}") from None
