@@ -1,12 +1,21 @@
 """Stack fixtures: the process table, read from /proc, for tests that kill and count
-services and replicas."""
+services and replicas; an empty database on SQLite and on PostgreSQL alike."""
 
 from __future__ import annotations
 
+import os
+import secrets
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
+
+from runeframe_stack.core.postgres import PostgresDatabase, drop_database
+from runeframe_stack.core.storage import Database, SqliteDatabase
+
+SERVER = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 class ProcessTable:
@@ -48,3 +57,25 @@ class ProcessTable:
 @pytest.fixture
 def processes() -> ProcessTable:
     return ProcessTable()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """An empty database of each kind, dropped afterwards (PostgreSQL skips where it is
+    not running, but never in CI)."""
+    db: Database
+    if request.param == "sqlite":
+        db = SqliteDatabase(tmp_path / "test.sqlite3")
+    else:
+        url = SERVER.rsplit("/", 1)[0] + f"/runeframe_test_{secrets.token_hex(3)}"
+        db = PostgresDatabase(url, "svc")
+        try:
+            await db.fetch_value("SELECT 1")  # creates the database
+        except (OSError, asyncpg.PostgresError):
+            if os.environ.get("CI") == "true":
+                raise
+            pytest.skip("PostgreSQL is not running")
+    yield db
+    await db.close()
+    if request.param == "postgres":
+        await drop_database(url)

@@ -7,43 +7,23 @@ import asyncio
 import collections
 import contextlib
 import itertools
-import os
-import secrets
 from collections.abc import AsyncIterator
-from pathlib import Path
 
-import asyncpg
 import pytest
 
-from runeframe_stack.core.postgres import PostgresDatabase, drop_database
-from runeframe_stack.core.storage import Database, SqliteDatabase, migrate
+from runeframe_stack.core.postgres import PostgresDatabase
+from runeframe_stack.core.storage import Database, migrate
 
 STEPS = [
     "CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, k TEXT UNIQUE, v INTEGER NOT NULL)",
     "ALTER TABLE t ADD w TEXT",
 ]
-SERVER = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    database: Database
-    if request.param == "sqlite":
-        database = SqliteDatabase(tmp_path / "s.sqlite3")
-    else:
-        url = SERVER.rsplit("/", 1)[0] + f"/runeframe_storage_{secrets.token_hex(3)}"
-        database = PostgresDatabase(url, "svc")
-        try:
-            await database.fetch_value("SELECT 1")  # creates the database
-        except (OSError, asyncpg.PostgresError):
-            if os.environ.get("CI") == "true":
-                raise
-            pytest.skip("PostgreSQL is not running")
+@pytest.fixture
+async def db(database: Database) -> Database:
     await migrate(database, STEPS)
-    yield database
-    await database.close()
-    if request.param == "postgres":
-        await drop_database(url)
+    return database
 
 
 async def test_numbered_placeholders_and_dict_rows(db: Database) -> None:

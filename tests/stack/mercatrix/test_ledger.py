@@ -4,17 +4,9 @@ reads as it did."""
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import asyncpg
-import pytest
-
-from runeframe_stack.core.postgres import PostgresDatabase, drop_database
-from runeframe_stack.core.storage import Database, SqliteDatabase, migrate
+from runeframe_stack.core.storage import Database, migrate
 from runeframe_stack.mercatrix.ledger import (
     MIGRATIONS,
     TREASURY,
@@ -23,8 +15,6 @@ from runeframe_stack.mercatrix.ledger import (
     Refusal,
     public_transaction,
 )
-
-SERVER = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 class Messages:
@@ -37,29 +27,9 @@ class Messages:
         self.sent.append(text)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    database: Database
-    if request.param == "sqlite":
-        database = SqliteDatabase(tmp_path / "ledger.sqlite3")
-    else:
-        url = SERVER.rsplit("/", 1)[0] + f"/runeframe_ledger_{secrets.token_hex(3)}"
-        database = PostgresDatabase(url, "mercatrix")
-        try:
-            await database.fetch_value("SELECT 1")  # creates the database
-        except (OSError, asyncpg.PostgresError):
-            if os.environ.get("CI") == "true":
-                raise
-            pytest.skip("PostgreSQL is not running")
-    yield database
-    await database.close()
-    if request.param == "postgres":
-        await drop_database(url)
-
-
-async def test_a_refusal_is_typed_and_a_replay_answers_it_again(db: Database) -> None:
-    await migrate(db, MIGRATIONS)
-    ledger = Ledger(db, Messages())  # type: ignore[arg-type]
+async def test_a_refusal_is_typed_and_a_replay_answers_it_again(database: Database) -> None:
+    await migrate(database, MIGRATIONS)
+    ledger = Ledger(database, Messages())  # type: ignore[arg-type]
     await ledger.ensure_treasury(10)
     assert await ledger.open_account("ada", 5)
     refused = await ledger.transfer("ada", TREASURY, 600, "purchase", idempotency_key="k1")
@@ -81,9 +51,9 @@ async def test_a_refusal_is_typed_and_a_replay_answers_it_again(db: Database) ->
 
 
 async def test_refusals_written_as_text_before_the_column_existed_read_the_same(
-    db: Database,
+    database: Database,
 ) -> None:
-    await migrate(db, MIGRATIONS[:1])
+    await migrate(database, MIGRATIONS[:1])
     columns = (
         "id, from_user, to_user, amount, currency, transaction_type, status, error, created_at"
     )
@@ -94,14 +64,14 @@ async def test_refusals_written_as_text_before_the_column_existed_read_the_same(
             None,
         ]
     ):
-        await db.execute(
+        await database.execute(
             f"INSERT INTO transactions ({columns}) VALUES ($1, 'a', 'b', 1, 'c', 't', $2, $3, 'x')",
             f"txn{n}",
             "failed" if error else "completed",
             error,
         )
-    await migrate(db, MIGRATIONS)
-    rows = await db.fetch_all("SELECT * FROM transactions ORDER BY id")
+    await migrate(database, MIGRATIONS)
+    rows = await database.fetch_all("SELECT * FROM transactions ORDER BY id")
     read = [(r["refusal"], r["error"]) for r in rows]
     assert read == [
         ("insufficient_funds", "ada has 0.00, needs 1.00"),
