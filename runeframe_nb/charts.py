@@ -6,20 +6,31 @@ notebook stays small (no copy of plotly.js per notebook).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
-import plotly.io as pio
+from ._tables import pandas
 
-pio.renderers.default = "plotly_mimetype"
-pio.templates.default = "plotly_white"
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+
+def _plotly() -> tuple[Any, Any]:
+    """plotly.express and plotly.graph_objects, with our renderer and template, imported
+    when the first chart is drawn: with pandas they take 0.7 s to import, which a kernel
+    that draws nothing, and every command, would otherwise pay at `import runeframe_nb`."""
+    import plotly.express as px
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    pio.renderers.default = "plotly_mimetype"
+    pio.templates.default = "plotly_white"
+    return px, go
 
 
 def latency_by_endpoint(frame: pd.DataFrame, title: str = "Latency per endpoint") -> go.Figure:
     """A box per endpoint of request latencies in ms, every request drawn as a point."""
+    px, go = _plotly()
     if frame.empty:
         return go.Figure(layout={"title": f"{title}: no requests recorded"})
     ordered = frame.sort_values("endpoint")
@@ -39,6 +50,7 @@ def latency_by_endpoint(frame: pd.DataFrame, title: str = "Latency per endpoint"
 
 def latency_summary(frame: pd.DataFrame) -> pd.DataFrame:
     """Requests, median, p95 and max latency per endpoint."""
+    pd = pandas()
     if frame.empty:
         return pd.DataFrame(columns=["requests", "p50_ms", "p95_ms", "max_ms"])
     grouped = frame.groupby("endpoint")["ms"]
@@ -54,6 +66,7 @@ def latency_summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 def latency_histogram(frame: pd.DataFrame, title: str = "Latency distribution") -> go.Figure:
     """How request latencies spread, one colour per endpoint."""
+    px, go = _plotly()
     if frame.empty:
         return go.Figure(layout={"title": f"{title}: no requests recorded"})
     fig = px.histogram(
@@ -72,6 +85,8 @@ def latency_histogram(frame: pd.DataFrame, title: str = "Latency distribution") 
 
 def message_timeline(messages: list[Any], title: str = "Messages over time") -> go.Figure:
     """Each message as a point: when it was stored, who sent it, of which type."""
+    pd = pandas()
+    px, go = _plotly()
     if not messages:
         return go.Figure(layout={"title": f"{title}: no messages"})
     frame = pd.DataFrame(
@@ -97,6 +112,8 @@ def message_timeline(messages: list[Any], title: str = "Messages over time") -> 
 
 def balance_flows(transactions: list[Any], title: str = "Balance flows") -> go.Figure:
     """Completed transfers as a Sankey diagram: who paid whom, how much."""
+    pd = pandas()
+    _, go = _plotly()
     done = [t for t in transactions if t.status == "completed"]
     if not done:
         return go.Figure(layout={"title": f"{title}: no completed transfers"})
@@ -129,6 +146,7 @@ def balance_flows(transactions: list[Any], title: str = "Balance flows") -> go.F
 
 def replica_counts(samples: pd.DataFrame, title: str = "Replicas over time") -> go.Figure:
     """Desired and ready replicas of a deployment as sampled (columns at, replicas, ready)."""
+    px, go = _plotly()
     if samples.empty:
         return go.Figure(layout={"title": f"{title}: no samples"})
     long = samples.melt(id_vars="at", value_vars=["replicas", "ready"], var_name="count")
@@ -149,6 +167,7 @@ def coverage_by_service(
 ) -> go.Figure:
     """Share of each service's documented operations, and of its documented responses,
     that a functional check received."""
+    px, _ = _plotly()
     frame = summary.reset_index()
     shares = ["coverage", "response coverage"] if "response coverage" in frame else ["coverage"]
     long = frame.melt(id_vars="service", value_vars=shares, var_name="of", value_name="share")
@@ -171,6 +190,7 @@ def coverage_by_service(
 
 def fuzz_cases(summary: pd.DataFrame, title: str = "Generated cases per target") -> go.Figure:
     """Cases schemathesis ran per target, the ones that failed stacked on top in red."""
+    px, _ = _plotly()
     frame = summary.reset_index()
     frame["passed"] = frame["cases"] - frame["failures"]
     fig = px.bar(
@@ -188,6 +208,7 @@ def percentiles_by_level(
     levels: pd.DataFrame, title: str = "Latency percentiles per load level"
 ) -> go.Figure:
     """p50/p95/p99 latency against users (a sweep's rows: users, p50_ms, p95_ms, p99_ms)."""
+    px, _ = _plotly()
     long = levels.melt(
         id_vars="users", value_vars=["p50_ms", "p95_ms", "p99_ms"], var_name="percentile"
     )
@@ -207,6 +228,9 @@ def scalability(
 ) -> go.Figure:
     """Measured throughput per level, linear scaling from the first level, and a fitted
     Universal Scalability Law curve (`model.throughput(n)`) with its knee marked."""
+    import numpy as np
+
+    _, go = _plotly()
     top = float(levels["users"].max())
     grid = np.linspace(1, top * 1.1, 200)
     first = levels.iloc[0]
@@ -237,6 +261,7 @@ def scalability(
 
 def load_histogram(frame: pd.DataFrame, title: str = "Latency distribution") -> go.Figure:
     """An HDR histogram's buckets (columns ms, requests) as bars on a log count axis."""
+    px, _ = _plotly()
     fig = px.bar(frame, x="ms", y="requests", title=title, labels={"ms": "latency (ms)"})
     fig.update_layout(yaxis_type="log", bargap=0)
     return fig
@@ -245,6 +270,8 @@ def load_histogram(frame: pd.DataFrame, title: str = "Latency distribution") -> 
 def throughput_over_time(frame: pd.DataFrame, title: str = "Throughput over time") -> go.Figure:
     """Successful (and, when any, failed) requests completed in each second of a load test
     (columns second, requests and failed): a failure is never drawn as work."""
+    pd = pandas()
+    px, _ = _plotly()
     measures = ["requests"] + (["failed"] if frame.get("failed", pd.Series()).sum() else [])
     long = frame.melt(id_vars="second", value_vars=measures, var_name="answer")
     long["answer"] = long["answer"].map({"requests": "successful", "failed": "failed"})
@@ -266,6 +293,7 @@ def load_over_time(
 ) -> go.Figure:
     """One time axis: requests per second (successful, failed), their mean and longest
     latency, and each service's CPU, event-loop lag and memory while the load ran."""
+    px, go = _plotly()
     from plotly.subplots import make_subplots
 
     rows = ["requests per second", "latency (ms)"]

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import exchanges
+from ._tables import pandas
 from .environment import Environment, active
 from .results import Check
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = ["service", "kind", "operation", "response", "functional", "owasp", "fuzz", "covered"]
 INTROSPECTION = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
@@ -78,6 +80,7 @@ def response_map(
 
     `checks` are a run's checks with their `evidence`; `fuzzed` counts the fuzzer's
     cases per (service, operation)."""
+    pd = pandas()
     functional: Counter[tuple[str, str, str, str]] = Counter()
     owasp: Counter[tuple[str, str, str, str]] = Counter()
     for check in checks:
@@ -97,6 +100,7 @@ def response_map(
 
 def by_service(coverage: pd.DataFrame) -> pd.DataFrame:
     """Per service: operations and responses documented and covered, and their shares."""
+    pd = pandas()
     ops = coverage.groupby(["service", "operation"], sort=False)["covered"].any().reset_index()
     per_op = ops.groupby("service", sort=False)["covered"]
     per_response = coverage.groupby("service", sort=False)["covered"]

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from . import fixtures, masking, network, recorder
+from ._tables import pandas
 from .errors import EnvironmentUnreachable, ProfileError
 from .oauth import ClientCredentials, shared_cache
 from .profiles import SERVICES, Profile, load_profile
@@ -187,6 +188,8 @@ def connect(
     _active = env
     if area is not None:
         recorder.default.area = area
+    if recorder._ipython() is not None:
+        pandas()  # a table the notebook makes itself shows whole too
     return env
 
 

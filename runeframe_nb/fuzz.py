@@ -20,16 +20,18 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from ._tables import pandas
 from .environment import Environment
 from .errors import FuzzError
 from .extras import require
 from .network import Tls
 from .profiles import SERVICES, Profile
 from .stepwise import steps
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHECKS = "not_a_server_error,response_schema_conformance"
 # Jonar's operations are fuzzed too: a deployment it accepts starts real replica
@@ -214,6 +216,7 @@ def fuzz(
 
 
 def summary(results: list[FuzzResult]) -> pd.DataFrame:
+    pd = pandas()
     return pd.DataFrame(
         [
             {
@@ -231,6 +234,7 @@ def summary(results: list[FuzzResult]) -> pd.DataFrame:
 
 
 def failures(results: list[FuzzResult]) -> pd.DataFrame:
+    pd = pandas()
     rows = [{"target": r.target, **f} for r in results for f in r.failures]
     rows += [{"target": r.target, "check": "error", **e} for r in results for e in r.errors]
     rows += [{"target": r.target, "check": "fatal", "error": f} for r in results for f in r.fatal]

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from ._tables import pandas
 from .profiles import SERVICES
 from .requirements import REQUIREMENTS
 from .results import RunRecord
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GROUPS = {
     "component": ("component",),
@@ -156,6 +158,7 @@ def checklist(
     """The seed's quality checklist, each item ticked from structured evidence: the checks
     that name it (`covers=`) all passed, and, where the item says "all", the evidence
     reaches all of it (every documented operation, every service)."""
+    pd = pandas()
     if results is None:
         rows = [
             (item, False, "no run results: run the suite with runeframe-nb run")

@@ -30,14 +30,16 @@ import os
 import reprlib
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from . import _tables, exchanges  # noqa: F401  (_tables: tables show whole in notebooks)
+from . import exchanges
+from ._tables import pandas
 from .errors import CheckFailed, CheckMisused
 from .requirements import requirement_ids
 from .results import Check, Fact, fact_name
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 METADATA_KEY = "runeframe"
 # set (by `runeframe-nb run --fail-fast` and `mutate`): the first failed check stops the
@@ -134,6 +136,7 @@ class Recorder:
 
         Without details the table holds only verdicts: stable from run to run where the
         details are measurements, so nbval still notices a check that turns."""
+        pd = pandas()
         rows = [
             {"status": "✔ passed" if c.passed else "✘ failed", "check": c.name, "detail": c.detail}
             for c in self.checks
@@ -256,6 +259,7 @@ def publish(name: str, value: Any, show: Any = None) -> None:
     """Show `show` (default: `value`) under the cell and keep `value` (JSON-able, or a
     DataFrame as records) in the output's metadata, where the run's report reads it.
     `name` is one of `Fact`'s: a name the report does not read is a ValueError."""
+    pd = pandas()
     name = fact_name(name)
     shown = value if show is None else show
     if isinstance(value, pd.DataFrame):

@@ -17,16 +17,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import pandas as pd
 
 from . import exchanges
+from ._tables import pandas
 from .clients._service import client_settings
 from .environment import Environment, active
 from .exchanges import Made
 from .waits import eventually
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DELETION_WITHIN = 30.0  # a deployment's replicas drain (5 s each, at once) before it is gone
 HISTORY = {
@@ -139,6 +142,7 @@ async def clean_up(
 
 
 def _table(things: list[Made], left: set[Made]) -> pd.DataFrame:
+    pd = pandas()
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for m in things:
         row = rows.setdefault(

@@ -11,12 +11,16 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import httpx
-import pandas as pd
 
 from . import exchanges
+from ._tables import pandas
 from .openapi import RouteMatcher, shared_matcher
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,7 @@ class TimingLog:
 
     def frame(self, matcher: RouteMatcher | None = None) -> pd.DataFrame:
         """One row per request: service, endpoint (method and template), status, ms."""
+        pd = pandas()
         rows = [asdict(s) for s in sorted(self.samples, key=lambda s: s.at)]
         columns = ["service", "endpoint", "method", "path", "status", "ms", "at"]
         if not rows:

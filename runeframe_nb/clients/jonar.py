@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-import pandas as pd
 
+from .._tables import pandas
 from ..errors import ApiError, ClientError
 from ..models import (
     Alert,
@@ -24,6 +24,9 @@ from ..models import (
 )
 from ..waits import eventually
 from ._service import ServiceClient
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 T = TypeVar("T")
 # Jonar accepts a change at once and carries it out in the background; the kit watches
@@ -93,6 +96,7 @@ class JonarClient(ServiceClient):
         Returns what `during` returned and the samples: seconds since start, desired
         replicas, ready replicas.
         """
+        pd = pandas()
         samples: list[dict[str, float]] = []
         started = time.monotonic()
 

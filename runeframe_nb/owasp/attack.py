@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import httpx
-import pandas as pd
+from typing import TYPE_CHECKING
 
+import httpx
+
+from .._tables import pandas
 from ..environment import Environment
 from ..exchanges import sweep
 from ..network import AsyncTransport
 from ..timing import TimedTransport
 from .actors import Actors, actors
 from .cases import CASES, ITEMS, Case, Outcome
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 async def _outcome(case: Case, x: Actors) -> Outcome:
@@ -26,6 +31,7 @@ async def probe(env: Environment, only: list[str] | None = None) -> pd.DataFrame
 
     The attacks' requests are kept in the exchange journal as the `owasp` sweep: shown
     beside API coverage, never counted as it."""
+    pd = pandas()
     cases = [c for c in CASES if not only or c.probe.__name__ in only]
     transport = TimedTransport(AsyncTransport(env.tls), "", "", urls=env.urls)
     with sweep("owasp"):

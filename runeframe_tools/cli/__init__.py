@@ -7,8 +7,7 @@ import faulthandler
 import signal
 import sys
 
-from runeframe_nb.errors import KitError
-
+from .. import NEWEST
 from . import archive, lab, probes, suite  # noqa: F401  (each adds its commands to `app`)
 from ._app import app
 
@@ -17,8 +16,6 @@ __all__ = ["app", "main", "with_flag_values"]
 
 def with_flag_values(argv: list[str]) -> list[str]:
     """`--last-failed` with no RUN after it means the newest run."""
-    from ..runner.names import NEWEST
-
     given = list(argv)
     for i, arg in enumerate(given):
         if arg == "--last-failed" and (i + 1 == len(given) or given[i + 1].startswith("-")):
@@ -32,7 +29,12 @@ def main() -> None:
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         app(args=with_flag_values(sys.argv[1:]))
-    except KitError as exc:
+    except Exception as exc:
+        # the kit is imported by the command that needs it, not for `--help`
+        from runeframe_nb.errors import KitError
+
+        if not isinstance(exc, KitError):
+            raise
         print(f"runeframe-nb: error: {exc}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:

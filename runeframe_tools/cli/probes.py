@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from runeframe_nb.errors import FuzzError
-
 from ._app import EnvOption, NotebooksOption, OutputOption, app, console
 
 
@@ -35,6 +33,7 @@ def fuzz(
     """Fuzz every service's OpenAPI operations and the GraphQL schema with schemathesis."""
     from runeframe_nb import fuzz as fuzzing
     from runeframe_nb.environment import open_environment
+    from runeframe_nb.errors import FuzzError
     from runeframe_nb.profiles import load_profile
 
     profile = load_profile(env)

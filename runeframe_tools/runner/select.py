@@ -17,8 +17,8 @@ from pathlib import Path
 
 from runeframe_nb.errors import RunError
 
+from .. import NEWEST
 from .artifacts import RunResult
-from .names import NEWEST
 
 
 def parse_shard(text: str) -> tuple[int, int]:

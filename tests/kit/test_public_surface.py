@@ -58,3 +58,16 @@ def test_importing_the_kit_loads_no_optional_engine() -> None:
     probe = f"import sys, runeframe_nb; print(sorted({heavy} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_kit_and_the_command_start_without_the_libraries_they_use_late() -> None:
+    """pandas, plotly, gql and the tools' papermill and nbconvert load with the first table,
+    chart, GraphQL client or run: `import runeframe_nb` in every kernel and load worker, and
+    `runeframe-nb --help`, would otherwise take a second and a half more."""
+    late = "{'pandas', 'plotly', 'numpy', 'gql', 'papermill', 'nbconvert'}"
+    for start in ("import runeframe_nb", "import runeframe_tools.cli"):
+        probe = f"import sys; {start}; print(sorted({late} & set(sys.modules)))"
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "[]", start
