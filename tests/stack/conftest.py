@@ -1,17 +1,20 @@
 """Stack fixtures: the process table, read from /proc, for tests that kill and count
-services and replicas; an empty database on SQLite and on PostgreSQL alike."""
+services and replicas; an empty database on SQLite and on PostgreSQL alike; Distilera's
+and Mercatrix's clients on the session's stack, and a user made for a test."""
 
 from __future__ import annotations
 
 import os
 import secrets
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+import runeframe_nb as rf
 from runeframe_stack.core.postgres import PostgresDatabase, drop_database
 from runeframe_stack.core.storage import Database, SqliteDatabase
 
@@ -79,3 +82,20 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     await db.close()
     if request.param == "postgres":
         await drop_database(url)
+
+
+async def new_user(distilera: rf.DistileraClient, label: str) -> rf.models.User:
+    email = f"{label}-{uuid.uuid4().hex[:10]}@runeframe.example"
+    return await distilera.create_user({"name": label.title(), "email": email})
+
+
+@pytest.fixture
+async def distilera(environment: rf.Environment) -> AsyncIterator[rf.DistileraClient]:
+    async with rf.DistileraClient() as client:
+        yield client
+
+
+@pytest.fixture
+async def mercatrix(environment: rf.Environment) -> AsyncIterator[rf.MercatrixClient]:
+    async with rf.MercatrixClient() as client:
+        yield client

@@ -196,3 +196,13 @@ def test_the_rate_limit_answers_429_with_retry_after(
 def test_a_service_account_quota_is_separate(admin: httpx.Client) -> None:
     reply = admin.get("/api/v1/users/", params={"per_page": 1})
     assert reply.headers["x-ratelimit-limit"] == "100000"
+
+
+def test_text_with_a_nul_character_is_a_400_on_every_backend(admin: httpx.Client) -> None:
+    """Found by fuzzing the ci profile: PostgreSQL cannot store NUL, and it was a 500."""
+    body = {"name": "\u0000", "email": "nul@runeframe.example"}
+    created = admin.post("/api/v1/users/", json=body)
+    assert created.status_code == 400, created.text
+    assert created.json()["error"]["details"][0]["field"] == "body"
+    listed = admin.get("/api/v1/users/", params={"q": "a\x00b"})
+    assert listed.status_code == 400, listed.text

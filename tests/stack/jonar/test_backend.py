@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 from pathlib import Path
 
 import httpx
+import pytest
 
 from runeframe_process import any_free_port
-from runeframe_stack.core.settings import StackSettings, TlsSettings
-from runeframe_stack.jonar.backend import ProcessBackend, Replica
+from runeframe_stack.core.settings import JonarSettings, StackSettings, TlsSettings
+from runeframe_stack.jonar.backend import NoFreePort, ProcessBackend, Replica
 
 
 async def test_a_replica_runs_nicer_and_plain_whatever_the_stack_serves(tmp_path: Path) -> None:
@@ -35,3 +37,12 @@ async def test_a_replica_runs_nicer_and_plain_whatever_the_stack_serves(tmp_path
         assert answer.status_code == 200, (tmp_path / "replica.log").read_text()
     finally:
         await backend.stop(replica, grace=5)
+
+
+def test_an_exhausted_port_range_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        settings = StackSettings(data_dir=tmp_path, jonar=JonarSettings(replica_ports=(port, port)))
+        with pytest.raises(NoFreePort, match=f"no free port for a replica in {port}-{port}"):
+            ProcessBackend(settings).free_port(set())

@@ -1,13 +1,12 @@
-"""Jonar over real sockets: rollouts that reflect replies, healing, autoscaling, no orphans."""
+"""Jonar's rollouts over real sockets: they reflect replies, heal, keep to the quota and
+leave no orphans."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
-import socket
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,6 @@ import runeframe_nb as rf
 from runeframe_nb.environment import open_environment
 from runeframe_nb.profiles import Profile
 from runeframe_nb.stack import EmbeddedStack
-from runeframe_stack.core.settings import Autoscaling, JonarSettings, StackSettings
-from runeframe_stack.jonar.autoscaler import Stabilizer, recommend
-from runeframe_stack.jonar.backend import NoFreePort, ProcessBackend
 
 
 def alive(pid: int) -> bool:
@@ -38,21 +34,6 @@ def processes_with(marker: str) -> list[int]:
         except OSError:
             continue
     return [pid for pid in found if alive(pid)]
-
-
-@pytest.fixture
-async def jonar(environment: rf.Environment) -> AsyncIterator[rf.JonarClient]:
-    async with rf.JonarClient() as client:
-        yield client
-
-
-@pytest.fixture
-async def deployment(jonar: rf.JonarClient) -> AsyncIterator[rf.models.Deployment]:
-    deployed = await jonar.deploy_component(
-        {"component": "hoardwell", "version": "1.0.0", "replicas": 2}
-    )
-    yield deployed
-    await jonar.delete_deployment(deployed)
 
 
 async def test_a_rollout_returns_when_every_replica_answers(
@@ -204,57 +185,3 @@ async def test_a_killed_replica_is_restarted_and_the_deployment_recovers(
     assert "exited with code -9" in (status.members[0].last_exit or "")
     kinds = [e.type for e in await jonar.get_component_events("hoardwell")]
     assert {"replica_failed", "replica_restarted"} <= set(kinds)
-
-
-async def test_load_scales_up_and_the_lull_scales_back_down(jonar: rf.JonarClient) -> None:
-    deployed = await jonar.deploy_component(
-        {
-            "component": "mercatrix",
-            "version": "1.1.0",
-            "replicas": 1,
-            "autoscaling": {
-                "max_replicas": 3,
-                "target_rps_per_replica": 10,
-                "window_seconds": 2,
-                "stabilization_seconds": 2,
-            },
-        }
-    )
-    try:
-        report = await jonar.simulate_load("mercatrix", load_factor=3.0, duration=2)
-        assert (report.deployment_id, report.errors) == (deployed.id, 0)
-        assert (report.replicas_before, report.replicas_after) == (1, 3), report
-        started = time.monotonic()
-        while (now := await jonar.get_deployment_status(deployed)).replicas > 1 or (
-            now.status != "ready"  # the leaving replica still drains
-        ):
-            assert time.monotonic() - started < 30, "never scaled back down"
-            await asyncio.sleep(0.5)
-        kinds = [e.type for e in await jonar.get_scaling_events("mercatrix")]
-        assert kinds[-2:] == ["scale_up", "scale_down"]
-    finally:
-        await jonar.delete_deployment(deployed)
-
-
-def test_the_hpa_rule() -> None:
-    policy = Autoscaling(min_replicas=1, max_replicas=10, target_rps_per_replica=20)
-    assert recommend(3, 40.0, policy) == 6  # ceil(3 x 40 / 20)
-    assert recommend(3, 21.0, policy) == 3  # within the 10% tolerance
-    assert recommend(3, 0.0, policy) == 1  # bounded by min_replicas
-    assert recommend(8, 100.0, policy) == 10  # bounded by max_replicas
-
-
-def test_scale_down_waits_for_the_stabilization_window() -> None:
-    stabilizer = Stabilizer(Autoscaling(target_rps_per_replica=10, stabilization_seconds=30))
-    assert stabilizer.decide(0.0, 2, 10.0).desired == 2
-    assert stabilizer.decide(10.0, 2, 0.0).desired == 2  # the window still holds 2
-    assert stabilizer.decide(31.0, 2, 0.0).desired == 1
-
-
-def test_an_exhausted_port_range_is_a_clear_error(tmp_path: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        port = taken.getsockname()[1]
-        settings = StackSettings(data_dir=tmp_path, jonar=JonarSettings(replica_ports=(port, port)))
-        with pytest.raises(NoFreePort, match=f"no free port for a replica in {port}-{port}"):
-            ProcessBackend(settings).free_port(set())

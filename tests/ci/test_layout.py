@@ -1,0 +1,160 @@
+"""Every module has its test file, as Starlette's do: `runeframe_nb/oauth.py` is tested
+in `tests/kit/test_oauth.py` (or `tests/kit/<anywhere>/test_oauth.py`), so a newcomer who
+opens a module finds its tests by its name, and a module added without tests is seen.
+
+A package's `__init__` that only re-exports needs none; one with code of its own is named
+after its package. Where two modules of a package share a name, the test file sits in
+the mirrored folder (`runeframe_stack/api/graphql.py`: `tests/stack/api/test_graphql.py`).
+The modules in NO_TESTS_YET are tested only through others, each group says which: the
+list only shrinks, and a module taken off it must have its file."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+TESTS = {
+    "runeframe_nb": "kit",
+    "runeframe_tools": "tools",
+    "runeframe_stack": "stack",
+    "runeframe_wire": "wire",
+    "runeframe_process": "process",
+}
+NO_TESTS_YET = {
+    # the kit's clients, models and OWASP cases, through the seed's tests (tests/seed)
+    # and the OWASP probes (tests/kit/probes/test_owasp.py)
+    "runeframe_nb/clients/api.py",
+    "runeframe_nb/clients/distilera.py",
+    "runeframe_nb/clients/graphql.py",
+    "runeframe_nb/clients/hoardwell.py",
+    "runeframe_nb/clients/jonar.py",
+    "runeframe_nb/clients/mercatrix.py",
+    "runeframe_nb/clients/websocket.py",
+    "runeframe_nb/models.py",
+    "runeframe_nb/owasp/actors.py",
+    "runeframe_nb/owasp/attack.py",
+    "runeframe_nb/owasp/authentication.py",
+    "runeframe_nb/owasp/authorization.py",
+    "runeframe_nb/owasp/cases.py",
+    "runeframe_nb/owasp/configuration.py",
+    "runeframe_nb/owasp/consumption.py",
+    "runeframe_nb/owasp/forgery.py",
+    "runeframe_nb/owasp/upstream.py",
+    # the rest of the kit, through the notebooks (nbval) and the tests of the modules that use it
+    "runeframe_nb/_tables.py",
+    "runeframe_nb/charts.py",
+    "runeframe_nb/coverage.py",
+    "runeframe_nb/environment.py",
+    "runeframe_nb/errors.py",
+    "runeframe_nb/exchanges.py",
+    "runeframe_nb/load/locustfile.py",
+    "runeframe_nb/load/route.py",
+    "runeframe_nb/requirements.py",
+    "runeframe_nb/residue.py",
+    "runeframe_nb/stepwise.py",
+    # the services, over HTTP (tests/stack/test_operations.py, test_tokens.py, tests/seed)
+    "runeframe_stack/api/app.py",
+    "runeframe_stack/cli.py",
+    "runeframe_stack/contracts/follow.py",
+    "runeframe_stack/contracts/notify.py",
+    "runeframe_stack/core/app.py",
+    "runeframe_stack/core/clock.py",
+    "runeframe_stack/core/errors.py",
+    "runeframe_stack/core/ids.py",
+    "runeframe_stack/core/introspection.py",
+    "runeframe_stack/core/lifecycle.py",
+    "runeframe_stack/core/listing.py",
+    "runeframe_stack/core/peers.py",
+    "runeframe_stack/core/postgres.py",
+    "runeframe_stack/core/redis.py",
+    "runeframe_stack/core/settings.py",
+    "runeframe_stack/distilera/alchemy.py",
+    "runeframe_stack/distilera/app.py",
+    "runeframe_stack/distilera/collaborations.py",
+    "runeframe_stack/distilera/coordination.py",
+    "runeframe_stack/distilera/marketplace.py",
+    "runeframe_stack/distilera/simulations.py",
+    "runeframe_stack/distilera/users.py",
+    "runeframe_stack/hoardwell/app.py",
+    "runeframe_stack/jonar/app.py",
+    "runeframe_stack/jonar/deployments/controller.py",
+    "runeframe_stack/jonar/deployments/model.py",
+    "runeframe_stack/jonar/deployments/store.py",
+    "runeframe_stack/jonar/events.py",
+    "runeframe_stack/jonar/metrics.py",
+    "runeframe_stack/jonar/scrape.py",
+    "runeframe_stack/mercatrix/app.py",
+    "runeframe_stack/mercatrix/listings.py",
+    # the mutant catalogue, through tests/tools/mutate (every mutant applies and is killed)
+    "runeframe_tools/mutate/catalogue/api/graphql.py",
+    "runeframe_tools/mutate/catalogue/api/live.py",
+    "runeframe_tools/mutate/catalogue/api/rest.py",
+    "runeframe_tools/mutate/catalogue/distilera.py",
+    "runeframe_tools/mutate/catalogue/faults.py",
+    "runeframe_tools/mutate/catalogue/hoardwell.py",
+    "runeframe_tools/mutate/catalogue/identity.py",
+    "runeframe_tools/mutate/catalogue/jonar.py",
+    "runeframe_tools/mutate/catalogue/mercatrix.py",
+    "runeframe_tools/mutate/catalogue/properties.py",
+    "runeframe_tools/mutate/catalogue/regressions.py",
+    "runeframe_tools/mutate/catalogue/security.py",
+    # the rest of the tools, through the runner's and report's tests
+    "runeframe_tools/cli/_app.py",
+    "runeframe_tools/cli/archive.py",
+    "runeframe_tools/cli/lab.py",
+    "runeframe_tools/mutate/harness.py",
+    "runeframe_tools/present.py",
+    "runeframe_tools/report/capsule.py",
+    "runeframe_tools/report/charts.py",
+    "runeframe_tools/runner/execute.py",
+}
+
+
+def has_code(path: Path) -> bool:
+    tree = ast.parse(path.read_text())
+    return any(
+        isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) for n in tree.body
+    )
+
+
+def modules_and_their_test_files() -> dict[str, str]:
+    """Each module that needs a test file, and the name that file has."""
+    wanted = {}
+    for package, tests in TESTS.items():
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path.stem in ("__main__", "_version"):
+                continue
+            if path.stem == "__init__":
+                if not has_code(path):
+                    continue
+                name = tests if path.parent.name == package else path.parent.name
+            else:
+                name = path.stem.lstrip("_")
+            wanted[str(path.relative_to(ROOT))] = f"test_{name}.py"
+    return wanted
+
+
+def without_test_file() -> set[str]:
+    """Modules with no test file of their name under their package's tests; where two
+    modules of a package share a name (`app.py`), the file must be in the mirrored folder."""
+    wanted = modules_and_their_test_files()
+    names = Counter((m.split("/")[0], f) for m, f in wanted.items())
+    missing = set()
+    for module, test_file in wanted.items():
+        package, *folders, _ = module.split("/")
+        tests = ROOT / "tests" / TESTS[package]
+        if names[package, test_file] > 1:
+            found = (tests.joinpath(*folders) / test_file).exists()
+        else:
+            found = any(tests.rglob(test_file))
+        if not found:
+            missing.add(module)
+    return missing
+
+
+def test_every_module_has_its_test_file() -> None:
+    missing = without_test_file()
+    assert missing - NO_TESTS_YET == set(), "modules without a test file of their name"
+    assert NO_TESTS_YET - missing == set(), "these have test files now: take them off the list"

@@ -1,0 +1,56 @@
+"""Which notebooks a run takes: shards that are stable, balanced and cover every notebook
+once, and `--last-failed`, which re-runs exactly the ones that failed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from runeframe_tools.runner.artifacts import RunResult
+from runeframe_tools.runner.select import shard_of
+
+if TYPE_CHECKING:
+    from conftest import Tiny
+
+
+def test_shards_are_stable_balanced_and_cover_every_notebook_once() -> None:
+    names = ["a", "b", "c", "d", "e"]
+    took = {"a": 30.0, "b": 10.0, "c": 10.0, "d": 5.0, "e": 5.0}
+    shares = [shard_of(names, (k, 3), took) for k in (1, 2, 3)]
+    assert sorted(n for share in shares for n in share) == names
+    assert shares == [["a"], ["b", "d"], ["c", "e"]]  # the longest alone, the rest even
+    by_count = [shard_of(names, (k, 2), {}) for k in (1, 2)]
+    assert sorted(map(len, by_count)) == [2, 3]
+
+
+def test_last_failed_reruns_exactly_the_notebooks_that_failed(
+    tmp_path: Path,
+    params_dir: Path,
+    tiny: Tiny,
+) -> None:
+    first = subprocess.run(
+        tiny.command(
+            tmp_path, "run", "--env", "remote", "--only", "passes", "--only", "fails_check"
+        ),
+        capture_output=True,
+        text=True,
+    )
+    assert first.returncode == 1
+    again = subprocess.run(
+        tiny.command(tmp_path, "run", "--env", "remote", "--last-failed"),
+        capture_output=True,
+        text=True,
+    )
+    assert "re-running what failed in" in again.stdout and again.returncode == 1
+    newest = sorted(p.parent for p in tmp_path.glob("*/results.json"))[-1]
+    assert [nb.name for nb in RunResult.read(newest).notebooks] == ["fails_check"]
+    passed = sorted(p.parent for p in tmp_path.glob("*/results.json"))[0]
+    done = subprocess.run(
+        tiny.command(
+            tmp_path, "run", "--env", "remote", "--last-failed", passed.name, "--jobs", "1"
+        ),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1  # the first run's failure, named by its id
