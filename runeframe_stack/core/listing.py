@@ -58,6 +58,13 @@ async def by_id(db: Database, table: str, key: str, what: str) -> Row:
     return row
 
 
+async def count(db: Database, table: str) -> int:
+    """How many rows `table` holds."""
+    row = await db.fetch_one(f"SELECT COUNT(*) AS n FROM {table}")
+    assert row is not None
+    return int(row["n"])
+
+
 async def page_of(
     db: Database,
     request: Request,

@@ -9,12 +9,13 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel, Field
+from starlette.requests import Request
 from starlette.responses import Response
 
 from ..contracts import NewAlert, Severity
 from ..core.clock import now_iso
 from ..core.ids import new_id
-from ..core.listing import Where, page_of
+from ..core.listing import Where, count, page_of
 from ..core.pagination import Page, SinceQuery
 from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once
@@ -58,18 +59,14 @@ def _public(row: Row) -> dict[str, Any]:
     return alert
 
 
-class AlertRoutes(Routes):
-    tag = "alerts"
+class AlertStore:
+    """Alerts in Jonar's database: raised once per id, paged, counted."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    @endpoint(
-        "POST", "/alerts/", body=NewAlert, responses={201: Alert, 200: Alert}, access="trusted"
-    )
-    async def raise_alert(self, call: Call) -> Response:
-        """Record an alert; an id seen before returns the stored alert."""
-        new: NewAlert = call.body
+    async def add(self, new: NewAlert) -> tuple[dict[str, Any], bool]:
+        """The alert stored, and whether it is new (a known id keeps the first)."""
         row = {
             **new.model_dump(exclude={"details"}),
             "id": new.id or new_id("alr"),
@@ -77,12 +74,33 @@ class AlertRoutes(Routes):
             "created_at": now_iso(),
         }
         stored, created = await insert_once(self.db, "alerts", row)
-        return json(_public(stored), status=201 if created else 200)
+        return _public(stored), created
+
+    async def page(self, request: Request, query: AlertQuery) -> dict[str, Any]:
+        """One page of the alerts the query names, oldest first."""
+        where = Where().equals(component=query.component, type=query.type, severity=query.severity)
+        where.since(query)
+        return await page_of(self.db, request, query, "alerts", where, _public)
+
+    async def count(self) -> int:
+        return await count(self.db, "alerts")
+
+
+class AlertRoutes(Routes):
+    tag = "alerts"
+
+    def __init__(self, alerts: AlertStore) -> None:
+        self.alerts = alerts
+
+    @endpoint(
+        "POST", "/alerts/", body=NewAlert, responses={201: Alert, 200: Alert}, access="trusted"
+    )
+    async def raise_alert(self, call: Call) -> Response:
+        """Record an alert; an id seen before returns the stored alert."""
+        alert, created = await self.alerts.add(call.body)
+        return json(alert, status=201 if created else 200)
 
     @endpoint("GET", "/alerts/", query=AlertQuery, responses={200: Page[Alert]}, access="trusted")
     async def list_alerts(self, call: Call) -> Response:
         """Alerts, oldest first, by component, type, severity or time."""
-        query: AlertQuery = call.query
-        where = Where().equals(component=query.component, type=query.type, severity=query.severity)
-        where.since(query)
-        return json(await page_of(self.db, call.request, query, "alerts", where, _public))
+        return json(await self.alerts.page(call.request, call.query))

@@ -12,7 +12,7 @@ from ..core.peers import Peers
 from ..core.settings import StackSettings
 from ..core.storage import open_database
 from . import alerts, deployments, events
-from .alerts import AlertRoutes
+from .alerts import AlertRoutes, AlertStore
 from .backend import BACKENDS
 from .deployments import Controller, DeploymentRoutes
 from .events import EventLog, EventRoutes
@@ -28,6 +28,7 @@ def build(settings: StackSettings) -> Starlette:
     peers = Peers(settings, "jonar")
     verifier = TokenVerifier(settings, peers.jwks_lookup)
     log = EventLog(db)
+    alerts = AlertStore(db)
     controller = Controller(
         settings, BACKENDS[settings.jonar.backend](settings), db, peers, log, Scraper(peers)
     )
@@ -36,9 +37,9 @@ def build(settings: StackSettings) -> Starlette:
         settings,
         verifier,
         [
-            AlertRoutes(db),
+            AlertRoutes(alerts),
             DeploymentRoutes(settings, controller, peers),
-            MetricsRoutes(settings, controller, db, peers),
+            MetricsRoutes(settings, controller, peers, alerts, log),
             LoadRoutes(controller, peers),
             EventRoutes(log),
         ],

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
 from starlette.responses import Response
 
 from ..core.clock import now_iso
 from ..core.ids import new_id
-from ..core.listing import Where, page_of
+from ..core.listing import Where, count, page_of
 from ..core.pagination import Page, SinceQuery
 from ..core.routing import Call, Routes, endpoint, json
 from ..core.storage import Database, Row, insert_once
@@ -94,6 +95,21 @@ class EventLog:
         stored, created = await insert_once(self.db, "events", row)
         return public(stored), created
 
+    async def page(self, request: Request, query: EventQuery) -> dict[str, Any]:
+        """One page of the events the query names, oldest first (type `scaling`: both
+        directions)."""
+        where = Where()
+        if query.type == "scaling":
+            where.add("type IN ({}, {})", *SCALING)
+        else:
+            where.equals(type=query.type)
+        where.equals(component=query.component, deployment_id=query.deployment_id)
+        where.since(query)
+        return await page_of(self.db, request, query, "events", where, public)
+
+    async def count(self) -> int:
+        return await count(self.db, "events")
+
 
 class EventRoutes(Routes):
     tag = "infrastructure"
@@ -104,15 +120,7 @@ class EventRoutes(Routes):
     @endpoint("GET", "/events/", query=EventQuery, responses={200: Page[Event]}, access="user")
     async def list_events(self, call: Call) -> Response:
         """Component events, oldest first: rollouts, scaling, failures, restarts, workload."""
-        query: EventQuery = call.query
-        where = Where()
-        if query.type == "scaling":
-            where.add("type IN ({}, {})", *SCALING)
-        else:
-            where.equals(type=query.type)
-        where.equals(component=query.component, deployment_id=query.deployment_id)
-        where.since(query)
-        return json(await page_of(self.log.db, call.request, query, "events", where, public))
+        return json(await self.log.page(call.request, call.query))
 
     @endpoint(
         "POST", "/events/", body=NewEvent, responses={201: Event, 200: Event}, access="trusted"

@@ -14,8 +14,9 @@ from ..core.errors import BadRequest
 from ..core.peers import Peers
 from ..core.routing import Call, Routes, endpoint, json
 from ..core.settings import SERVICES, StackSettings
-from ..core.storage import Database
+from .alerts import AlertStore
 from .deployments import Controller
+from .events import EventLog
 
 
 class ReplicaMetrics(BaseModel):
@@ -62,12 +63,18 @@ class MetricsRoutes(Routes):
     tag = "infrastructure"
 
     def __init__(
-        self, settings: StackSettings, controller: Controller, db: Database, peers: Peers
+        self,
+        settings: StackSettings,
+        controller: Controller,
+        peers: Peers,
+        alerts: AlertStore,
+        events: EventLog,
     ) -> None:
         self.settings = settings
         self.controller = controller
-        self.db = db
         self.peers = peers
+        self.alerts = alerts
+        self.events = events
 
     def _members(self, component: str) -> list[tuple[str, bool]]:
         members = [(self.settings.url(component), True)]
@@ -139,11 +146,6 @@ class MetricsRoutes(Routes):
         active = [d for d in self.controller.deployments.values() if d.status == "ready"]
         window = self.settings.jonar.autoscaling.window_seconds
         rates = [self.controller.scraper.rates(self.settings.url(n), window) for n in SERVICES]
-        counts = await self.db.fetch_one(
-            "SELECT (SELECT COUNT(*) FROM alerts) AS alerts,"
-            " (SELECT COUNT(*) FROM events) AS events"
-        )
-        assert counts is not None
         return json(
             {
                 "services": services,
@@ -153,8 +155,8 @@ class MetricsRoutes(Routes):
                 "deployments": len(active),
                 "replicas": sum(len(d.members) for d in active),
                 "ready_replicas": sum(d.ready_replicas for d in active),
-                "alerts": counts["alerts"],
-                "events": counts["events"],
+                "alerts": await self.alerts.count(),
+                "events": await self.events.count(),
                 "requests_per_second": round(
                     sum(r.requests_per_second for r in rates if r is not None), 2
                 ),

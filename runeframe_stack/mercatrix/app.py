@@ -42,7 +42,7 @@ def build(settings: StackSettings) -> Starlette:
         "mercatrix",
         settings,
         verifier,
-        [LedgerRoutes(db, book, outbox, settings.welcome_grant), ListingRoutes(db, book)],
+        [LedgerRoutes(book, outbox, settings.welcome_grant), ListingRoutes(db, book)],
         degraded=peers.degraded,
         gauges=outbox.gauges(),
         lifespan=lifespan(

@@ -11,12 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
+from starlette.requests import Request
 
 from ..contracts.notify import Notifier
 from ..core.clock import now_iso
 from ..core.errors import Conflict
 from ..core.ids import new_id
+from ..core.listing import Where, by_id, page_of
+from ..core.pagination import PageQuery, SinceQuery
 from ..core.storage import Database, Row
 
 TREASURY = "treasury"
@@ -74,6 +79,22 @@ def cents(amount: Decimal | float) -> int:
 
 def coins(amount_cents: int) -> float:
     return amount_cents / 100
+
+
+class TransactionQuery(SinceQuery):
+    user_id: str | None = Field(None, max_length=64)
+    status: Literal["completed", "failed"] | None = None
+    transaction_type: str | None = Field(None, max_length=40)
+
+
+def public_account(row: Row) -> dict[str, Any]:
+    return {
+        "user_id": row["user_id"],
+        "essence_coins": coins(row["balance"]),
+        "currency": CURRENCY,
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
 
 
 def public_transaction(row: Row) -> dict[str, Any]:
@@ -143,6 +164,28 @@ class Ledger:
 
     async def balance(self, user_id: str) -> Row | None:
         return await self.db.fetch_one("SELECT * FROM accounts WHERE user_id = $1", user_id)
+
+    async def accounts(self, request: Request, query: PageQuery) -> dict[str, Any]:
+        """One page of every account, the treasury included, by user id."""
+        every = Where()
+        return await page_of(
+            self.db, request, query, "accounts", every, public_account, order="user_id"
+        )
+
+    async def transactions(
+        self, request: Request, query: TransactionQuery, party: str | None
+    ) -> dict[str, Any]:
+        """One page of the transactions the query names (those `party` pays or receives, if
+        named), oldest first."""
+        where = Where().equals(status=query.status, transaction_type=query.transaction_type)
+        if party is not None:
+            where.add("(from_user = {} OR to_user = {})", party, party)
+        where.since(query)
+        return await page_of(self.db, request, query, "transactions", where, public_transaction)
+
+    async def transaction(self, transaction_id: str) -> Row:
+        """One transaction's row, or NotFound."""
+        return await by_id(self.db, "transactions", transaction_id, "transaction")
 
     async def open_account(self, user_id: str, grant: float) -> bool:
         """Open an account with the welcome grant; False if it was open already."""

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from ..core.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound
-from ..core.listing import Where, by_id, page_of
 from ..core.outbox import Outbox
-from ..core.pagination import Page, PageQuery, SinceQuery
+from ..core.pagination import Page, PageQuery
 from ..core.routing import Call, Routes, endpoint, json
-from ..core.storage import Database
-from .ledger import CURRENCY, TREASURY, Ledger, Refusal, cents, coins, public_transaction
+from .ledger import (
+    TREASURY,
+    Ledger,
+    Refusal,
+    TransactionQuery,
+    cents,
+    public_account,
+    public_transaction,
+)
 
 Amount = Annotated[Decimal, Field(gt=0, le=1_000_000_000, max_digits=12, decimal_places=2)]
 UserRef = Annotated[str, Field(min_length=1, max_length=64)]
@@ -82,27 +88,10 @@ class LedgerSummary(BaseModel):
     failed_transactions: int
 
 
-class TransactionQuery(SinceQuery):
-    user_id: str | None = Field(None, max_length=64)
-    status: Literal["completed", "failed"] | None = None
-    transaction_type: str | None = Field(None, max_length=40)
-
-
-def _balance(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "user_id": row["user_id"],
-        "essence_coins": coins(row["balance"]),
-        "currency": CURRENCY,
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-    }
-
-
 class LedgerRoutes(Routes):
     tag = "economy"
 
-    def __init__(self, db: Database, ledger: Ledger, outbox: Outbox, welcome_grant: float) -> None:
-        self.db = db
+    def __init__(self, ledger: Ledger, outbox: Outbox, welcome_grant: float) -> None:
         self.ledger = ledger
         self.outbox = outbox
         self.welcome_grant = welcome_grant
@@ -123,25 +112,22 @@ class LedgerRoutes(Routes):
         await self.outbox.handed_over()
         row = await self.ledger.balance(user_id)
         assert row is not None
-        return json(_balance(row), status=201 if opened else 200)
+        return json(public_account(row), status=201 if opened else 200)
 
     @endpoint("GET", "/accounts/", query=PageQuery, responses={200: Page[Balance]}, access="admin")
     async def list_accounts(self, call: Call) -> Response:
         """Every account and its balance, the treasury included."""
-        page = await page_of(
-            self.db, call.request, call.query, "accounts", Where(), _balance, order="user_id"
-        )
-        return json(page)
+        return json(await self.ledger.accounts(call.request, call.query))
 
     @endpoint("GET", "/accounts/{user_id}/", responses={200: Balance}, access="user")
-    async def get_balance(self, call: Call) -> Response:
+    async def getpublic_account(self, call: Call) -> Response:
         """A user's balance: for the user, or an admin."""
         user_id = call.path["user_id"]
         call.require_self_or_admin(user_id)
         row = await self.ledger.balance(user_id)
         if row is None:
             raise NotFound(f"no account for {user_id}")
-        return json(_balance(row))
+        return json(public_account(row))
 
     @endpoint("GET", "/ledger/", responses={200: LedgerSummary}, access="trusted")
     async def ledger_summary(self, call: Call) -> Response:
@@ -224,20 +210,13 @@ class LedgerRoutes(Routes):
         if query.user_id and not identity.may_act_for(query.user_id):
             raise Forbidden("a user may list only their own transactions")
         party = query.user_id if identity.is_trusted else identity.user_id
-        where = Where().equals(status=query.status, transaction_type=query.transaction_type)
-        if party is not None:
-            where.add("(from_user = {} OR to_user = {})", party, party)
-        where.since(query)
-        page = await page_of(
-            self.db, call.request, query, "transactions", where, public_transaction
-        )
-        return json(page)
+        return json(await self.ledger.transactions(call.request, query, party))
 
     @endpoint("GET", "/transactions/{transaction_id}/", responses={200: Transaction}, access="user")
     async def get_transaction(self, call: Call) -> Response:
         """One transaction, for its parties and admins."""
         transaction_id = call.path["transaction_id"]
-        row = await by_id(self.db, "transactions", transaction_id, "transaction")
+        row = await self.ledger.transaction(transaction_id)
         identity = call.require_identity()
         if not identity.is_trusted and identity.user_id not in (row["from_user"], row["to_user"]):
             raise Forbidden("only the parties see a transaction")

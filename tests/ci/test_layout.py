@@ -78,7 +78,6 @@ NO_TESTS_YET = {
     "runeframe_stack/jonar/deployments/controller.py",
     "runeframe_stack/jonar/deployments/model.py",
     "runeframe_stack/jonar/deployments/store.py",
-    "runeframe_stack/jonar/events.py",
     "runeframe_stack/jonar/metrics.py",
     "runeframe_stack/jonar/scrape.py",
     "runeframe_stack/mercatrix/app.py",
