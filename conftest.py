@@ -1,4 +1,4 @@
-"""Measurements run alone in a parallel run.
+"""Measurements run alone in a parallel run; the notebooks share a stack per worker.
 
 Some notebooks' verdicts are timings: the performance thresholds and sweep, and
 fuzzing's "no request stays open for a second". Beside another worker's stacks on a
@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+
+from runeframe_nb.environment import Environment, open_environment
+from runeframe_nb.profiles import load_profile
 
 ALONE_NOTEBOOKS = frozenset({"08_performance.ipynb", "11_schema_fuzzing.ipynb"})
 
@@ -49,6 +52,17 @@ class Turns:
 
 
 _turns: Turns | None = None
+_shared: Environment | None = None
+
+
+def _shared_stack() -> dict[str, str]:
+    """The variables that point a notebook's `local` profile at this worker's stack, started
+    with the notebook it first serves (with the profile's fixtures), as `runeframe-nb run`
+    gives one stack to all its kernels: a stack of its own costs a notebook 3 CPU-seconds."""
+    global _shared
+    if _shared is None:
+        _shared = open_environment(load_profile("local"))
+    return _shared.variables()
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)  # outside pytest-timeout's clock
@@ -68,6 +82,24 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         _turns.give_back()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """A notebook's kernel starts with its first cell's setup, and takes the shared stack's
+    variables with it; the other tests never see them."""
+    if item.path.suffix != ".ipynb":
+        yield
+        return
+    variables = _shared_stack()
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for variable in variables:
+            os.environ.pop(variable, None)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _turns is not None:
         _turns.close()
+    if _shared is not None:
+        _shared.close()

@@ -21,7 +21,7 @@ from . import fixtures, masking, network, recorder
 from ._tables import pandas
 from .errors import EnvironmentUnreachable, ProfileError
 from .oauth import ClientCredentials, shared_cache
-from .profiles import SERVICES, Profile, load_profile
+from .profiles import SERVICES, TOKEN_VARIABLE, URL_VARIABLES, Profile, load_profile
 from .stack import EmbeddedStack
 
 DEFAULT_PROFILE_VARIABLE = "RUNEFRAME_PROFILE"
@@ -106,6 +106,14 @@ class Environment:
         if self.stack is not None:
             self.stack.stop()
             self.stack = None
+
+    def variables(self) -> dict[str, str]:
+        """The seed's TEST_*_URL and TEST_TOKEN variables, which point another process's
+        `connect()` (a JupyterLab kernel, a notebook under nbval) at this environment."""
+        told = {variable: self.urls[service] for variable, service in URL_VARIABLES.items()}
+        if self.token:
+            told[TOKEN_VARIABLE] = self.token
+        return told
 
     def _rows(self) -> list[tuple[str, str]]:
         return [(name, self.urls[name]) for name in SERVICES if name in self.urls]

@@ -24,6 +24,7 @@ from .network import Tls
 SERVICES = ("api", "distilera", "hoardwell", "mercatrix", "jonar")
 # The seed's TestEnvironmentManager variables, plus TEST_API_URL for the public edge.
 URL_VARIABLES = {f"TEST_{name.upper()}_URL": name for name in SERVICES}
+TOKEN_VARIABLE = "TEST_TOKEN"
 PARAMS_VARIABLE = "RUNEFRAME_PARAMS"
 BACKING_VARIABLES = {"DATABASE_URL": "database_url", "REDIS_URL": "redis_url"}
 
@@ -113,8 +114,8 @@ class Profile(_Model):
     def bearer_token(self, environ: Mapping[str, str] = os.environ) -> str | None:
         """TEST_TOKEN (the seed's, and how the runner hands a kernel its stack's token),
         else the profile's variable, else its secrets file, else a token given in code."""
-        if "TEST_TOKEN" in environ:
-            return environ["TEST_TOKEN"]
+        if TOKEN_VARIABLE in environ:
+            return environ[TOKEN_VARIABLE]
         if self.token_env:
             if self.token_env not in environ:
                 raise ProfileError(f"profile {self.name}: variable {self.token_env} is not set")

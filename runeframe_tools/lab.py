@@ -19,16 +19,7 @@ from rich.console import Console
 
 from runeframe_nb.environment import open_environment
 from runeframe_nb.errors import KitError
-from runeframe_nb.profiles import PARAMS_VARIABLE, URL_VARIABLES, find_params_dir, load_profile
-
-
-def lab_environment(urls: dict[str, str], token: str | None) -> dict[str, str]:
-    """The variables that point a kernel's `connect()` at `urls`."""
-    variables = {variable: urls[service] for variable, service in URL_VARIABLES.items()}
-    if token:
-        variables["TEST_TOKEN"] = token
-    variables[PARAMS_VARIABLE] = str(find_params_dir().resolve())
-    return variables
+from runeframe_nb.profiles import PARAMS_VARIABLE, find_params_dir, load_profile
 
 
 def jupyter_lab() -> str:
@@ -71,7 +62,7 @@ def run_lab(
     profile = load_profile(profile_name)
     env = open_environment(profile)
     try:
-        variables = lab_environment(env.urls, env.token)
+        variables = {**env.variables(), PARAMS_VARIABLE: str(find_params_dir().resolve())}
         console.print(
             f"profile {profile.name}: edge {env.urls['api']}; stopping JupyterLab stops it",
             highlight=False,

@@ -27,7 +27,13 @@ from runeframe_nb import masking, oauth
 from runeframe_nb.environment import Environment, open_environment
 from runeframe_nb.errors import RunError
 from runeframe_nb.fixtures import sweep
-from runeframe_nb.profiles import PARAMS_VARIABLE, Profile, find_params_dir, load_profile
+from runeframe_nb.profiles import (
+    PARAMS_VARIABLE,
+    TOKEN_VARIABLE,
+    Profile,
+    find_params_dir,
+    load_profile,
+)
 from runeframe_nb.recorder import STOP_VARIABLE
 
 from .artifacts import RunResult
@@ -172,7 +178,7 @@ def kernel_variables(env: Environment, masks: Path, token_cache: Path) -> dict[s
         env.auth.share(token_cache)
         told[oauth.CACHE_VARIABLE] = str(token_cache)
     elif env.token:
-        told["TEST_TOKEN"] = env.token
+        told[TOKEN_VARIABLE] = env.token
     return told
 
 
