@@ -57,12 +57,20 @@ _shared: Environment | None = None
 
 def _shared_stack() -> dict[str, str]:
     """The variables that point a notebook's `local` profile at this worker's stack, started
-    with the notebook it first serves (with the profile's fixtures), as `runeframe-nb run`
-    gives one stack to all its kernels: a stack of its own costs a notebook 3 CPU-seconds."""
+    with the first of a row of notebooks (with the profile's fixtures) and stopped after the
+    last, as `runeframe-nb run` gives one stack to all its kernels: a stack of its own costs
+    a notebook 3 CPU-seconds, and a stack left idle costs 0.04 CPU-seconds a second."""
     global _shared
     if _shared is None:
         _shared = open_environment(load_profile("local"))
     return _shared.variables()
+
+
+def _stop_shared_stack() -> None:
+    global _shared
+    if _shared is not None:
+        _shared.close()
+        _shared = None
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)  # outside pytest-timeout's clock
@@ -98,8 +106,14 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
             os.environ.pop(variable, None)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield
+    if item.path.suffix == ".ipynb" and (nextitem is None or nextitem.path.suffix != ".ipynb"):
+        _stop_shared_stack()  # after the kernel, which nbval stops with the file's last cell
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _turns is not None:
         _turns.close()
-    if _shared is not None:
-        _shared.close()
+    _stop_shared_stack()
