@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -135,3 +136,21 @@ def stalling_target() -> Iterator[str]:
     process, url = start_target(1.5, 1.0)
     yield url
     stop(process)
+
+
+def drawn_tree(doc: str) -> dict[str, tuple[str, int | None]]:
+    """Each class an errors module's docstring draws as a tree (after its summary line),
+    with the class it hangs from and the HTTP status drawn beside it, if any."""
+    drawn: dict[str, tuple[str, int | None]] = {}
+    above: list[tuple[int, str]] = []
+    for line in doc.split("\n\n", 1)[1].splitlines():
+        found = re.match(r"^([│ ]*)(?:[├└]── )?([A-Z]\w+)\s+(\d{3}\b)?", line)
+        if found is None:
+            continue
+        depth = len(found.group(1)) // 4 + (1 if "──" in line else 0)
+        while above and above[-1][0] >= depth:
+            above.pop()
+        status = int(found.group(3)) if found.group(3) else None
+        drawn[found.group(2)] = (above[-1][1] if above else "Exception", status)
+        above.append((depth, found.group(2)))
+    return drawn

@@ -45,7 +45,6 @@ NO_TESTS_YET = {
     # the rest of the kit, through the notebooks (nbval) and the tests of the modules that use it
     "runeframe_nb/coverage.py",
     "runeframe_nb/environment.py",
-    "runeframe_nb/errors.py",
     "runeframe_nb/exchanges.py",
     "runeframe_nb/load/locustfile.py",
     "runeframe_nb/load/route.py",
@@ -58,7 +57,6 @@ NO_TESTS_YET = {
     "runeframe_stack/contracts/follow.py",
     "runeframe_stack/contracts/notify.py",
     "runeframe_stack/core/app.py",
-    "runeframe_stack/core/errors.py",
     "runeframe_stack/core/introspection.py",
     "runeframe_stack/core/lifecycle.py",
     "runeframe_stack/core/listing.py",
