@@ -222,8 +222,11 @@ class StackSettings(_Model):
                 loaded = yaml.safe_load(path.read_text()) or {}
             except OSError as exc:
                 raise StackConfigError(f"cannot read {path}: {exc.strerror}") from None
-            except yaml.YAMLError as exc:
-                raise StackConfigError(f"{path} is not valid YAML: {exc}") from None
+            except yaml.YAMLError as exc:  # one line: where, and what the parser found
+                mark = getattr(exc, "problem_mark", None)
+                where = f" line {mark.line + 1}" if mark else ""
+                problem = getattr(exc, "problem", None) or exc
+                raise StackConfigError(f"{path}{where} is not valid YAML: {problem}") from None
             if not isinstance(loaded, dict):
                 raise StackConfigError(f"{path} must hold a mapping of settings")
             data.update(loaded)
