@@ -95,7 +95,6 @@ NO_TESTS_YET = {
     "runeframe_tools/cli/archive.py",
     "runeframe_tools/cli/lab.py",
     "runeframe_tools/mutate/harness.py",
-    "runeframe_tools/present.py",
     "runeframe_tools/report/charts.py",
     "runeframe_tools/runner/execute.py",
 }
