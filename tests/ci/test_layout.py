@@ -61,7 +61,6 @@ NO_TESTS_YET = {
     "runeframe_stack/core/peers.py",
     "runeframe_stack/core/postgres.py",
     "runeframe_stack/core/redis.py",
-    "runeframe_stack/distilera/alchemy.py",
     "runeframe_stack/distilera/app.py",
     "runeframe_stack/distilera/collaborations.py",
     "runeframe_stack/distilera/coordination.py",
