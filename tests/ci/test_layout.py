@@ -57,7 +57,6 @@ NO_TESTS_YET = {
     "runeframe_stack/core/app.py",
     "runeframe_stack/core/introspection.py",
     "runeframe_stack/core/lifecycle.py",
-    "runeframe_stack/core/listing.py",
     "runeframe_stack/core/peers.py",
     "runeframe_stack/core/postgres.py",
     "runeframe_stack/core/redis.py",
