@@ -72,7 +72,6 @@ NO_TESTS_YET = {
     "runeframe_stack/jonar/deployments/model.py",
     "runeframe_stack/jonar/deployments/store.py",
     "runeframe_stack/jonar/metrics.py",
-    "runeframe_stack/jonar/scrape.py",
     "runeframe_stack/mercatrix/app.py",
     "runeframe_stack/mercatrix/listings.py",
     # the mutant catalogue, through tests/tools/mutate (every mutant applies and is killed)
