@@ -50,6 +50,18 @@ class ProcessTable:
             time.sleep(0.1)
         return [p for p in pids if self.alive(p)]
 
+    @classmethod
+    def running(cls, marker: str) -> list[int]:
+        """The live processes whose command line holds `marker`."""
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if marker.encode() in cmdline.read_bytes():
+                    found.append(int(cmdline.parent.name))
+            except OSError:
+                continue
+        return [pid for pid in found if cls.alive(pid)]
+
     def command_line(self, pid: int) -> list[bytes]:
         try:
             return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")

@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
@@ -16,31 +15,16 @@ from runeframe_nb.environment import open_environment
 from runeframe_nb.profiles import Profile
 from runeframe_nb.stack import EmbeddedStack
 
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def processes_with(marker: str) -> list[int]:
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if marker.encode() in cmdline.read_bytes():
-                found.append(int(cmdline.parent.name))
-        except OSError:
-            continue
-    return [pid for pid in found if alive(pid)]
+from ..conftest import ProcessTable
 
 
 async def test_a_rollout_returns_when_every_replica_answers(
     jonar: rf.JonarClient, deployment: rf.models.Deployment
 ) -> None:
     assert (deployment.ready_replicas, deployment.available_replicas) == (2, 2)
-    assert all(member.ready and alive(member.pid or 0) for member in deployment.members)
+    assert all(
+        member.ready and ProcessTable.alive(member.pid or 0) for member in deployment.members
+    )
     service = await jonar.get_service_url(deployment)
     assert (await jonar.test_service_health(service)).status_code == 200
 
@@ -79,7 +63,7 @@ async def test_long_operations_answer_at_once_and_proceed_in_the_background(
     assert reply.status_code == 202 and reply.json()["status"] == "deleting"
     gone = await jonar.settled(rf.models.Deployment.model_validate(reply.json()))
     assert (gone.status, gone.members) == ("deleted", [])
-    assert not any(alive(pid) for pid in pids)
+    assert not any(ProcessTable.alive(pid) for pid in pids)
 
 
 async def test_deleting_a_rollout_under_way_stops_it_and_leaves_nothing(
@@ -92,7 +76,7 @@ async def test_deleting_a_rollout_under_way_stops_it_and_leaves_nothing(
     await jonar.delete_deployment(deployment)
     status = await jonar.get_deployment_status(deployment)
     assert (status.status, status.members) == ("deleted", [])
-    assert processes_with(deployment) == []
+    assert ProcessTable.running(deployment) == []
     events = await jonar.get_component_events("mercatrix", type="deployment_ready")
     assert all(e.deployment_id != deployment for e in events)
 
@@ -142,7 +126,7 @@ async def test_a_release_that_does_not_exist_times_out_and_leaves_nothing(
     assert failed.value.code == "rollout_failed", log
     assert "no release 9.9.9 of hoardwell" in failed.value.message
     assert time.monotonic() - started < 20
-    assert processes_with("9.9.9") == []
+    assert ProcessTable.running("9.9.9") == []
     events = await jonar.get_component_events("hoardwell", type="rollout_failed")
     assert events and "9.9.9" in events[-1].message
 
@@ -164,7 +148,7 @@ async def test_a_crash_looping_replica_fails_its_rollout_long_before_the_deadlin
     assert time.monotonic() - started < 25, failed.value.message
     assert "replica 0 exited 3 times while rolling out" in failed.value.message
     assert "no release 9.9.8 of mercatrix" in failed.value.message
-    assert processes_with("9.9.8") == []
+    assert ProcessTable.running("9.9.8") == []
 
 
 async def test_a_killed_replica_is_restarted_and_the_deployment_recovers(
