@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.routing import Route, WebSocketRoute
 
 import runeframe_nb as rf
 from runeframe_nb import fixtures
@@ -154,3 +155,15 @@ def drawn_tree(doc: str) -> dict[str, tuple[str, int | None]]:
         drawn[found.group(2)] = (above[-1][1] if above else "Exception", status)
         above.append((depth, found.group(2)))
     return drawn
+
+
+def served(app: object) -> set[tuple[str, str]]:
+    """Served (method, path template), converters dropped (`{path:path}` is `{path}`)."""
+    pairs = set()
+    for route in app.routes:  # type: ignore[attr-defined]
+        template = re.sub(r":\w+}", "}", route.path)
+        if isinstance(route, WebSocketRoute):
+            pairs.add(("GET", template))
+        elif isinstance(route, Route):
+            pairs |= {(m, template) for m in route.methods or () if m != "HEAD"}
+    return pairs

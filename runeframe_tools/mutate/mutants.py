@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from runeframe_nb.errors import MutateError
@@ -69,6 +69,7 @@ class Mutant:
     tolerated: bool = False
     down: Down | None = None
     held_out: bool = False
+    module: str = ""  # the catalogue module it is written in
 
     def matches(self, service: str, side: str, method: str, path: str) -> bool:
         if side != self.side or self.service not in ("*", service):
@@ -118,7 +119,8 @@ def mutant(
                 tolerated,
                 down,
                 held_out,
-            )
+            ),
+            handle,
         )
         return handle
 
@@ -142,7 +144,7 @@ def answer_mutant(
             changed = change(body, call) if isinstance(body, dict) else None
             return answer if changed is None else answer.with_json(changed)
 
-        _register(Mutant(name, breaks, service, routes, "front", handle, held_out=held_out))
+        _register(Mutant(name, breaks, service, routes, "front", handle, held_out=held_out), change)
         return change
 
     return register
@@ -160,18 +162,18 @@ def frame_mutant(
     """Register the decorated frame filter as mutant `name` on a WebSocket route."""
 
     def register(frames: FrameFilter) -> FrameFilter:
-        _register(Mutant(name, breaks, service, (route,), side, None, frames, reveals))
+        _register(Mutant(name, breaks, service, (route,), side, None, frames, reveals), frames)
         return frames
 
     return register
 
 
-def _register(found: Mutant) -> None:
+def _register(found: Mutant, written: Callable[..., Any]) -> None:
     if found.name in CATALOGUE:
         raise ValueError(f"mutant {found.name!r} is registered twice")
     for route in found.routes:
         _pattern(route)
-    CATALOGUE[found.name] = found
+    CATALOGUE[found.name] = replace(found, module=written.__module__)
 
 
 def registered() -> dict[str, Mutant]:

@@ -6,22 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from starlette.routing import Route, WebSocketRoute
 
 from runeframe_stack.core.settings import SERVICES, StackSettings
 from runeframe_stack.serve import build
 
-
-def served(app: object) -> set[tuple[str, str]]:
-    """Served (method, path template), converters dropped (`{path:path}` is `{path}`)."""
-    pairs = set()
-    for route in app.routes:  # type: ignore[attr-defined]
-        template = re.sub(r":\w+}", "}", route.path)
-        if isinstance(route, WebSocketRoute):
-            pairs.add(("GET", template))
-        elif isinstance(route, Route):
-            pairs |= {(m, template) for m in route.methods or () if m != "HEAD"}
-    return pairs
+from ...conftest import served
 
 
 def documented(app: object) -> set[tuple[str, str]]:
