@@ -26,8 +26,7 @@ TESTS = {
 }
 TESTED_WHOLE = {"runeframe_tools/mutate/catalogue"}
 NO_TESTS_YET = {
-    # the kit's clients, models and OWASP cases, through the seed's tests (tests/seed)
-    # and the OWASP probes (tests/kit/probes/test_owasp.py)
+    # the kit's clients and models, through the seed's tests (tests/seed)
     "runeframe_nb/clients/api.py",
     "runeframe_nb/clients/distilera.py",
     "runeframe_nb/clients/graphql.py",
@@ -36,15 +35,6 @@ NO_TESTS_YET = {
     "runeframe_nb/clients/mercatrix.py",
     "runeframe_nb/clients/websocket.py",
     "runeframe_nb/models.py",
-    "runeframe_nb/owasp/actors.py",
-    "runeframe_nb/owasp/attack.py",
-    "runeframe_nb/owasp/authentication.py",
-    "runeframe_nb/owasp/authorization.py",
-    "runeframe_nb/owasp/cases.py",
-    "runeframe_nb/owasp/configuration.py",
-    "runeframe_nb/owasp/consumption.py",
-    "runeframe_nb/owasp/forgery.py",
-    "runeframe_nb/owasp/upstream.py",
     # the rest of the kit, through the notebooks (nbval) and the tests of the modules that use it
     "runeframe_nb/coverage.py",
     "runeframe_nb/environment.py",
