@@ -34,7 +34,6 @@ NO_TESTS_YET = {
     "runeframe_nb/clients/jonar.py",
     "runeframe_nb/clients/mercatrix.py",
     "runeframe_nb/clients/websocket.py",
-    "runeframe_nb/models.py",
     # the rest of the kit, through the notebooks (nbval) and the tests of the modules that use it
     "runeframe_nb/coverage.py",
     "runeframe_nb/environment.py",
