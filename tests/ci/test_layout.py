@@ -30,9 +30,7 @@ NO_TESTS_YET = {
     "runeframe_nb/clients/api.py",
     "runeframe_nb/clients/distilera.py",
     "runeframe_nb/clients/graphql.py",
-    "runeframe_nb/clients/hoardwell.py",
     "runeframe_nb/clients/jonar.py",
-    "runeframe_nb/clients/mercatrix.py",
     "runeframe_nb/clients/websocket.py",
     # the rest of the kit, through the notebooks (nbval) and the tests of the modules that use it
     "runeframe_nb/coverage.py",
