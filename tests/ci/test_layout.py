@@ -28,7 +28,6 @@ TESTED_WHOLE = {"runeframe_tools/mutate/catalogue"}
 NO_TESTS_YET = {
     # the kit's clients and models, through the seed's tests (tests/seed)
     "runeframe_nb/clients/api.py",
-    "runeframe_nb/clients/distilera.py",
     "runeframe_nb/clients/graphql.py",
     "runeframe_nb/clients/jonar.py",
     "runeframe_nb/clients/websocket.py",
