@@ -48,22 +48,24 @@ async def test_a_token_is_its_user_s(distilera_client: DistileraClient) -> None:
 async def test_a_user_s_simulations_and_their_counts_agree(
     distilera_client: DistileraClient,
 ) -> None:
-    user = await distilera_client.create_user(
-        {"name": "Sim", "email": f"s{uuid.uuid4().hex[:10]}@x.example"}
-    )
-    done = await distilera_client.create_test_simulation(user_id=user.id)
-    running = await distilera_client.create_simulation(
-        {"elements": ["water", "air"], "target_result": "storm_glass", "user_id": user.id}
-    )
-    listed = await distilera_client.list_simulations(user_id=user.id)
-    assert sorted(s.id for s in listed) == sorted([done.id, running.id])
-    assert [s.id for s in await distilera_client.list_simulations(user.id, "completed")] == [
-        done.id
+    one, other = [
+        await distilera_client.create_user(
+            {"name": "Sim", "email": f"s{uuid.uuid4().hex[:10]}@x.example"}
+        )
+        for _ in range(2)
     ]
-    stats = await distilera_client.simulation_stats(user)
-    assert (stats.total_simulations, stats.running, stats.completed) == (2, 1, 1)
+    done = await distilera_client.create_test_simulation(user_id=one.id)
+    running = await distilera_client.create_simulation(
+        {"elements": ["water", "air"], "target_result": "storm_glass", "user_id": one.id}
+    )
+    await distilera_client.create_test_simulation(user_id=other.id)
+    listed = await distilera_client.list_simulations(user_id=one.id)
+    assert sorted(s.id for s in listed) == sorted([done.id, running.id])
+    assert [s.id for s in await distilera_client.list_simulations(one.id, "completed")] == [done.id]
+    counts = [await distilera_client.simulation_stats(user) for user in (one, other)]
+    assert [(c.total_simulations, c.running, c.completed) for c in counts] == [(2, 1, 1), (1, 0, 1)]
     with pytest.raises(ApiError) as refused:
-        await distilera_client.create_invalid_simulation(user_id=user.id)
+        await distilera_client.create_invalid_simulation(user_id=one.id)
     assert refused.value.status == 400
 
 
