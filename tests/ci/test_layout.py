@@ -26,10 +26,6 @@ TESTS = {
 }
 TESTED_WHOLE = {"runeframe_tools/mutate/catalogue"}
 NO_TESTS_YET = {
-    # the kit's clients and models, through the seed's tests (tests/seed)
-    "runeframe_nb/clients/api.py",
-    "runeframe_nb/clients/graphql.py",
-    "runeframe_nb/clients/websocket.py",
     # the rest of the kit, through the notebooks (nbval) and the tests of the modules that use it
     "runeframe_nb/coverage.py",
     "runeframe_nb/environment.py",
