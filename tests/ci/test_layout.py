@@ -27,7 +27,6 @@ TESTS = {
 TESTED_WHOLE = {"runeframe_tools/mutate/catalogue"}
 NO_TESTS_YET = {
     # the rest of the kit, through the notebooks (nbval) and the tests of the modules that use it
-    "runeframe_nb/coverage.py",
     "runeframe_nb/environment.py",
     "runeframe_nb/load/locustfile.py",
     "runeframe_nb/load/route.py",
