@@ -30,7 +30,6 @@ NO_TESTS_YET = {
     "runeframe_nb/environment.py",
     "runeframe_nb/load/locustfile.py",
     "runeframe_nb/load/route.py",
-    "runeframe_nb/residue.py",
     # the services, over HTTP (tests/stack/test_operations.py, test_tokens.py, tests/seed)
     "runeframe_stack/api/app.py",
     "runeframe_stack/cli.py",
