@@ -26,8 +26,6 @@ TESTS = {
 }
 TESTED_WHOLE = {"runeframe_tools/mutate/catalogue"}
 NO_TESTS_YET = {
-    # the rest of the kit, through the notebooks (nbval) and the tests of the modules that use it
-    "runeframe_nb/environment.py",
     # the services, over HTTP (tests/stack/test_operations.py, test_tokens.py, tests/seed)
     "runeframe_stack/api/app.py",
     "runeframe_stack/cli.py",
