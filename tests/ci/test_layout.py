@@ -31,7 +31,6 @@ NO_TESTS_YET = {
     "runeframe_stack/cli.py",
     "runeframe_stack/contracts/follow.py",
     "runeframe_stack/contracts/notify.py",
-    "runeframe_stack/core/app.py",
     "runeframe_stack/core/introspection.py",
     "runeframe_stack/core/lifecycle.py",
     "runeframe_stack/core/peers.py",
