@@ -27,7 +27,6 @@ TESTS = {
 TESTED_WHOLE = {"runeframe_tools/mutate/catalogue"}
 NO_TESTS_YET = {
     # the services, over HTTP (tests/stack/test_operations.py, test_tokens.py, tests/seed)
-    "runeframe_stack/api/app.py",
     "runeframe_stack/cli.py",
     "runeframe_stack/contracts/follow.py",
     "runeframe_stack/contracts/notify.py",
@@ -36,19 +35,15 @@ NO_TESTS_YET = {
     "runeframe_stack/core/peers.py",
     "runeframe_stack/core/postgres.py",
     "runeframe_stack/core/redis.py",
-    "runeframe_stack/distilera/app.py",
     "runeframe_stack/distilera/collaborations.py",
     "runeframe_stack/distilera/coordination.py",
     "runeframe_stack/distilera/marketplace.py",
     "runeframe_stack/distilera/simulations.py",
     "runeframe_stack/distilera/users.py",
-    "runeframe_stack/hoardwell/app.py",
-    "runeframe_stack/jonar/app.py",
     "runeframe_stack/jonar/deployments/controller.py",
     "runeframe_stack/jonar/deployments/model.py",
     "runeframe_stack/jonar/deployments/store.py",
     "runeframe_stack/jonar/metrics.py",
-    "runeframe_stack/mercatrix/app.py",
     "runeframe_stack/mercatrix/listings.py",
     # the rest of the tools, through the runner's and report's tests
     "runeframe_tools/cli/_app.py",

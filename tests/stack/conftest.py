@@ -1,6 +1,7 @@
 """Stack fixtures: the process table, read from /proc, for tests that kill and count
 services and replicas; an empty database on SQLite and on PostgreSQL alike; Distilera's
-and Mercatrix's clients on the session's stack, and a user made for a test."""
+and Mercatrix's clients on the session's stack, and a user made for a test; one service
+served in the test's own event loop, started and stopped as its process would be."""
 
 from __future__ import annotations
 
@@ -9,14 +10,19 @@ import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 
 import runeframe_nb as rf
+from runeframe_process import any_free_port
 from runeframe_stack.core.postgres import PostgresDatabase, drop_database
+from runeframe_stack.core.settings import SERVICES, StackSettings
 from runeframe_stack.core.storage import Database, SqliteDatabase
+from runeframe_stack.serve import build
 
 SERVER = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -111,3 +117,30 @@ async def distilera(environment: rf.Environment) -> AsyncIterator[rf.DistileraCl
 async def mercatrix(environment: rf.Environment) -> AsyncIterator[rf.MercatrixClient]:
     async with rf.MercatrixClient() as client:
         yield client
+
+
+ADMIN = "admin-token"
+
+
+def alone(data_dir: Path) -> StackSettings:
+    """Settings for one service on its own: its peers at a port nothing listens on."""
+    away = f"http://127.0.0.1:{any_free_port()}"
+    return StackSettings(
+        data_dir=data_dir,
+        static_tokens={ADMIN: {"user_id": "root", "roles": ["admin"]}},
+        urls=dict.fromkeys(SERVICES, away),
+    )
+
+
+@asynccontextmanager
+async def serving(service: str, settings: StackSettings) -> AsyncIterator[httpx.AsyncClient]:
+    """`service` built, started (migrations, background work) and stopped around a client
+    that calls it through ASGI with the admin's token."""
+    app = build(service, settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": f"Bearer {ADMIN}"}
+        async with httpx.AsyncClient(
+            transport=transport, base_url=f"http://{service}", headers=headers
+        ) as http:
+            yield http
