@@ -34,20 +34,23 @@ def lifespan(
     on_start: Sequence[Callable[[], Awaitable[None]]] = (),
     running: Sequence[Callable[[], AbstractAsyncContextManager[None]]] = (),
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """Migrate, run the start-up steps, keep `running` contexts open while serving."""
+    """Migrate, run the start-up steps, keep `running` contexts open while serving; the
+    peers' connections and the database close however it ends (a step that fails too)."""
 
     @asynccontextmanager
     async def span(app: Starlette) -> AsyncIterator[None]:
-        if db is not None:
-            await migrate(db, migrations)
-        for step in on_start:
-            await step()
-        async with contextlib.AsyncExitStack() as stack:
-            for context in running:
-                await stack.enter_async_context(context())
-            yield
-        await peers.close()
-        if db is not None:
-            await db.close()
+        try:
+            if db is not None:
+                await migrate(db, migrations)
+            for step in on_start:
+                await step()
+            async with contextlib.AsyncExitStack() as stack:
+                for context in running:
+                    await stack.enter_async_context(context())
+                yield
+        finally:
+            await peers.close()
+            if db is not None:
+                await db.close()
 
     return span
