@@ -47,6 +47,10 @@ def _dicts(cursor: sqlite3.Cursor, rows: list[Any]) -> list[Row]:
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
+def _lower(text: str | None) -> str | None:
+    return None if text is None else text.lower()
+
+
 class SqliteDatabase:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +59,9 @@ class SqliteDatabase:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.execute("PRAGMA foreign_keys=ON")
+        # SQLite's own lower() folds ASCII alone; PostgreSQL's folds every script, and a
+        # search must find the same rows on both
+        self._conn.create_function("lower", 1, _lower, deterministic=True)
         self._lock = asyncio.Lock()
         self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar("in_tx", default=False)
         self._sql: dict[str, str] = {}

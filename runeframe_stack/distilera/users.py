@@ -114,7 +114,9 @@ class UserStore:
             escaped = query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = f"%{escaped}%"
             where.add(
-                "(lower(name) LIKE {} ESCAPE '\\' OR email LIKE {} ESCAPE '\\')", pattern, pattern
+                "(lower(name) LIKE {} ESCAPE '\\' OR lower(email) LIKE {} ESCAPE '\\')",
+                pattern,
+                pattern,
             )
         return await page_of(self.db, request, query, "users", where, _public)
 

@@ -102,6 +102,25 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await drop_database(url)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
+    """No URL (a service's own SQLite file), then a fresh PostgreSQL database's, dropped
+    afterwards (skipped where PostgreSQL is not running, but never in CI)."""
+    if request.param == "sqlite":
+        yield None
+        return
+    url = SERVER.rsplit("/", 1)[0] + f"/runeframe_test_{secrets.token_hex(3)}"
+    try:
+        probe = await asyncpg.connect(SERVER, timeout=2)
+    except (OSError, asyncpg.PostgresError):
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("PostgreSQL is not running")
+    await probe.close()
+    yield url
+    await drop_database(url)
+
+
 async def new_user(distilera: rf.DistileraClient, label: str) -> rf.models.User:
     email = f"{label}-{uuid.uuid4().hex[:10]}@runeframe.example"
     return await distilera.create_user({"name": label.title(), "email": email})
@@ -122,11 +141,13 @@ async def mercatrix(environment: rf.Environment) -> AsyncIterator[rf.MercatrixCl
 ADMIN = "admin-token"
 
 
-def alone(data_dir: Path) -> StackSettings:
-    """Settings for one service on its own: its peers at a port nothing listens on."""
+def alone(data_dir: Path, database_url: str | None = None) -> StackSettings:
+    """Settings for one service on its own (on SQLite in `data_dir`, or the PostgreSQL
+    database named): its peers at a port nothing listens on."""
     away = f"http://127.0.0.1:{any_free_port()}"
     return StackSettings(
         data_dir=data_dir,
+        database_url=database_url,
         static_tokens={ADMIN: {"user_id": "root", "roles": ["admin"]}},
         urls=dict.fromkeys(SERVICES, away),
     )
