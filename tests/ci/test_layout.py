@@ -40,7 +40,6 @@ NO_TESTS_YET = {
     "runeframe_stack/jonar/deployments/model.py",
     "runeframe_stack/jonar/deployments/store.py",
     "runeframe_stack/jonar/metrics.py",
-    "runeframe_stack/mercatrix/listings.py",
     # the rest of the tools, through the runner's and report's tests
     "runeframe_tools/cli/_app.py",
     "runeframe_tools/cli/archive.py",
