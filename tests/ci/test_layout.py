@@ -34,7 +34,6 @@ NO_TESTS_YET = {
     "runeframe_stack/core/peers.py",
     "runeframe_stack/core/postgres.py",
     "runeframe_stack/core/redis.py",
-    "runeframe_stack/distilera/coordination.py",
     "runeframe_stack/jonar/deployments/controller.py",
     "runeframe_stack/jonar/deployments/model.py",
     "runeframe_stack/jonar/deployments/store.py",
