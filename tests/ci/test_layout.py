@@ -35,7 +35,6 @@ NO_TESTS_YET = {
     "runeframe_stack/core/postgres.py",
     "runeframe_stack/core/redis.py",
     "runeframe_stack/jonar/deployments/controller.py",
-    "runeframe_stack/jonar/metrics.py",
     # the rest of the tools, through the runner's and report's tests
     "runeframe_tools/cli/_app.py",
     "runeframe_tools/cli/archive.py",
