@@ -31,7 +31,6 @@ NO_TESTS_YET = {
     "runeframe_stack/contracts/follow.py",
     "runeframe_stack/contracts/notify.py",
     "runeframe_stack/core/introspection.py",
-    "runeframe_stack/core/peers.py",
     "runeframe_stack/core/postgres.py",
     "runeframe_stack/core/redis.py",
     "runeframe_stack/jonar/deployments/controller.py",
