@@ -34,7 +34,6 @@ NO_TESTS_YET = {
     "runeframe_stack/jonar/deployments/controller.py",
     # the rest of the tools, through the runner's and report's tests
     "runeframe_tools/cli/_app.py",
-    "runeframe_tools/cli/archive.py",
     "runeframe_tools/cli/lab.py",
     "runeframe_tools/mutate/harness.py",
     "runeframe_tools/report/charts.py",

@@ -1,4 +1,4 @@
-"""The archive: runs found by folder or id, an unknown one in one line, history and pruning."""
+"""The archive: runs found by folder or id, history and pruning."""
 
 from __future__ import annotations
 
@@ -26,18 +26,6 @@ def test_history_lists_runs_and_prunes_by_count(
     removed = prune(output, keep=1)
     assert removed == [r.run_id for r in runs[:2]]
     assert [r.run_id for r in history(output)] == [runs[2].run_id]
-
-
-def test_an_unknown_run_is_one_line(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "runeframe_tools", "report", "nope", "--output", str(tmp_path)],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 2
-    assert done.stderr.strip() == (
-        f"runeframe-nb: error: no archived run at {tmp_path}/nope (no results.json)"
-    )
 
 
 def test_a_run_is_found_by_its_folder_or_by_its_id(
