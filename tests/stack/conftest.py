@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -141,14 +142,17 @@ async def mercatrix(environment: rf.Environment) -> AsyncIterator[rf.MercatrixCl
 ADMIN = "admin-token"
 
 
-def alone(data_dir: Path, database_url: str | None = None) -> StackSettings:
+def alone(
+    data_dir: Path, database_url: str | None = None, tokens: dict[str, Any] | None = None
+) -> StackSettings:
     """Settings for one service on its own (on SQLite in `data_dir`, or the PostgreSQL
-    database named): its peers at a port nothing listens on."""
+    database named), knowing the admin's token and `tokens`: its peers at a port nothing
+    listens on."""
     away = f"http://127.0.0.1:{any_free_port()}"
     return StackSettings(
         data_dir=data_dir,
         database_url=database_url,
-        static_tokens={ADMIN: {"user_id": "root", "roles": ["admin"]}},
+        static_tokens={ADMIN: {"user_id": "root", "roles": ["admin"]}, **(tokens or {})},
         urls=dict.fromkeys(SERVICES, away),
     )
 
