@@ -103,14 +103,10 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await drop_database(url)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def database_url(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
-    """No URL (a service's own SQLite file), then a fresh PostgreSQL database's, dropped
-    afterwards (skipped where PostgreSQL is not running, but never in CI)."""
-    if request.param == "sqlite":
-        yield None
-        return
-    url = SERVER.rsplit("/", 1)[0] + f"/runeframe_test_{secrets.token_hex(3)}"
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database's URL (made on first use), dropped afterwards; skipped
+    where PostgreSQL is not running, but never in CI."""
     try:
         probe = await asyncpg.connect(SERVER, timeout=2)
     except (OSError, asyncpg.PostgresError):
@@ -118,8 +114,18 @@ async def database_url(request: pytest.FixtureRequest) -> AsyncIterator[str | No
             raise
         pytest.skip("PostgreSQL is not running")
     await probe.close()
+    url = SERVER.rsplit("/", 1)[0] + f"/runeframe_test_{secrets.token_hex(3)}"
     yield url
     await drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """No URL (a service's own SQLite file), then a fresh PostgreSQL database's."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 async def new_user(distilera: rf.DistileraClient, label: str) -> rf.models.User:
