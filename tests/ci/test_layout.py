@@ -27,7 +27,6 @@ TESTS = {
 TESTED_WHOLE = {"runeframe_tools/mutate/catalogue"}
 NO_TESTS_YET = {
     # the services, over HTTP (tests/stack/test_operations.py, test_tokens.py, tests/seed)
-    "runeframe_stack/cli.py",
     "runeframe_stack/jonar/deployments/controller.py",
     # the rest of the tools, through the runner's and report's tests
     "runeframe_tools/mutate/harness.py",

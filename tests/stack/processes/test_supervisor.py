@@ -119,26 +119,6 @@ def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        (["up", "--only", "nowhere"], "unknown service 'nowhere'"),
-        (["up", "--config", "/nonexistent.yaml"], "cannot read /nonexistent.yaml"),
-        (["up", "--port-offset", "90000"], "bad setting port_offset"),
-    ],
-)
-def test_bad_arguments_are_one_line(tmp_path: Path, arguments: list[str], message: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "runeframe_stack", *arguments, "--data-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 2
-    assert done.stderr.count("\n") == 1
-    assert message in done.stderr
-
-
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
 def test_stopping_the_stack_stops_every_replica(
     supervisor: tuple[subprocess.Popen[bytes], int],
