@@ -30,7 +30,6 @@ NO_TESTS_YET = {
     "runeframe_stack/jonar/deployments/controller.py",
     # the rest of the tools, through the runner's and report's tests
     "runeframe_tools/mutate/harness.py",
-    "runeframe_tools/report/charts.py",
     "runeframe_tools/runner/execute.py",
 }
 
