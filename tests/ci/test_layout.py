@@ -29,7 +29,6 @@ NO_TESTS_YET = {
     # the services, over HTTP (tests/stack/test_operations.py, test_tokens.py, tests/seed)
     "runeframe_stack/jonar/deployments/controller.py",
     # the rest of the tools, through the runner's and report's tests
-    "runeframe_tools/runner/execute.py",
 }
 
 
