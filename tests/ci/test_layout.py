@@ -6,9 +6,7 @@ A package's `__init__` that only re-exports needs none; one with code of its own
 after its package. Where two modules of a package share a name, the test file sits in
 the mirrored folder (`runeframe_stack/api/graphql.py`: `tests/stack/api/test_graphql.py`).
 A folder of registrations, one module per target (the mutant catalogue), is one table
-split for its readers: its file is named after the folder and tests each module.
-The modules in NO_TESTS_YET are tested only through others, each group says which: the
-list only shrinks, and a module taken off it must have its file."""
+split for its readers: its file is named after the folder and tests each module."""
 
 from __future__ import annotations
 
@@ -25,11 +23,6 @@ TESTS = {
     "runeframe_process": "process",
 }
 TESTED_WHOLE = {"runeframe_tools/mutate/catalogue"}
-NO_TESTS_YET = {
-    # the services, over HTTP (tests/stack/test_operations.py, test_tokens.py, tests/seed)
-    "runeframe_stack/jonar/deployments/controller.py",
-    # the rest of the tools, through the runner's and report's tests
-}
 
 
 def has_code(path: Path) -> bool:
@@ -79,6 +72,4 @@ def without_test_file() -> set[str]:
 
 
 def test_every_module_has_its_test_file() -> None:
-    missing = without_test_file()
-    assert missing - NO_TESTS_YET == set(), "modules without a test file of their name"
-    assert NO_TESTS_YET - missing == set(), "these have test files now: take them off the list"
+    assert without_test_file() == set(), "modules without a test file of their name"
