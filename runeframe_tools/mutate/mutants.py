@@ -30,8 +30,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from runeframe_nb.errors import MutateError
-
 if TYPE_CHECKING:
     from .proxy import Call, Reply
 
@@ -186,5 +184,7 @@ def registered() -> dict[str, Mutant]:
 def find(name: str) -> Mutant:
     found = registered().get(name)
     if found is None:
+        from runeframe_nb.errors import MutateError  # the kit, only to say so: see __init__
+
         raise MutateError(f"unknown mutant {name!r}; `runeframe-nb mutate --list` names them")
     return found

@@ -4,6 +4,8 @@ the WebSocket, and a mutant changes what it names and nothing else."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,3 +79,21 @@ def test_a_mutant_changes_what_it_names_and_nothing_else(
         ).status_code
         == 204
     )
+
+
+def test_the_proxy_starts_without_the_kit() -> None:
+    """A proxy starts for every mutation trial and every OWASP probe's target: loading
+    the kit with it cost each start a third of a CPU-second."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, runeframe_tools.mutate.proxy, runeframe_tools.mutate.catalogue;"
+            "print(sorted(m for m in sys.modules if m.startswith('runeframe_nb')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert loaded.stdout.strip() == "[]"
