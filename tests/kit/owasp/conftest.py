@@ -22,7 +22,8 @@ from runeframe_tools.mutate.proxy import Route
 
 @pytest.fixture(scope="package")
 def target_stack(profile: Profile) -> Iterator[rf.Environment]:
-    """A stack the probes attack, through a mutant each: stopped after the package's last."""
+    """The stack the package's probes attack, directly or through a mutant each (the session
+    stack, which other tests read, is never attacked): stopped after the package's last."""
     env = open_environment(profile)
     try:
         yield env

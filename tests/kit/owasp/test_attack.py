@@ -14,9 +14,9 @@ from runeframe_nb.owasp.cases import Case, Outcome
 
 
 async def test_every_item_is_probed_and_every_probe_is_withstood(
-    own_environment: rf.Environment,
+    target_stack: rf.Environment,
 ) -> None:
-    table = await owasp.probe(own_environment)
+    table = await owasp.probe(target_stack)
     assert set(table["item"]) == set(owasp.ITEMS)
     failed = table[~table["passed"]]
     assert failed.empty, failed[["item", "probe", "detail"]].to_string()
