@@ -5,6 +5,7 @@ served in the test's own event loop, started and stopped as its process would be
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 import time
@@ -16,6 +17,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import orjson
 import pytest
 
 import runeframe_nb as rf
@@ -175,3 +177,24 @@ async def serving(service: str, settings: StackSettings) -> AsyncIterator[httpx.
             transport=transport, base_url=f"http://{service}", headers=headers
         ) as http:
             yield http
+
+
+async def every_page(http: httpx.AsyncClient, path: str, per_page: int, **query: str) -> list[str]:
+    """The ids a listing gives, walked page by page through its `next` links' numbers."""
+    ids: list[str] = []
+    for page in itertools.count(1):
+        params = {**query, "per_page": per_page, "page": page}
+        reply = (await http.get(path, params=params)).json()
+        ids += [item["id"] for item in reply["data"]]
+        if reply["links"]["next"] is None:
+            return ids
+
+
+async def outbox(data_dir: Path, service: str, to: str) -> list[dict[str, Any]]:
+    """What `service` (on SQLite in `data_dir`, its peers away) holds for `to`, in order."""
+    db = SqliteDatabase(data_dir / f"{service}.sqlite3")
+    try:
+        rows = await db.fetch_all("SELECT service, body FROM outbox ORDER BY id")
+    finally:
+        await db.close()
+    return [orjson.loads(r["body"]) for r in rows if r["service"] == to]

@@ -6,16 +6,13 @@ least one essence_coin each; and every reward is handed to Mercatrix's outbox.""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import httpx
-import orjson
 import pytest
 
 from runeframe_nb import alchemy
-from runeframe_stack.core.storage import SqliteDatabase
 
-from ..conftest import alone, serving
+from ..conftest import alone, outbox, serving
 
 
 async def users(http: httpx.AsyncClient, *names: str) -> list[str]:
@@ -57,9 +54,12 @@ async def test_completing_shares_the_product_s_worth_among_the_contributors(
             json={"user_id": idle, "element": "fire"},
         )
         assert late.status_code == 409
-    assert await rewards_handed_to_mercatrix(tmp_path, made["id"]) == dict.fromkeys(
-        contributors, share
-    )
+    handed = {
+        r["user_id"]: r["amount"]
+        for r in await outbox(tmp_path, "distilera", "mercatrix")
+        if r.get("reference", "").startswith(f"collaboration:{made['id']}:")
+    }
+    assert handed == dict.fromkeys(contributors, share)
 
 
 async def test_only_members_contribute(tmp_path: Path) -> None:
@@ -71,19 +71,3 @@ async def test_only_members_contribute(tmp_path: Path) -> None:
         assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
         empty = await http.post(f"/collaborations/{made['id']}/complete/")
         assert empty.status_code == 409
-
-
-async def rewards_handed_to_mercatrix(data_dir: Path, collaboration: str) -> dict[str, Any]:
-    """The rewards in Distilera's outbox for Mercatrix, by user (its peers were away)."""
-    db = SqliteDatabase(data_dir / "distilera.sqlite3")
-    try:
-        rows = await db.fetch_all("SELECT service, path, body FROM outbox")
-    finally:
-        await db.close()
-    found = {}
-    for row in rows:
-        body = orjson.loads(row["body"])
-        if row["path"] == "/rewards/" and f"collaboration:{collaboration}:" in body["reference"]:
-            assert row["service"] == "mercatrix"
-            found[body["user_id"]] = body["amount"]
-    return found

@@ -8,25 +8,13 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-import orjson
 import pytest
 
 from runeframe_nb import alchemy
-from runeframe_stack.core.storage import SqliteDatabase
 
-from ..conftest import alone, serving
+from ..conftest import alone, outbox, serving
 
 ROLES = ("element_master", "reaction_controller", "quality_assurance")
-
-
-async def messages_to_hoardwell(data_dir: Path, coordination: str) -> list[str]:
-    db = SqliteDatabase(data_dir / "distilera.sqlite3")
-    try:
-        rows = await db.fetch_all("SELECT service, path, body FROM outbox ORDER BY id")
-    finally:
-        await db.close()
-    bodies = [orjson.loads(r["body"]) for r in rows if r["service"] == "hoardwell"]
-    return [b["content"] for b in bodies if b.get("coordination_id") == coordination]
 
 
 @pytest.mark.parametrize(
@@ -49,7 +37,11 @@ async def test_a_coordination_completes_only_with_every_role(
         assert made["reason"] == f"no agent for {', '.join(missing)}"
     else:
         assert (made["status"], made["result"], made["reason"]) == ("completed", product, None)
-    said = await messages_to_hoardwell(tmp_path, made["id"])
+    said = [
+        m["content"]
+        for m in await outbox(tmp_path, "distilera", "hoardwell")
+        if m.get("coordination_id") == made["id"]
+    ]
     assert [s for s in said if "joined" in s] == [
         f"agent {a['name']} ({a['role']}) joined coordination {made['id']}" for a in agents
     ]

@@ -9,11 +9,9 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from runeframe_nb import alchemy
 
-from ..conftest import alone, serving
+from ..conftest import alone, every_page, serving
 
 # every recipe the table knows, aimed at its product and at another, and a few it does not
 ASKED = [
@@ -21,15 +19,6 @@ ASKED = [
     for (reaction, elements), product in alchemy.RECIPES.items()
     for target in (product, "storm_glass" if product != "storm_glass" else "ember_salt")
 ] + [(["aether"], "fusion", "quintessence"), (["water", "water"], "sublimation", "ember_salt")]
-
-
-async def every_page(http: httpx.AsyncClient, **query: Any) -> list[str]:
-    found: list[str] = []
-    for page in itertools.count(1):
-        reply = await http.get("/simulations/", params={**query, "per_page": 4, "page": page})
-        found += [s["id"] for s in reply.json()["data"]]
-        if reply.json()["links"]["next"] is None:
-            return found
 
 
 async def test_simulations_complete_as_predicted_and_list_and_count_as_they_are(
@@ -58,7 +47,7 @@ async def test_simulations_complete_as_predicted_and_list_and_count_as_they_are(
         for owner, status in itertools.product([*owners, None], ["running", "completed", None]):
             query = {k: v for k, v in (("user_id", owner), ("status", status)) if v}
             expected_ids = [s["id"] for s in made if all(s[k] == v for k, v in query.items())]
-            assert await every_page(http, **query) == expected_ids, query
+            assert await every_page(http, "/simulations/", 4, **query) == expected_ids, query
         for owner in owners:
             stats = (await http.get("/simulations/stats/", params={"user_id": owner})).json()
             theirs = [s for s in made if s["user_id"] == owner]

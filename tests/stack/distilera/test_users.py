@@ -4,12 +4,9 @@ email returns all and only the users that contain it in any case, outside ASCII 
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
-import httpx
-
-from ..conftest import alone, serving
+from ..conftest import alone, every_page, serving
 
 NAMES = [
     "Ærø Ødegård",
@@ -39,15 +36,6 @@ ASKED = [
 ]
 
 
-async def found(http: httpx.AsyncClient, q: str) -> list[str]:
-    ids: list[str] = []
-    for page in itertools.count(1):
-        reply = (await http.get("/users/", params={"q": q, "per_page": 2, "page": page})).json()
-        ids += [u["id"] for u in reply["data"]]
-        if reply["links"]["next"] is None:
-            return ids
-
-
 async def test_a_search_returns_all_and_only_the_users_containing_it_in_any_case(
     tmp_path: Path, database_url: str | None
 ) -> None:
@@ -63,4 +51,4 @@ async def test_a_search_returns_all_and_only_the_users_containing_it_in_any_case
                 for u in made
                 if q.lower() in u["name"].lower() or q.lower() in u["email"].lower()
             ]
-            assert await found(http, q) == expected, q
+            assert await every_page(http, "/users/", 2, q=q) == expected, q

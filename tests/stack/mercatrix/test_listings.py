@@ -9,9 +9,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from ..conftest import alone, serving
+from ..conftest import alone, every_page, serving
 
 OFFERS = [
     ("usr_a", "phoenix_essence", 1, 0.1),
@@ -20,15 +18,6 @@ OFFERS = [
     ("usr_b", "phoenix_essence", 2, 999.99),
     ("usr_a", "phoenix_essence", 3, 50.0),
 ]
-
-
-async def every_page(http: httpx.AsyncClient, **query: str) -> list[str]:
-    ids: list[str] = []
-    for page in itertools.count(1):
-        reply = (await http.get("/listings/", params={**query, "per_page": 2, "page": page})).json()
-        ids += [x["id"] for x in reply["data"]]
-        if reply["links"]["next"] is None:
-            return ids
 
 
 async def test_listings_read_back_filter_and_withdraw(
@@ -54,7 +43,9 @@ async def test_listings_read_back_filter_and_withdraw(
         ):
             query = {k: v for k, v in (("seller", seller), ("item_type", item)) if v}
             expected = [x["id"] for x in made if all(x[k] == v for k, v in query.items())]
-            assert await every_page(http, status="active", **query) == expected, query
+            assert await every_page(http, "/listings/", 2, status="active", **query) == expected, (
+                query
+            )
 
         stranger = {"seller": "usr_nobody", "item_type": "moon_dew", "quantity": 1}
         refused = await http.post("/listings/", json={**stranger, "price_per_unit": 1})
