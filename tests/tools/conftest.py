@@ -7,10 +7,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from runeframe_nb.results import Fact, RunRecord
+from runeframe_tools.report import open_run
+from runeframe_tools.report.archive import Run
 from runeframe_tools.runner import RunOptions, run
 
 TINY_NOTEBOOKS = Path(__file__).parent / "notebooks"
@@ -66,3 +70,15 @@ class Tiny:
 @pytest.fixture
 def tiny(tmp_path: Path) -> Tiny:
     return Tiny(tmp_path / "outputs")
+
+
+def archived(
+    folder: Path, facts: dict[str, dict[Fact, Any]], profile: str = "local", **record: Any
+) -> Run:
+    """A run archived in `folder` (its name the run's id) holding only `facts`, and the
+    record's other fields as given (no checks, unless told)."""
+    folder.mkdir(parents=True)
+    fields = {"status": "passed", "started_at": "2026-11-29T12:00:00Z", "total_tests": 0}
+    fields |= {"passed_tests": 0, "failed_tests": 0} | record
+    RunRecord(run_id=folder.name, profile=profile, facts=facts, **fields).write(folder)
+    return open_run(folder)

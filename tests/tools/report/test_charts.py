@@ -8,9 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from runeframe_nb.results import Fact, RunRecord
+from runeframe_nb.results import Fact
 from runeframe_tools.report import charts
 from runeframe_tools.report.archive import Run
+
+from ..conftest import archived
 
 SUMMARY = {
     "p50_ms": 2.0,
@@ -31,25 +33,14 @@ PUBLISHED = [
 PUBLISHED += [("08_performance", 1.0), ("08_performance", 2.0), ("08_performance", 3.0)]
 
 
-def archived(folder: Path, run_id: str, profile: str, facts: dict[str, Any]) -> Run:
-    record = RunRecord(
-        run_id=run_id,
-        profile=profile,
-        status="passed",
-        started_at="2026-12-07T00:00:00Z",
-        duration=12.5,
-        total_tests=4,
-        passed_tests=3,
-        failed_tests=1,
-        facts=facts,
-    )
-    (folder / run_id).mkdir(parents=True)
-    record.write(folder / run_id)
-    return Run(folder / run_id, record)
+def run_of(folder: Path, profile: str, facts: dict[str, Any]) -> Run:
+    """A run with four checks (three passed) and the facts given."""
+    record = {"duration": 12.5, "total_tests": 4, "passed_tests": 3, "failed_tests": 1}
+    return archived(folder, facts, profile, **record)
 
 
 def test_a_run_without_data_draws_no_chart(tmp_path: Path) -> None:
-    empty = archived(tmp_path, "20261207-000000-0001", "local", {})
+    empty = run_of(tmp_path / "20261207-000000-0001", "local", {})
     assert {name: draw(empty) for name, draw in charts.CHARTS.items()} == dict.fromkeys(
         charts.CHARTS
     )
@@ -63,8 +54,8 @@ def test_each_chart_draws_the_data_as_published(tmp_path: Path) -> None:
         },
         "02_rest_api": {Fact.LATENCY_MS: {"POST /users/": [4.0], "GET /users/{id}/": [5.0, 6.0]}},
     }
-    archived(tmp_path, "20261207-000000-0001", "ci", {})
-    run = archived(tmp_path, "20261207-000000-0002", "local", facts)
+    run_of(tmp_path / "20261207-000000-0001", "ci", {})
+    run = run_of(tmp_path / "20261207-000000-0002", "local", facts)
 
     bars = charts.load_percentiles(run)
     assert bars is not None

@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from runeframe_nb.results import Fact, RunRecord
+from runeframe_nb.results import Fact
 from runeframe_tools.report import diff_runs, open_run
 from runeframe_tools.report.archive import Run
+
+from ..conftest import archived
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,7 +62,7 @@ def test_diff_names_profiles_and_reports_latency_only_where_samples_support_it(
     rng = random.Random(1)
 
     def run(name: str, profile: str, latency: dict[str, list[float]]) -> Run:
-        return archived(tmp_path / name, latency, profile)
+        return latencies(tmp_path / name, latency, profile)
 
     def around(ms: float, n: int) -> list[float]:
         return [rng.gauss(ms, ms * 0.1) for _ in range(n)]
@@ -82,20 +84,9 @@ def test_diff_names_profiles_and_reports_latency_only_where_samples_support_it(
     )
 
 
-def archived(folder: Path, latency: dict[str, list[float]], profile: str = "local") -> Run:
+def latencies(folder: Path, latency: dict[str, list[float]], profile: str = "local") -> Run:
     """A run archived in `folder` with only these latencies."""
-    folder.mkdir(parents=True)
-    RunRecord(
-        run_id=folder.name,
-        profile=profile,
-        status="passed",
-        started_at="2026-11-29T12:00:00Z",
-        total_tests=0,
-        passed_tests=0,
-        failed_tests=0,
-        facts={"nb": {Fact.LATENCY_MS: latency}},
-    ).write(folder)
-    return open_run(folder)
+    return archived(folder, {"nb": {Fact.LATENCY_MS: latency}}, profile)
 
 
 def test_a_latency_change_is_judged_among_every_endpoint_tested(tmp_path: Path) -> None:
@@ -107,8 +98,8 @@ def test_a_latency_change_is_judged_among_every_endpoint_tested(tmp_path: Path) 
 
     def compared(endpoints: dict[str, tuple[list[float], list[float]]]) -> pd.DataFrame:
         root = tmp_path / str(len(endpoints))
-        a = archived(root / "a", {e: samples[0] for e, samples in endpoints.items()})
-        b = archived(root / "b", {e: samples[1] for e, samples in endpoints.items()})
+        a = latencies(root / "a", {e: samples[0] for e, samples in endpoints.items()})
+        b = latencies(root / "b", {e: samples[1] for e, samples in endpoints.items()})
         return diff_runs(a, b).latency
 
     alone = compared(shifted)
@@ -124,9 +115,9 @@ def test_a_run_held_to_a_baseline_fails_on_what_got_slower(tmp_path: Path) -> No
     from runeframe_tools.cli.suite import slower_than
 
     fast = [5.0 + n % 7 for n in range(60)]
-    before = archived(tmp_path / "before", {"POST /x": fast, "GET /y": fast})
-    same = archived(tmp_path / "same", {"POST /x": fast, "GET /y": fast})
-    slow = archived(tmp_path / "slow", {"POST /x": [ms + 500 for ms in fast], "GET /y": fast})
+    before = latencies(tmp_path / "before", {"POST /x": fast, "GET /y": fast})
+    same = latencies(tmp_path / "same", {"POST /x": fast, "GET /y": fast})
+    slow = latencies(tmp_path / "slow", {"POST /x": [ms + 500 for ms in fast], "GET /y": fast})
     assert slower_than(before, SimpleNamespace(folder=same.folder)) == 0
     assert slower_than(before, SimpleNamespace(folder=slow.folder)) == 1
     assert "POST /x" in (slow.folder / "diff.html").read_text()
