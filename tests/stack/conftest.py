@@ -5,7 +5,6 @@ served in the test's own event loop, started and stopped as its process would be
 
 from __future__ import annotations
 
-import itertools
 import os
 import secrets
 import time
@@ -179,15 +178,19 @@ async def serving(service: str, settings: StackSettings) -> AsyncIterator[httpx.
             yield http
 
 
+PAGES_WALKED = 100  # a listing whose `next` never ends fails here, not at the timeout
+
+
 async def every_page(http: httpx.AsyncClient, path: str, per_page: int, **query: str) -> list[str]:
     """The ids a listing gives, walked page by page through its `next` links' numbers."""
     ids: list[str] = []
-    for page in itertools.count(1):
+    for page in range(1, PAGES_WALKED + 1):
         params = {**query, "per_page": per_page, "page": page}
         reply = (await http.get(path, params=params)).json()
         ids += [item["id"] for item in reply["data"]]
         if reply["links"]["next"] is None:
             return ids
+    raise AssertionError(f"{path} still links a next page after {PAGES_WALKED}")
 
 
 async def outbox(data_dir: Path, service: str, to: str) -> list[dict[str, Any]]:
