@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -68,11 +69,8 @@ def runeframe_environment(environment: rf.Environment) -> rf.Environment:
 def own_environment(profile: Profile) -> Iterator[rf.Environment]:
     """A stack of the test's own, not made active: for tests that flood or attack it
     (fuzzing, security probes), so the session stack the others read stays as it was."""
-    env = open_environment(profile)
-    try:
+    with closing(open_environment(profile)) as env:
         yield env
-    finally:
-        env.close()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ each of its probes fails against a target made vulnerable to it (a mutant of
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterator
+from contextlib import closing
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -24,11 +25,8 @@ from runeframe_tools.mutate.proxy import Route
 def target_stack(profile: Profile) -> Iterator[rf.Environment]:
     """The stack the package's probes attack, directly or through a mutant each (the session
     stack, which other tests read, is never attacked): stopped after the package's last."""
-    env = open_environment(profile)
-    try:
+    with closing(open_environment(profile)) as env:
         yield env
-    finally:
-        env.close()
 
 
 @pytest.fixture
