@@ -15,8 +15,18 @@ import signal
 import socket
 import subprocess
 from pathlib import Path
+from typing import Protocol
 
 _PR_SET_PDEATHSIG = 1
+
+
+class Child(Protocol):
+    """What `stop` asks of a child: a `subprocess.Popen`, or a warm start's (`warm`)."""
+
+    def poll(self) -> int | None: ...
+    def terminate(self) -> None: ...
+    def kill(self) -> None: ...
+    def wait(self, timeout: float | None = None) -> int: ...
 
 
 def die_with_parent() -> None:
@@ -44,7 +54,7 @@ def any_free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def stop(process: subprocess.Popen[bytes], grace: float) -> None:
+def stop(process: Child, grace: float) -> None:
     """SIGTERM (a server finishes what is in flight), then SIGKILL after `grace` seconds."""
     if process.poll() is not None:
         return

@@ -77,8 +77,11 @@ def up(
     ] = None,
 ) -> None:
     """Start the services, each in its own process, and keep them running until Ctrl-C."""
+    from setproctitle import setproctitle
+
     from .supervisor import Supervisor
 
+    setproctitle(" ".join(["runeframe-stack", *sys.argv[1:]]))  # `ps` names it, warm or cold
     temporary = temporary or data_dir is None
     folder = Path(tempfile.mkdtemp(prefix="runeframe-stack-")) if data_dir is None else data_dir
     settings: StackSettings | None = None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 
 import httpx
-from setproctitle import setproctitle
+from setproctitle import getproctitle, setproctitle
 
 from runeframe_process import die_with_parent, port_free
 
@@ -28,6 +28,9 @@ from .core.errors import StackError
 from .core.settings import StackSettings
 from .serve import serve
 
+# setproctitle finds the command line through the environment, which a warm start
+# (runeframe_process.warm) replaces: it looks now, when the fork server imports this
+getproctitle()
 READY_TIMEOUT = 30.0
 # the supervisor runs no event loop and no thread when it forks: nothing to copy half-done
 FORK = multiprocessing.get_context("fork")

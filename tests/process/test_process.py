@@ -4,7 +4,6 @@ port checks, stops that ask before they kill, and the log line that says why."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import subprocess
@@ -14,21 +13,12 @@ from pathlib import Path
 
 from runeframe_process import any_free_port, last_error, port_free, stop, stop_async
 
+from .conftest import gone
+
 IGNORES_TERM = (
     "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN);"
     " print('up', flush=True); time.sleep(60)"
 )
-
-
-def _gone(pid: int, within: float = 5.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_bound_port_is_not_free_and_a_released_one_is() -> None:
@@ -79,7 +69,7 @@ def test_a_child_dies_with_its_parent_even_when_the_parent_is_killed() -> None:
     parent.kill()
     parent.wait()
     parent.stdout.close()
-    assert _gone(child), f"child {child} outlived its killed parent"
+    assert gone(child), f"child {child} outlived its killed parent"
 
 
 def test_the_last_error_line_explains_a_failure(tmp_path: Path) -> None:
