@@ -4,8 +4,6 @@ and an unknown run is one line."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +12,7 @@ from typer.testing import CliRunner
 from runeframe_tools.cli import app
 
 if TYPE_CHECKING:
-    from conftest import Tiny
+    from conftest import Command, Tiny
 
 
 def test_history_report_and_diff_read_what_the_run_archived(
@@ -42,12 +40,8 @@ def test_history_report_and_diff_read_what_the_run_archived(
     assert not folder.exists()
 
 
-def test_an_unknown_run_is_one_line(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "runeframe_tools", "report", "nope", "--output", str(tmp_path)],
-        capture_output=True,
-        text=True,
-    )
+def test_an_unknown_run_is_one_line(tmp_path: Path, command: Command) -> None:
+    done = command("report", "nope", "--output", str(tmp_path))
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"runeframe-nb: error: no archived run at {tmp_path}/nope (no results.json)"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +10,7 @@ import pytest
 from runeframe_tools.report import history, open_run, prune
 
 if TYPE_CHECKING:
-    from conftest import Tiny
+    from conftest import Command, Tiny
 
 
 def test_history_lists_runs_and_prunes_by_count(
@@ -33,17 +31,14 @@ def test_a_run_is_found_by_its_folder_or_by_its_id(
     params_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
     tiny: Tiny,
+    command: Command,
 ) -> None:
     folder = tiny.run("passes")
     monkeypatch.chdir(tmp_path)
     relative = Path("outputs") / folder.name
     assert open_run(relative).folder == relative  # a path means that path
     assert open_run(folder.name, tmp_path / "outputs").folder == folder  # an id, under output
-    missing = subprocess.run(
-        [sys.executable, "-m", "runeframe_tools", "report", "outputs/nope"],
-        capture_output=True,
-        text=True,
-    )
+    missing = command("report", "outputs/nope")
     assert missing.stderr.strip() == (
         "runeframe-nb: error: no archived run at outputs/nope (no results.json)"
     )

@@ -3,8 +3,6 @@ samples support them, and a run held to a baseline."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +15,7 @@ from ..conftest import archived
 if TYPE_CHECKING:
     import pandas as pd
 
-    from conftest import Tiny
+    from conftest import Command, Tiny
 
 
 def test_diff_names_newly_failing_and_newly_passing_checks(
@@ -37,16 +35,12 @@ def test_diff_names_newly_failing_and_newly_passing_checks(
 
 
 def test_the_diff_command_prints_and_writes_html(
-    tmp_path: Path, params_dir: Path, tiny: Tiny
+    tmp_path: Path, params_dir: Path, tiny: Tiny, command: Command
 ) -> None:
     a = tiny.run("passes")
     b = tiny.run("passes", answer=3)
     output = str(tmp_path / "outputs")
-    done = subprocess.run(
-        [sys.executable, "-m", "runeframe_tools", "diff", a.name, b.name, "--output", output],
-        capture_output=True,
-        text=True,
-    )
+    done = command("diff", a.name, b.name, "--output", output)
     assert done.returncode == 0, done.stderr
     assert "newly failing" in done.stdout
     assert "newly failing" in (b / "diff.html").read_text()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from conftest import Tiny
+    from conftest import Command, Tiny
 
 ALLURE = "allure@3.18.0"
 
@@ -19,6 +19,7 @@ def test_allure_results_draw_as_allure_s_own_report_in_chromium(
     params_dir: Path,
     installed: Callable[[str, str], str],
     tiny: Tiny,
+    command: Command,
 ) -> None:
     """Allure 3 (its npm command line) draws the run: every check a test, grouped by area
     and notebook, with steps, and a failed check with its exchanges and its notebook."""
@@ -28,16 +29,12 @@ def test_allure_results_draw_as_allure_s_own_report_in_chromium(
     runner = installed("npx", "apt-get install nodejs npm")
     runs = [tmp_path / "allure-1", tmp_path / "allure-2"]  # two runs: Allure's history grows
     for results in runs:
-        done = subprocess.run(
-            [
-                *tiny.command(tmp_path / "outputs", "run", "--env", "remote", "--only", "passes"),
-                "--only",
-                "fails_with_exchanges",
-                "--allure",
-                str(results),
-            ],
-            capture_output=True,
-            text=True,
+        done = command(
+            *tiny.arguments(tmp_path / "outputs", "run", "--env", "remote", "--only", "passes"),
+            "--only",
+            "fails_with_exchanges",
+            "--allure",
+            str(results),
         )
         assert done.returncode == 1 and "allure: 3 results" in done.stdout, done.stdout
     written = [json.loads(p.read_text()) for p in runs[-1].glob("*-result.json")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ import nbformat
 from runeframe_tools.runner import RunOptions, run
 
 if TYPE_CHECKING:
-    from conftest import Tiny
+    from conftest import Command, Tiny
 
 
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
@@ -44,14 +43,12 @@ def test_the_seed_scale_is_the_seeds_durations_for_parameters_the_notebook_has()
         assert f"\n{name} = " in f"\n{defaults.source}", name
 
 
-def test_an_unknown_scale_is_one_line(tmp_path: Path, params_dir: Path, tiny: Tiny) -> None:
+def test_an_unknown_scale_is_one_line(
+    tmp_path: Path, params_dir: Path, tiny: Tiny, command: Command
+) -> None:
     (params_dir / "scales").mkdir()
     (params_dir / "scales" / "seed.yaml").write_text("notebooks: {}\n")
-    done = subprocess.run(
-        tiny.command(tmp_path, "run", "--env", "remote", "--scale", "huge"),
-        capture_output=True,
-        text=True,
-    )
+    done = command(*tiny.arguments(tmp_path, "run", "--env", "remote", "--scale", "huge"))
     assert done.returncode == 2
     assert done.stderr.strip() == (
         f"runeframe-nb: error: no scale 'huge' in {params_dir}/scales (known: seed)"

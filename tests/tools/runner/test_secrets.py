@@ -4,17 +4,14 @@ command line with Allure results and a CI summary, then diffed."""
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
-    from conftest import Tiny
+    from conftest import Command, Tiny
 
 
 def test_no_file_a_run_leaves_holds_a_secret(
@@ -23,27 +20,26 @@ def test_no_file_a_run_leaves_holds_a_secret(
     tiny: Tiny,
     admin_token: str,
     monkeypatch: pytest.MonkeyPatch,
+    command: Command,
 ) -> None:
     vault, cookie = f"vault-{secrets.token_hex(8)}", f"cookie-{secrets.token_hex(8)}"
     monkeypatch.setenv("TINY_VAULT_VALUE", vault)
     monkeypatch.setenv("TINY_COOKIE", cookie)
     output, allure, summary = tmp_path / "outputs", tmp_path / "allure", tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     said = []
     for _ in range(2):
-        done = subprocess.run(
-            tiny.command(
+        done = command(
+            *tiny.arguments(
                 output, "run", "--env", "remote", "--only", "leaks", "--allure", str(allure)
-            ),
-            capture_output=True,
-            text=True,
-            env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)},
-            timeout=300,
+            )
         )
         assert done.returncode == 1, done.stderr  # its check fails, by design
         said += [done.stdout, done.stderr]
     first, second = sorted(p.name for p in output.iterdir())
-    diff = [sys.executable, "-m", "runeframe_tools", "diff", first, second, "--output", str(output)]
-    subprocess.run(diff, check=True, capture_output=True, timeout=120)
+    diffed = command("diff", first, second, "--output", str(output))
+    assert diffed.returncode == 0, diffed.stderr
+    said += [diffed.stdout, diffed.stderr]
     files = [p for folder in (output, allure) for p in folder.rglob("*") if p.is_file()]
     names = {p.name for p in files}
     assert {"results.json", "junit.xml", "leaks.har", "report.html", "diff.html"} <= names

@@ -3,7 +3,6 @@ once, and `--last-failed`, which re-runs exactly the ones that failed."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,7 @@ from runeframe_tools.runner.artifacts import RunResult
 from runeframe_tools.runner.select import shard_of
 
 if TYPE_CHECKING:
-    from conftest import Tiny
+    from conftest import Command, Tiny
 
 
 def test_shards_are_stable_balanced_and_cover_every_notebook_once() -> None:
@@ -28,29 +27,22 @@ def test_last_failed_reruns_exactly_the_notebooks_that_failed(
     tmp_path: Path,
     params_dir: Path,
     tiny: Tiny,
+    command: Command,
 ) -> None:
-    first = subprocess.run(
-        tiny.command(
+    first = command(
+        *tiny.arguments(
             tmp_path, "run", "--env", "remote", "--only", "passes", "--only", "fails_check"
-        ),
-        capture_output=True,
-        text=True,
+        )
     )
     assert first.returncode == 1
-    again = subprocess.run(
-        tiny.command(tmp_path, "run", "--env", "remote", "--last-failed"),
-        capture_output=True,
-        text=True,
-    )
+    again = command(*tiny.arguments(tmp_path, "run", "--env", "remote", "--last-failed"))
     assert "re-running what failed in" in again.stdout and again.returncode == 1
     newest = sorted(p.parent for p in tmp_path.glob("*/results.json"))[-1]
     assert [nb.name for nb in RunResult.read(newest).notebooks] == ["fails_check"]
     passed = sorted(p.parent for p in tmp_path.glob("*/results.json"))[0]
-    done = subprocess.run(
-        tiny.command(
+    done = command(
+        *tiny.arguments(
             tmp_path, "run", "--env", "remote", "--last-failed", passed.name, "--jobs", "1"
-        ),
-        capture_output=True,
-        text=True,
+        )
     )
     assert done.returncode == 1  # the first run's failure, named by its id
