@@ -6,26 +6,36 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import nbformat
 import pytest
 
 from runeframe_tools.report import open_run, render
 
-if TYPE_CHECKING:
-    from conftest import Tiny
-
+from ..conftest import Tiny, remote_params
 
 ARTIFACTS = Path(__file__).parents[3] / "test-artifacts"
 
 
+@pytest.fixture(scope="module")
+def runs(
+    tmp_path_factory: pytest.TempPathFactory, urls: dict[str, str], admin_token: str
+) -> tuple[Path, Path]:
+    """The archives of two runs of the tiny notebooks, which this module's tests share (each
+    renders the report it reads): the charts alone, then the charts again (so trends
+    appear) with a notebook that passes and two whose checks fail."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        folder = tmp_path_factory.mktemp("runs")
+        remote_params(folder, urls, admin_token, monkeypatch)
+        tiny = Tiny(folder / "outputs")
+        first = tiny.run("charts")
+        return first, tiny.run("charts", "passes", "fails_check", "fails_with_exchanges")
+
+
 def test_a_report_shows_the_summary_the_notebooks_and_every_failed_check(
-    tmp_path: Path,
-    params_dir: Path,
-    tiny: Tiny,
+    runs: tuple[Path, Path],
 ) -> None:
-    folder = tiny.run("passes", "fails_check")
+    folder = runs[1]
     page = render(open_run(folder)).read_text()
     assert f"Run {folder.name}" in page and "remote" in page
     assert '<span class="status failed">failed</span>' in page
@@ -36,10 +46,7 @@ def test_a_report_shows_the_summary_the_notebooks_and_every_failed_check(
 
 
 def test_the_report_draws_every_registered_chart_that_has_data(
-    tmp_path: Path,
-    params_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    tiny: Tiny,
+    runs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import plotly.graph_objects as go
 
@@ -61,16 +68,14 @@ def test_the_report_draws_every_registered_chart_that_has_data(
 
     monkeypatch.setitem(charts.CHARTS, "extra", extra)
     monkeypatch.setitem(charts.CHARTS, "nothing to draw", lambda run: None)
-    page = render(open_run(tiny.run("passes")), pages=False).read_text()
+    page = render(open_run(runs[0]), pages=False).read_text()
     assert len(drawn) == 1 and "an extra chart of the run" in page
 
 
 def test_a_published_table_is_shown_as_a_table_and_kept_as_records(
-    tmp_path: Path,
-    params_dir: Path,
-    tiny: Tiny,
+    runs: tuple[Path, Path],
 ) -> None:
-    folder = tiny.run("charts")
+    folder = runs[0]
     executed = nbformat.read(folder / "charts.ipynb", as_version=4)
     published = [
         output
@@ -92,17 +97,12 @@ def test_a_published_table_is_shown_as_a_table_and_kept_as_records(
 
 
 def test_the_report_renders_its_charts_in_chromium_offline(
-    tmp_path: Path,
-    params_dir: Path,
-    installed: Callable[[str, str], str],
-    tiny: Tiny,
+    runs: tuple[Path, Path], installed: Callable[[str, str], str]
 ) -> None:
     from playwright.sync_api import sync_playwright
 
     browser_path = installed("chromium", "apt-get install chromium")
-    tiny.run("charts")
-    # a second run: trends appear; a failed check shows its exchanges
-    folder = tiny.run("charts", "fails_check", "fails_with_exchanges")
+    folder = runs[1]  # the second run: trends appear; a failed check shows its exchanges
     report = render(open_run(folder))
     errors: list[str] = []
     requests: list[str] = []
