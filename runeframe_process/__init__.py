@@ -8,8 +8,6 @@ asks before it kills, and the line of a log that says why a child failed.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import ctypes
 import signal
 import socket
@@ -64,20 +62,6 @@ def stop(process: Child, grace: float) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-async def stop_async(process: asyncio.subprocess.Process, grace: float) -> None:
-    """`stop` for a child of an event loop."""
-    if process.returncode is not None:
-        return
-    # the process may end, and be reaped, at any await: a signal to it is then moot
-    with contextlib.suppress(ProcessLookupError):
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), grace)
-        except TimeoutError:
-            process.kill()
-    await process.wait()
 
 
 def last_error(log: Path, limit: int = 300) -> str:

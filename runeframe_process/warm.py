@@ -21,7 +21,6 @@ first, without this module, a start is only as slow as a cold one, and the paren
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import multiprocessing
 import os
@@ -79,34 +78,39 @@ class WarmChild:
     def kill(self) -> None:
         self._process.kill()
 
-    def _end_with_parent(self) -> None:
-        """At the parent's exit, ask the child to stop: multiprocessing would otherwise
-        wait for it, where a parent's exit ended a cold child (PR_SET_PDEATHSIG)."""
-        if self._process.exitcode is None:
-            self._process.terminate()
-            self._process.join(10)
-            if self._process.exitcode is None:
-                self._process.kill()
 
-
-def start(module: str, arguments: Sequence[str], log: Path, preload: Sequence[str]) -> WarmChild:
-    """`python -m module *arguments`, forked from a server that imported `preload` once."""
+def start(
+    module: str,
+    arguments: Sequence[str],
+    log: Path,
+    preload: Sequence[str],
+    *,
+    environment: Mapping[str, str] | None = None,
+    niceness: int = 0,
+) -> WarmChild:
+    """`python -m module *arguments`, forked from a server that imported `preload` once,
+    with `environment` (this process's by default) and `niceness` added to its own."""
     _SERVER.set_forkserver_preload([__name__, *preload])  # read when the server starts
+    given = dict(os.environ if environment is None else environment)
     process = _SERVER.Process(
         target=_run_module,
-        args=(module, list(arguments), dict(os.environ), str(log)),
+        args=(module, list(arguments), given, str(log), niceness),
         name=_NAME + module,
+        daemon=True,  # the parent's exit stops it (SIGTERM), never waits for it
     )
     process.start()
-    child = WarmChild(process)
-    atexit.register(child._end_with_parent)
-    return child
+    return WarmChild(process)
 
 
-def _run_module(module: str, arguments: list[str], environment: dict[str, str], log: str) -> None:
+def _run_module(
+    module: str, arguments: list[str], environment: dict[str, str], log: str, niceness: int
+) -> None:
     """The child: as `python -m` would run it, with the parent's environment and a log."""
     die_with_parent()
     _let_the_server_go()
+    multiprocessing.current_process().daemon = False  # it may have children, as any process
+    if niceness:
+        os.nice(niceness)
     os.environ.clear()
     os.environ.update(environment)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

@@ -42,6 +42,8 @@ def _serve(name: str, settings: StackSettings) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
+    # the supervisor's own stop ends it; it may start processes of its own (Jonar's replicas)
+    multiprocessing.current_process().daemon = False
     setproctitle(f"runeframe-stack serve {name}")
     try:
         serve(name, settings)

@@ -1,25 +1,34 @@
 """Where replicas run. The default backend starts real processes of a service on free ports.
 
 A backend is anything with `start`, `exit_code` and `stop`; a Kubernetes backend would
-create pods through the official client behind the same three calls. Processes die
-with Jonar (PR_SET_PDEATHSIG), so stopping the stack, or killing it, leaves none behind.
+create pods through the official client behind the same three calls. A replica is
+`runeframe-stack serve` forked from a warm interpreter (runeframe_process.warm): the
+first costs Jonar the stack's imports once, and each after starts without importing
+them again, as scaling out should. Processes die with Jonar
+(PR_SET_PDEATHSIG), so stopping the stack, or killing it, leaves none behind.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from runeframe_process import any_free_port, die_with_parent, port_free, stop_async
+from runeframe_process import any_free_port, port_free, stop, warm
 
 from ..core.errors import ApiError
 from ..core.registry import Registry
-from ..core.settings import ENV_VAR, StackSettings
+from ..core.settings import ENV_VAR, SERVICES, StackSettings
+
+# what `runeframe-stack serve` imports before it serves, whichever service it is
+WARM = (
+    "runeframe_stack.cli",
+    "runeframe_stack.serve",
+    *(f"runeframe_stack.{s}.app" for s in SERVICES),
+)
 
 
 class NoFreePort(ApiError):
@@ -33,7 +42,7 @@ class Replica:
     port: int
     url: str
     log_path: Path
-    process: asyncio.subprocess.Process | None = None
+    process: warm.WarmChild | None = None
     ready: bool = False
     restarts: int = 0
     last_exit: str | None = None
@@ -70,32 +79,21 @@ class ProcessBackend:
 
     async def start(self, replica: Replica, component: str, release: str) -> None:
         replica.log_path.parent.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, ENV_VAR: self.settings.to_env()}
-        with replica.log_path.open("ab") as log:
-            replica.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "runeframe_stack",
-                "serve",
-                component,
-                "--port",
-                str(replica.port),
-                "--release",
-                release,
-                "--plain",  # on loopback, behind Jonar's proxy, whatever the stack serves
-                stdout=log,
-                stderr=log,
-                env=env,
-                preexec_fn=self._in_child,
-            )
+        arguments = ["serve", component, "--port", str(replica.port), "--release", release]
+        arguments.append("--plain")  # on loopback, behind Jonar's proxy, whatever the stack serves
+        # off the event loop: the first start waits for the fork server's imports; the
+        # replica yields the CPU to the services while it starts
+        replica.process = await asyncio.to_thread(
+            warm.start,
+            "runeframe_stack",
+            arguments,
+            replica.log_path,
+            WARM,
+            environment={**os.environ, ENV_VAR: self.settings.to_env()},
+            niceness=self.settings.jonar.replica_niceness,
+        )
         replica.ready = False
         replica.started_at = asyncio.get_running_loop().time()
-
-    def _in_child(self) -> None:
-        """Run in the replica's process before it starts: it dies with Jonar, and yields
-        the CPU to the services while it imports and starts."""
-        die_with_parent()
-        os.nice(self.settings.jonar.replica_niceness)
 
     def exit_code(self, replica: Replica) -> int | None:
         return None if replica.process is None else replica.process.returncode
@@ -103,7 +101,7 @@ class ProcessBackend:
     async def stop(self, replica: Replica, grace: float) -> None:
         """SIGTERM (uvicorn finishes requests in flight), then SIGKILL after `grace`."""
         if replica.process is not None:
-            await stop_async(replica.process, grace)
+            await asyncio.to_thread(stop, replica.process, grace)
 
 
 BACKENDS.register("processes")(ProcessBackend)

@@ -3,7 +3,6 @@ port checks, stops that ask before they kill, and the log line that says why."""
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import socket
 import subprocess
@@ -11,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from runeframe_process import any_free_port, last_error, port_free, stop, stop_async
+from runeframe_process import any_free_port, last_error, port_free, stop
 
 from .conftest import gone
 
@@ -41,16 +40,6 @@ def test_stop_asks_first_and_kills_a_child_that_will_not_go() -> None:
     stop(stubborn, 0.5)
     assert stubborn.returncode == -signal.SIGKILL and time.monotonic() - started < 5
     stubborn.stdout.close()
-
-
-async def test_stop_async_does_the_same_for_a_child_of_the_event_loop() -> None:
-    stubborn = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", IGNORES_TERM, stdout=asyncio.subprocess.PIPE
-    )
-    assert stubborn.stdout is not None and await stubborn.stdout.readline() == b"up\n"
-    await stop_async(stubborn, 0.5)
-    assert stubborn.returncode == -signal.SIGKILL
-    await stop_async(stubborn, 0.5)  # stopping a stopped child is harmless
 
 
 def test_a_child_dies_with_its_parent_even_when_the_parent_is_killed() -> None:

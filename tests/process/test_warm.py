@@ -42,6 +42,10 @@ def test_a_warm_child_runs_as_python_m_would(
     assert f"cwd={tmp_path}" in said and "main=__main__" in said
 
 
+def test_a_warm_child_may_have_children_of_its_own(tmp_path: Path) -> None:
+    assert warm.start(CHILD, ["fork"], tmp_path / "child.log", []).wait(30) == 5
+
+
 def test_a_warm_child_is_stopped_as_a_child_is(tmp_path: Path) -> None:
     child = warm.start(CHILD, ["sleep"], tmp_path / "child.log", [])
     assert "argv=['sleep']" in logged(tmp_path / "child.log")
@@ -80,3 +84,20 @@ def test_the_modules_are_imported_once_the_script_runs_once_and_its_death_ends_t
     assert gone(pid), f"warm child {pid} outlived its killed parent"
     assert parent.stdout.read() == ""  # nothing ran the script a second time
     parent.stdout.close()
+
+
+def test_the_parents_exit_stops_the_child_and_does_not_wait_for_it(tmp_path: Path) -> None:
+    """A parent that ends normally stops its warm children (SIGTERM) rather than waiting
+    for them to end, as multiprocessing otherwise would."""
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom runeframe_process import warm\n"
+        f"child = warm.start({CHILD!r}, ['sleep'], Path({str(tmp_path / 'child.log')!r}), [])\n"
+        "print(child.pid, flush=True)\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 20  # the child sleeps 60 s
+    assert gone(int(done.stdout))

@@ -25,8 +25,6 @@ async def test_a_replica_runs_nicer_and_plain_whatever_the_stack_serves(tmp_path
     await backend.start(replica, "hoardwell", "1.0.0")
     try:
         assert replica.pid is not None
-        own = os.getpriority(os.PRIO_PROCESS, 0)
-        assert os.getpriority(os.PRIO_PROCESS, replica.pid) == own + 10
         async with httpx.AsyncClient() as client:
             for _ in range(300):  # up to 30 s for the process to import and listen
                 try:
@@ -35,6 +33,8 @@ async def test_a_replica_runs_nicer_and_plain_whatever_the_stack_serves(tmp_path
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
         assert answer.status_code == 200, (tmp_path / "replica.log").read_text()
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, replica.pid) == own + 10
     finally:
         await backend.stop(replica, grace=5)
 
