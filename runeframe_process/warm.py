@@ -8,7 +8,8 @@ start after that forks a copy of it in milliseconds.
 
 The child runs as a fresh `python -m` would: the parent's environment, working directory
 and arguments as they are at the start, its output appended to a log, its SystemExit's
-exit code, and it dies with the fork server, which ends with the parent. Unlike the fork
+exit code. It is stopped (SIGTERM) when the parent exits, and dies with the fork server,
+which ends with the parent, when the parent is killed. Unlike the fork
 server's other children, it does not import the parent's `__main__` again first: a
 tester's script without a `__main__` guard that starts a stack must not run twice.
 
@@ -125,12 +126,17 @@ def _let_the_server_go() -> None:
     """Close what the fork server gives each child so that it may ask for children of its
     own: the pipe that tells the server its parent is gone, and the resource tracker's.
     A child holding them keeps the server alive after the parent died, and the server
-    alive keeps the child: neither would end."""
+    alive keeps the child: neither would end. Each is forgotten as well, so that a fork
+    server or tracker of the child's own starts afresh, never writing to a number the
+    child has since given to a file of its own."""
     from multiprocessing import forkserver, resource_tracker
 
-    server = getattr(forkserver, "_forkserver", None)
-    tracker = getattr(resource_tracker, "_resource_tracker", None)
-    for fd in (getattr(server, "_forkserver_alive_fd", None), getattr(tracker, "_fd", None)):
+    for holder, name in (
+        (getattr(forkserver, "_forkserver", None), "_forkserver_alive_fd"),
+        (getattr(resource_tracker, "_resource_tracker", None), "_fd"),
+    ):
+        fd = getattr(holder, name, None)
         if isinstance(fd, int):
             with contextlib.suppress(OSError):
                 os.close(fd)
+            setattr(holder, name, None)

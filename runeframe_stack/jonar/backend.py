@@ -4,8 +4,8 @@ A backend is anything with `start`, `exit_code` and `stop`; a Kubernetes backend
 create pods through the official client behind the same three calls. A replica is
 `runeframe-stack serve` forked from a warm interpreter (runeframe_process.warm): the
 first costs Jonar the stack's imports once, and each after starts without importing
-them again, as scaling out should. Processes die with Jonar
-(PR_SET_PDEATHSIG), so stopping the stack, or killing it, leaves none behind.
+them again, as scaling out should. Processes die with Jonar (PR_SET_PDEATHSIG), so
+stopping the stack, or killing it, leaves none behind.
 """
 
 from __future__ import annotations

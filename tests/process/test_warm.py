@@ -46,6 +46,15 @@ def test_a_warm_child_may_have_children_of_its_own(tmp_path: Path) -> None:
     assert warm.start(CHILD, ["fork"], tmp_path / "child.log", []).wait(30) == 5
 
 
+def test_a_warm_child_starts_warm_children_of_its_own_without_touching_its_files(
+    tmp_path: Path,
+) -> None:
+    """What the fork server handed the child is closed and forgotten: the child's own fork
+    server and resource tracker start afresh rather than write to its files."""
+    child = warm.start(CHILD, ["nested", str(tmp_path)], tmp_path / "child.log", [])
+    assert child.wait(60) == 7, (tmp_path / "child.log").read_text()
+
+
 def test_a_warm_child_is_stopped_as_a_child_is(tmp_path: Path) -> None:
     child = warm.start(CHILD, ["sleep"], tmp_path / "child.log", [])
     assert "argv=['sleep']" in logged(tmp_path / "child.log")
