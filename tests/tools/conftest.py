@@ -1,5 +1,6 @@
-"""Tools fixtures: a params folder whose `remote` profile points at the session's stack, and
-the tiny notebooks the runner's tests run on it."""
+"""Tools fixtures: a params folder whose `remote` profile points at the session's stack,
+the tiny notebooks the runner's tests run on it, and the command line run in this
+process."""
 
 from __future__ import annotations
 
